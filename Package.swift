@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+// `policy`: a small, exact language for customer-segmentation policies.
+// Foundation only: no package dependencies, ever.
+import PackageDescription
+
+let package = Package(
+    name: "policy",
+    products: [
+        .executable(name: "policy", targets: ["policy"]),
+    ],
+    targets: [
+        // Source files, tokens, lexer, AST, parser, diagnostics and their rendering.
+        .target(name: "PolicySyntax"),
+        // Schema, types, built-in signatures, name resolution and checks.
+        .target(name: "PolicySemantics", dependencies: ["PolicySyntax"]),
+        // Exact values, planning, evaluation, aggregates, actions and resolution.
+        .target(name: "PolicyRuntime", dependencies: ["PolicySyntax", "PolicySemantics"]),
+        // CSV/TSV/JSON/JSONL readers, coercion of cells against the schema, rejects.
+        .target(name: "PolicyData", dependencies: ["PolicySemantics", "PolicyRuntime"]),
+        // Commands, argument handling, help text, output writers, exit codes.
+        .target(name: "PolicyCLI", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData"]),
+        .executableTarget(name: "policy", dependencies: ["PolicyCLI"]),
+
+        .testTarget(name: "PolicySyntaxTests", dependencies: ["PolicySyntax"]),
+        .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime"]),
+        .testTarget(name: "PolicyDataTests", dependencies: ["PolicySemantics", "PolicyRuntime", "PolicyData"]),
+        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"], resources: [.copy("Golden")]),
+    ]
+)

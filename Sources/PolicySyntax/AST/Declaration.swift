@@ -1,0 +1,130 @@
+/// A parsed `.policy` file: its declarations in file order.
+public struct PolicyFile: Sendable {
+    public var source: SourceFile
+    public var declarations: [Declaration]
+
+    public init(source: SourceFile, declarations: [Declaration]) {
+        self.source = source
+        self.declarations = declarations
+    }
+}
+
+/// One top-level declaration.
+public enum Declaration: Sendable {
+    case title(String, SourceSpan)
+    case use(path: String, span: SourceSpan)
+    case customer(CustomerBlock)
+    case `let`(LetDeclaration)
+    case segment(SegmentDeclaration)
+    case rule(RuleDeclaration)
+    case resolve(ResolveDeclaration)
+    case test(TestDeclaration)
+}
+
+/// `customer { ... }`: the fields a dataset must provide.
+public struct CustomerBlock: Sendable {
+    public var fields: [FieldDeclaration]
+    public var span: SourceSpan
+}
+
+/// `name type ["pattern"][?] [key] [= default] [in [..]] [from "Header"]`.
+public struct FieldDeclaration: Sendable {
+    public var name: Name
+    public var type: Name
+    public var datePattern: (text: String, span: SourceSpan)?
+    public var optional: Bool
+    public var isKey: Bool
+    public var defaultValue: Expression?
+    public var allowed: Expression?
+    public var header: (text: String, span: SourceSpan)?
+    public var span: SourceSpan
+}
+
+/// `let name = expr`.
+public struct LetDeclaration: Sendable {
+    public var name: Name
+    public var value: Expression
+}
+
+/// `segment NAME { LABEL when cond ... LABEL otherwise }`.
+public struct SegmentDeclaration: Sendable {
+    public var name: Name
+    public var cases: [SegmentCase]
+    public var span: SourceSpan
+}
+
+/// One label of a segment; `condition` is nil for `otherwise`.
+public struct SegmentCase: Sendable {
+    public var label: Name
+    public var condition: Expression?
+}
+
+/// `rule "name" when cond then action, action`.
+public struct RuleDeclaration: Sendable {
+    public var name: String
+    public var nameSpan: SourceSpan
+    public var condition: Expression
+    public var actions: [ActionDeclaration]
+}
+
+/// The seven action kinds, named as they are written.
+public enum ActionKind: String, Sendable, CaseIterable, Hashable {
+    case discount, gift, points, credit, alert, contact, tag
+}
+
+/// One action of a rule, as written.
+public struct ActionDeclaration: Sendable {
+    public enum Form: Sendable {
+        /// `discount 15%`, `gift "x"`, `points 200`, `credit 60 days`, `tag "x"`.
+        case valued(Expression)
+        /// `alert NAME [severity LEVEL] ["message"]`.
+        case alert(name: Name, severity: Name?, message: Expression?)
+        /// `contact CHANNEL "template" [within N days]`.
+        case contact(channel: Name, template: Expression, within: Expression?)
+    }
+    public var kind: ActionKind
+    public var form: Form
+    public var span: SourceSpan
+}
+
+/// `resolve KIND by STRATEGY [max VALUE] [per channel]`.
+public struct ResolveDeclaration: Sendable {
+    public var kind: Name
+    public var strategy: Name
+    public var cap: Expression?
+    public var perChannel: Name?
+    public var span: SourceSpan
+}
+
+/// `test "name" { as of DATE; customer {...}; customers "file"; expect ... }`.
+public struct TestDeclaration: Sendable {
+    public var name: String
+    public var span: SourceSpan
+    public var asOf: Expression?
+    public var customers: [TestCustomer]
+    public var customerFiles: [(path: String, span: SourceSpan)]
+    public var expectations: [Expectation]
+}
+
+/// An inline `customer { field: value, ... }` record of a test.
+public struct TestCustomer: Sendable {
+    public var values: [(name: Name, value: Expression)]
+    public var span: SourceSpan
+}
+
+/// One `expect` line. `customer` names the tested customer when there are several.
+public struct Expectation: Sendable {
+    public enum Form: Sendable {
+        /// `expect tier Gold`.
+        case label(segment: Name, label: Name)
+        /// `expect discount 15%`, `expect alert churn_risk`, `expect contact "x"`.
+        case action(ActionKind, value: Expression?)
+        /// `expect no discount`; `expect no actions` has a nil kind.
+        case noAction(ActionKind?)
+        /// `expect days_inactive = 21`.
+        case condition(Expression)
+    }
+    public var customer: (id: String, span: SourceSpan)?
+    public var form: Form
+    public var span: SourceSpan
+}

@@ -1,0 +1,149 @@
+extension Parser {
+    /// declaration = title | use | customer_block | let_decl | segment_decl | rule_decl
+    ///             | resolve_decl | test_decl
+    mutating func parseDeclaration() throws -> Declaration {
+        let token = current
+        guard token.kind == .identifier, token.keyword == nil else {
+            throw fail("expected a declaration, found \(describe(token))", help: declarationHelp, code: .unknownDeclaration)
+        }
+        switch text(token) {
+        case "policy": return try parseTitle()
+        case "use": return try parseUse()
+        case "customer": return .customer(try parseCustomerBlock())
+        case "let": return .let(try parseLet())
+        case "segment": return .segment(try parseSegment())
+        case "rule": return .rule(try parseRule())
+        case "resolve": return .resolve(try parseResolve())
+        case "test": return .test(try parseTest())
+        case let word:
+            var help = declarationHelp
+            if let guess = Suggest.closest(to: word, among: Array(Self.declarationWords)) {
+                help = "did you mean `\(guess)`?"
+            }
+            throw fail("`\(word)` does not start a declaration", help: help, code: .unknownDeclaration)
+        }
+    }
+
+    private var declarationHelp: String {
+        "a declaration starts with policy, use, customer, let, segment, rule, resolve or test"
+    }
+
+    /// title = "policy" string
+    mutating func parseTitle() throws -> Declaration {
+        let start = advance()
+        let title = try parsePlainString("the policy's title in quotes")
+        return .title(title.text, span(from: start))
+    }
+
+    /// use = "use" string
+    mutating func parseUse() throws -> Declaration {
+        let start = advance()
+        let path = try parsePlainString("the path of a policy file in quotes")
+        return .use(path: path.text, span: span(from: start))
+    }
+
+    /// let_decl = "let" name "=" expression
+    mutating func parseLet() throws -> LetDeclaration {
+        advance()
+        let name = try parseName("the name of the let")
+        if current.kind == .doubleEqual {
+            throw fail("expected `=`, found `==`", code: .doubleEquals)
+        }
+        try expect(.equal, "`=` after the let's name", help: "write `let \(name.text) = expression`")
+        return LetDeclaration(name: name, value: try parseExpression())
+    }
+
+    /// segment_decl = "segment" name "{" { segment_case } "}"
+    /// segment_case = name ( "when" expression | "otherwise" )
+    mutating func parseSegment() throws -> SegmentDeclaration {
+        let start = advance()
+        let name = try parseName("the segment's name")
+        try expect(.leftBrace, "`{` to open the segment")
+        var cases: [SegmentCase] = []
+        while current.kind != .rightBrace, current.kind != .end {
+            let label = try parseName("a label")
+            if consumeKeyword(.otherwise) != nil {
+                cases.append(SegmentCase(label: label, condition: nil))
+            } else if consumeKeyword(.when) != nil {
+                cases.append(SegmentCase(label: label, condition: try parseExpression()))
+            } else {
+                throw fail("expected `when` or `otherwise` after the label `\(label.text)`",
+                           help: "write `\(label.text) when condition`, or `\(label.text) otherwise` for the last label")
+            }
+        }
+        try expect(.rightBrace, "`}` to close the segment")
+        return SegmentDeclaration(name: name, cases: cases, span: span(from: start))
+    }
+
+    /// rule_decl = "rule" string "when" expression "then" action { "," action }
+    mutating func parseRule() throws -> RuleDeclaration {
+        advance()
+        let name = try parsePlainString("the rule's name in quotes")
+        try expectKeyword(.when, help: "write `rule \"name\" when condition then action`")
+        let condition = try parseExpression()
+        try expectKeyword(.then, help: "the actions follow `then`")
+        var actions = [try parseAction()]
+        while consume(.comma) != nil {
+            actions.append(try parseAction())
+        }
+        return RuleDeclaration(name: name.text, nameSpan: name.span, condition: condition, actions: actions)
+    }
+
+    /// action = ("discount" | "gift" | "points" | "credit" | "tag") expression
+    ///        | "alert" name [ "severity" name ] [ string ]
+    ///        | "contact" name expression [ "within" expression ]
+    mutating func parseAction() throws -> ActionDeclaration {
+        let start = current
+        guard start.kind == .identifier, start.keyword == nil, let kind = ActionKind(rawValue: text(start)) else {
+            var help = "the actions are discount, gift, points, credit, alert, contact and tag"
+            if start.kind == .identifier, let guess = Suggest.closest(to: text(start), among: ActionKind.allCases.map(\.rawValue)) {
+                help = "did you mean `\(guess)`?"
+            }
+            throw fail("expected an action, found \(describe(start))", help: help)
+        }
+        advance()
+        let form: ActionDeclaration.Form
+        switch kind {
+        case .alert:
+            let name = try parseName("the alert's name (a word such as churn_risk)")
+            var severity: Name? = nil
+            if consumeWord("severity") != nil {
+                severity = try parseName("low, medium or high")
+            }
+            var message: Expression? = nil
+            if current.kind == .string {
+                let token = advance()
+                message = Expression(.string(decodeString(token)), span(token))
+            }
+            form = .alert(name: name, severity: severity, message: message)
+        case .contact:
+            let channel = try parseName("a channel (email, sms, phone, mail, push, wechat, visit, or a text field)")
+            let template = try parseExpression()
+            var within: Expression? = nil
+            if consumeWord("within") != nil {
+                within = try parseExpression()
+            }
+            form = .contact(channel: channel, template: template, within: within)
+        default:
+            form = .valued(try parseExpression())
+        }
+        return ActionDeclaration(kind: kind, form: form, span: span(from: start))
+    }
+
+    /// resolve_decl = "resolve" name "by" name [ "max" expression ] [ "per" name ]
+    mutating func parseResolve() throws -> ResolveDeclaration {
+        let start = advance()
+        let kind = try parseName("an action kind such as discount")
+        try expectWord("by", help: "write `resolve \(kind.text) by best`, `by first` or `by sum`")
+        let strategy = try parseName("best, first or sum")
+        var cap: Expression? = nil
+        if consumeWord("max") != nil {
+            cap = try parseExpression()
+        }
+        var per: Name? = nil
+        if consumeWord("per") != nil {
+            per = try parseName("`channel`")
+        }
+        return ResolveDeclaration(kind: kind, strategy: strategy, cap: cap, perChannel: per, span: span(from: start))
+    }
+}
