@@ -1,0 +1,131 @@
+import PolicySyntax
+
+extension Checker {
+    mutating func checkCall(_ function: Name, _ arguments: [Expression], at span: SourceSpan) -> Typed {
+        if let kind = AggregateKind(rawValue: function.text) {
+            return checkAggregate(kind, arguments, at: span)
+        }
+        guard let builtin = Builtin(rawValue: function.text) else {
+            let all = Builtin.allCases.map(\.rawValue) + AggregateKind.allCases.map(\.rawValue)
+            diagnostics.error(.unknownFunction, "unknown function `\(function.text)`", at: function.span,
+                              help: Suggest.closest(to: function.text, among: all).map { "did you mean `\($0)`?" })
+            for argument in arguments { _ = check(argument) }
+            return Typed(.literal(.none), .unknown)
+        }
+        let typed = arguments.map { check($0) }
+        let types = typed.map(\.type)
+        let bound = Typed(.call(builtin, typed.map(\.bound)), .unknown)
+        func result(_ type: ValueType) -> Typed { Typed(bound.bound, type) }
+
+        let arity: Int
+        switch builtin {
+        case .min, .max, .round, .contains, .startsWith, .endsWith: arity = 2
+        default: arity = 1
+        }
+        guard arguments.count == arity else {
+            diagnostics.error(.argumentCount, "`\(builtin.rawValue)` takes \(arity) argument\(arity == 1 ? "" : "s"), not \(arguments.count)",
+                              at: span, help: "write \(signature(builtin))")
+            return Typed(.literal(.none), .unknown)
+        }
+        func require(_ index: Int, _ ok: (ValueType) -> Bool, _ what: String) -> Bool {
+            if types[index].isWildcard || ok(types[index]) { return true }
+            diagnostics.error(.argumentType, "`\(builtin.rawValue)` needs \(what), not \(describe(types[index]))",
+                              at: arguments[index].span, help: "write \(signature(builtin))")
+            return false
+        }
+        switch builtin {
+        case .daysSince, .daysUntil:
+            _ = require(0, { $0 == .date }, "a date")
+            return result(.int)
+        case .nextAnniversary:
+            _ = require(0, { $0 == .date }, "a date")
+            return result(.date)
+        case .year, .month, .day, .weekday:
+            _ = require(0, { $0 == .date }, "a date")
+            return result(.int)
+        case .min, .max:
+            if !comparable(types[0], types[1]) || !isOrdered(types[0]) {
+                diagnostics.error(.argumentType, "`\(builtin.rawValue)` needs two values of the same kind, not \(describe(types[0])) and \(describe(types[1]))",
+                                  at: span)
+                return Typed(.literal(.none), .unknown)
+            }
+            if types[0].isNumeric, types[1].isNumeric {
+                return result(arithmeticType(.add, types[0], types[1]) ?? .number)
+            }
+            return result(types[0].isWildcard ? types[1] : types[0])
+        case .abs:
+            _ = require(0, { $0.isNumeric }, "a number")
+            return result(types[0])
+        case .round:
+            _ = require(0, { $0.isNumeric }, "a number")
+            _ = require(1, { $0 == .int }, "a whole number of places")
+            return result(types[0] == .int ? .int : types[0])
+        case .lower, .upper:
+            _ = require(0, { $0 == .text }, "text")
+            return result(.text)
+        case .length:
+            _ = require(0, { $0 == .text }, "text")
+            return result(.int)
+        case .contains, .startsWith, .endsWith:
+            _ = require(0, { $0 == .text }, "text")
+            _ = require(1, { $0 == .text }, "text")
+            return result(.bool)
+        }
+    }
+
+    func signature(_ builtin: Builtin) -> String {
+        switch builtin {
+        case .daysSince, .daysUntil, .nextAnniversary, .year, .month, .day, .weekday: "\(builtin.rawValue)(date)"
+        case .min, .max: "\(builtin.rawValue)(a, b)"
+        case .abs: "abs(number)"
+        case .round: "round(number, places)"
+        case .lower, .upper, .length: "\(builtin.rawValue)(text)"
+        case .contains, .startsWith, .endsWith: "\(builtin.rawValue)(text, part)"
+        }
+    }
+
+    /// Aggregates become entries of `aggregates`; the expression refers to them by index.
+    mutating func checkAggregate(_ kind: AggregateKind, _ arguments: [Expression], at span: SourceSpan) -> Typed {
+        let expected = kind == .ntile ? 2 : (kind == .count ? 0 : 1)
+        if arguments.count != expected, !(kind == .count && arguments.count == 1) {
+            let form = kind == .ntile ? "ntile(value, buckets)" : (kind == .count ? "count()" : "\(kind.rawValue)(value)")
+            diagnostics.error(.argumentCount, "`\(kind.rawValue)` takes \(expected) argument\(expected == 1 ? "" : "s"), not \(arguments.count)",
+                              at: span, help: "write \(form)")
+            return Typed(.literal(.none), .unknown)
+        }
+        var argument: Typed? = nil
+        if let first = arguments.first {
+            let typed = check(first)
+            argument = typed
+            let ok: Bool
+            switch kind {
+            case .percentRank, .ntile: ok = typed.type.isNumeric || typed.type == .date || typed.type == .text
+            case .mean, .median, .sum: ok = typed.type.isNumeric
+            case .count: ok = true
+            }
+            if !ok, !typed.type.isWildcard {
+                diagnostics.error(.argumentType, "`\(kind.rawValue)` cannot take \(describe(typed.type))", at: first.span)
+            }
+        }
+        var buckets = 0
+        if kind == .ntile {
+            if case .number(let t) = arguments[1].kind, let n = Int(t), n > 0, n <= 1_000_000 {
+                buckets = n
+            } else {
+                diagnostics.error(.invalidNtile, "the number of ntile buckets must be a whole number from 1 up",
+                                  at: arguments[1].span, help: "write ntile(total_spend, 5) for quintiles")
+            }
+        }
+        let argumentType = argument?.type ?? .int
+        let type: ValueType
+        switch kind {
+        case .percentRank: type = .number
+        case .ntile, .count: type = .int
+        case .mean: type = argumentType == .money ? .money : (argumentType == .percent ? .percent : .number)
+        case .median: type = argumentType == .int ? .number : argumentType
+        case .sum: type = argumentType
+        }
+        aggregates.append(AggregateSpec(kind: kind, argument: argument, buckets: buckets, type: type, span: span))
+        return Typed(.aggregate(aggregates.count - 1), type)
+    }
+}

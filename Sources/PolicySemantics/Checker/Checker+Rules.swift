@@ -1,0 +1,145 @@
+import PolicySyntax
+
+extension Checker {
+    /// The channel names a contact may name directly.
+    public static let channels = ["email", "sms", "phone", "mail", "push", "wechat", "visit"]
+    static let severities = ["low", "medium", "high"]
+
+    mutating func checkRules(_ declarations: [RuleDeclaration]) -> [RuleSpec] {
+        var seen: [String: SourceSpan] = [:]
+        var rules: [RuleSpec] = []
+        for d in declarations {
+            if seen[d.name] != nil {
+                diagnostics.error(.duplicateRule, "a rule named \"\(d.name)\" already exists", at: d.nameSpan,
+                                  help: "rule names appear in the output, so each must be unique")
+            }
+            seen[d.name] = d.nameSpan
+            let condition = checkCondition(d.condition)
+            var actions: [ActionSpec] = []
+            for a in d.actions { if let spec = checkAction(a) { actions.append(spec) } }
+            rules.append(RuleSpec(name: d.name, condition: condition, actions: actions, span: d.nameSpan))
+        }
+        return rules
+    }
+
+    mutating func checkAction(_ d: ActionDeclaration) -> ActionSpec? {
+        var spec = ActionSpec(kind: d.kind, value: nil, alertName: nil, severity: nil, message: nil, channel: nil,
+                              within: nil, span: d.span)
+        switch d.form {
+        case .valued(let e):
+            let value = check(e)
+            spec.value = value
+            let ok: Bool
+            let expected: String
+            switch d.kind {
+            case .discount: ok = value.type.isNumeric; expected = "a percentage or an amount, as in discount 15%"
+            case .points: ok = value.type.isNumeric; expected = "a number, as in points 200"
+            case .credit: ok = value.type == .duration; expected = "a duration, as in credit 60 days"
+            default: ok = value.type == .text; expected = "text, as in \(d.kind.rawValue) \"name\""
+            }
+            if !ok, value.type != .unknown {
+                diagnostics.error(.actionValueType, "`\(d.kind.rawValue)` takes \(expected); this is \(describe(value.type))",
+                                  at: e.span)
+            }
+        case .alert(let name, let severity, let message):
+            spec.alertName = name.text
+            if let severity {
+                if Self.severities.contains(severity.text) {
+                    spec.severity = severity.text
+                } else {
+                    diagnostics.error(.unknownSeverity, "unknown severity `\(severity.text)`", at: severity.span,
+                                      help: Suggest.closest(to: severity.text, among: Self.severities).map { "did you mean `\($0)`?" }
+                                        ?? "the severities are low, medium and high")
+                }
+            }
+            if let message { spec.message = check(message).bound }
+        case .contact(let channel, let template, let within):
+            spec.channel = checkChannel(channel)
+            let value = check(template)
+            if value.type != .text, value.type != .unknown {
+                diagnostics.error(.actionValueType, "a contact's template is text, as in \"birthday_wishes\"", at: template.span)
+            }
+            spec.value = value
+            if let within {
+                let w = check(within)
+                if w.type != .duration, !w.type.isWildcard {
+                    diagnostics.error(.actionValueType, "`within` takes a duration, as in within 2 days", at: within.span)
+                }
+                spec.within = w.bound
+            }
+        }
+        return spec
+    }
+
+    /// A channel name comes first (so a field called `email` holding addresses does
+    /// not shadow the channel); otherwise a text field or let holds the channel.
+    mutating func checkChannel(_ name: Name) -> Channel {
+        if Self.channels.contains(name.text) { return .fixed(name.text) }
+        if names[name.text] != nil {
+            let typed = check(Expression(.name(name), name.span))
+            if typed.type == .text || typed.type.isWildcard { return .dynamic(typed.bound) }
+            diagnostics.error(.unknownChannel, "the channel `\(name.text)` is \(describe(typed.type)), not text", at: name.span,
+                              help: "a channel is one of \(Self.channels.joined(separator: ", ")), or a text field naming one")
+            return .fixed(name.text)
+        }
+        let textNames = schema.fields.filter { $0.type == .text }.map(\.name)
+        diagnostics.error(.unknownChannel, "unknown channel `\(name.text)`", at: name.span,
+                          help: Suggest.closest(to: name.text, among: Self.channels + textNames).map { "did you mean `\($0)`?" }
+                            ?? "the channels are \(Self.channels.joined(separator: ", ")), or a text field naming one")
+        return .fixed(name.text)
+    }
+
+    mutating func checkResolutions(_ declarations: [ResolveDeclaration]) -> [ActionKind: ResolutionSpec] {
+        var result: [ActionKind: ResolutionSpec] = [:]
+        for d in declarations {
+            guard let kind = ActionKind(rawValue: d.kind.text) else {
+                diagnostics.error(.unknownActionKind, "unknown action kind `\(d.kind.text)`", at: d.kind.span,
+                                  help: Suggest.closest(to: d.kind.text, among: ActionKind.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" })
+                continue
+            }
+            guard let strategy = ResolutionStrategy(rawValue: d.strategy.text) else {
+                diagnostics.error(.invalidResolve, "unknown strategy `\(d.strategy.text)`", at: d.strategy.span,
+                                  help: Suggest.closest(to: d.strategy.text, among: ["best", "first", "sum"]).map { "did you mean `\($0)`?" }
+                                    ?? "the strategies are best, first and sum")
+                continue
+            }
+            switch strategy {
+            case .best where ![.discount, .points, .credit].contains(kind):
+                diagnostics.error(.invalidResolve, "`best` keeps the largest value, and \(kind.rawValue) has none to compare",
+                                  at: d.strategy.span, help: "use `first` to keep the highest-priority \(kind.rawValue)")
+                continue
+            case .sum where ![.discount, .points].contains(kind):
+                diagnostics.error(.invalidResolve, "only discounts and points can be added up", at: d.strategy.span,
+                                  help: "use `first` or `best`")
+                continue
+            default: break
+            }
+            var cap: Literal? = nil
+            if let c = d.cap {
+                if strategy != .sum {
+                    diagnostics.error(.invalidResolve, "`max` caps a total, so it goes with `sum`", at: c.span)
+                } else if let literal = SchemaBuilder.constant(c), literal.type.isNumeric {
+                    cap = literal
+                } else {
+                    diagnostics.error(.invalidResolve, "the cap must be a number or percentage, as in max 30%", at: c.span)
+                }
+            }
+            if let per = d.perChannel {
+                if per.text != "channel" {
+                    diagnostics.error(.invalidResolve, "expected `per channel`", at: per.span)
+                } else if kind != .contact {
+                    diagnostics.error(.invalidResolve, "`per channel` only applies to contacts", at: per.span)
+                }
+            }
+            if let earlier = result[kind] {
+                _ = earlier
+                diagnostics.error(.duplicateResolve, "\(kind.rawValue) is already resolved by an earlier line", at: d.span,
+                                  help: "keep one resolve line per action kind")
+                continue
+            }
+            result[kind] = ResolutionSpec(kind: kind, strategy: strategy, cap: cap,
+                                          perChannel: d.perChannel?.text == "channel", span: d.span)
+        }
+        return result
+    }
+}

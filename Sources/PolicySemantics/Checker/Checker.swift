@@ -1,0 +1,203 @@
+import PolicySyntax
+
+/// Resolves names and checks types across a policy's declarations, producing a
+/// `CheckedPolicy` the runtime can plan. It reports every error it finds rather than
+/// stopping at the first.
+public struct Checker {
+    enum Entry {
+        case field(Int)
+        case derived(Int)
+        case segment(Int)
+    }
+
+    /// Where a let or segment stands in checking, for cycle detection.
+    enum State { case unchecked, checking, done }
+
+    var schema: Schema
+    var diagnostics = DiagnosticBag()
+    var names: [String: Entry] = [:]
+
+    var letDeclarations: [LetDeclaration] = []
+    var letStates: [State] = []
+    var lets: [LetSpec?] = []
+
+    var segmentDeclarations: [SegmentDeclaration] = []
+    var segmentStates: [State] = []
+    var segmentLabels: [[String]] = []
+    var segments: [SegmentSpec?] = []
+
+    var aggregates: [AggregateSpec] = []
+    /// The lets and segments being checked, innermost last: the path of a cycle.
+    var checkingStack: [String] = []
+
+    init(schema: Schema) {
+        self.schema = schema
+    }
+
+    /// Checks the declarations of a policy (its own and those of `use`d files, in
+    /// order). `inferredSchema` is used when the policy has no `customer` block.
+    public static func check(_ program: LoadedPolicy, inferredSchema: Schema? = nil) -> (CheckedPolicy?, DiagnosticBag) {
+        var bag = DiagnosticBag()
+        let declarations = program.declarations
+        let blocks = declarations.compactMap { d -> CustomerBlock? in
+            if case .customer(let block) = d { return block }
+            return nil
+        }
+        for extra in blocks.dropFirst() {
+            bag.error(.duplicateCustomerBlock, "a policy has one customer block; this is a second one", at: extra.span,
+                      help: "merge the fields into the first customer block")
+        }
+        let schema: Schema
+        if let block = blocks.first {
+            schema = SchemaBuilder.build(block, diagnostics: &bag)
+        } else if let inferredSchema {
+            schema = inferredSchema
+        } else {
+            let main = program.files[0].source
+            bag.error(.noSchema, "this policy has no customer block, so its fields are not known",
+                      at: SourceSpan(file: main, start: 0, end: 0),
+                      help: "add a `customer { ... }` block, or pass --customers FILE to take the fields from the data")
+            return (nil, bag)
+        }
+        var checker = Checker(schema: schema)
+        checker.diagnostics = bag
+        let policy = checker.checkAll(program)
+        return (checker.diagnostics.hasErrors ? nil : policy, checker.diagnostics)
+    }
+
+    mutating func checkAll(_ program: LoadedPolicy) -> CheckedPolicy {
+        var title: String? = nil
+        var ruleDeclarations: [RuleDeclaration] = []
+        var resolveDeclarations: [ResolveDeclaration] = []
+        var testDeclarations: [TestDeclaration] = []
+        for (slot, field) in schema.fields.enumerated() {
+            if names[field.name] == nil { names[field.name] = .field(slot) }
+        }
+        for declaration in program.declarations {
+            switch declaration {
+            case .title(let text, _): title = title ?? text
+            case .use, .customer: break
+            case .let(let d):
+                if register(d.name, as: .derived(letDeclarations.count)) {
+                    letDeclarations.append(d)
+                }
+            case .segment(let d):
+                if register(d.name, as: .segment(segmentDeclarations.count)) {
+                    segmentDeclarations.append(d)
+                }
+            case .rule(let d): ruleDeclarations.append(d)
+            case .resolve(let d): resolveDeclarations.append(d)
+            case .test(let d): testDeclarations.append(d)
+            }
+        }
+        letStates = Array(repeating: .unchecked, count: letDeclarations.count)
+        lets = Array(repeating: nil, count: letDeclarations.count)
+        segmentStates = Array(repeating: .unchecked, count: segmentDeclarations.count)
+        segments = Array(repeating: nil, count: segmentDeclarations.count)
+        segmentLabels = segmentDeclarations.map(collectLabels)
+
+        for index in letDeclarations.indices { _ = resolveLet(index) }
+        for index in segmentDeclarations.indices { resolveSegment(index) }
+        let rules = checkRules(ruleDeclarations)
+        let resolutions = checkResolutions(resolveDeclarations)
+        var tests: [TestSpec] = []
+        for d in testDeclarations { tests.append(checkTest(d)) }
+
+        return CheckedPolicy(
+            title: title, schema: schema,
+            lets: lets.compactMap { $0 }, segments: segments.compactMap { $0 }, rules: rules,
+            aggregates: aggregates, resolutions: resolutions, tests: tests, files: program.files)
+    }
+
+    /// Adds a let or segment name; false (with an error) when the name is taken.
+    mutating func register(_ name: Name, as entry: Entry) -> Bool {
+        if let existing = names[name.text] {
+            let what: String
+            switch existing {
+            case .field: what = "a field"
+            case .derived: what = "a let"
+            case .segment: what = "a segment"
+            }
+            diagnostics.error(.duplicateName, "`\(name.text)` is already \(what)", at: name.span,
+                              help: "give it another name")
+            return false
+        }
+        if ActionKind(rawValue: name.text) != nil {
+            diagnostics.error(.duplicateName, "`\(name.text)` is the name of an action kind", at: name.span,
+                              help: "give it another name, such as `\(name.text)_level`")
+            return false
+        }
+        names[name.text] = entry
+        return true
+    }
+
+    // MARK: - Lets and segments, checked on first use
+
+    /// Checks a let the first time it is needed and returns its type; a let met again
+    /// while it is being checked closes a cycle.
+    mutating func resolveLet(_ index: Int) -> ValueType {
+        switch letStates[index] {
+        case .done: return lets[index]?.value.type ?? .unknown
+        case .checking:
+            reportCycle(letDeclarations[index].name)
+            return .unknown
+        case .unchecked:
+            let declaration = letDeclarations[index]
+            letStates[index] = .checking
+            checkingStack.append(declaration.name.text)
+            var value = check(declaration.value)
+            if case .list = value.type {
+                diagnostics.error(.typeMismatch, "a let cannot hold a list", at: declaration.value.span,
+                                  help: "write the list where it is used: x in [a, b]")
+                value = Typed(.literal(.none), .unknown)
+            }
+            checkingStack.removeLast()
+            lets[index] = LetSpec(name: declaration.name.text, value: value, span: declaration.name.span)
+            letStates[index] = .done
+            return value.type
+        }
+    }
+
+    /// Checks a segment's conditions the first time it is needed.
+    mutating func resolveSegment(_ index: Int) {
+        switch segmentStates[index] {
+        case .done: return
+        case .checking:
+            reportCycle(segmentDeclarations[index].name)
+        case .unchecked:
+            let declaration = segmentDeclarations[index]
+            segmentStates[index] = .checking
+            checkingStack.append(declaration.name.text)
+            var cases: [(Int, Bound?)] = []
+            for (position, c) in declaration.cases.enumerated() {
+                guard let label = segmentLabels[index].firstIndex(of: c.label.text) else { continue }
+                if let condition = c.condition {
+                    cases.append((label, checkCondition(condition)))
+                } else {
+                    if position != declaration.cases.count - 1 {
+                        diagnostics.error(.misplacedOtherwise, "`otherwise` must be the segment's last label",
+                                          at: c.label.span, help: "labels after `otherwise` could never be chosen")
+                    }
+                    cases.append((label, nil))
+                }
+            }
+            checkingStack.removeLast()
+            segments[index] = SegmentSpec(name: declaration.name.text, labels: segmentLabels[index], cases: cases,
+                                          span: declaration.name.span)
+            segmentStates[index] = .done
+        }
+    }
+
+    func collectLabels(_ declaration: SegmentDeclaration) -> [String] {
+        var labels: [String] = []
+        for c in declaration.cases where !labels.contains(c.label.text) { labels.append(c.label.text) }
+        return labels
+    }
+
+    mutating func reportCycle(_ name: Name) {
+        let start = checkingStack.firstIndex(of: name.text) ?? 0
+        let path = (checkingStack[start...] + [name.text]).map { "`\($0)`" }.joined(separator: " -> ")
+        diagnostics.error(.cycle, "`\(name.text)` depends on itself: \(path)", at: name.span,
+                          help: "a let or segment cannot use itself, directly or through others")
+    }
+}

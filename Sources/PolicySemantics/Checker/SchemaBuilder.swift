@@ -1,0 +1,102 @@
+import PolicySyntax
+
+/// Builds the schema from a `customer` block, checking each field declaration.
+enum SchemaBuilder {
+    static func build(_ block: CustomerBlock, diagnostics: inout DiagnosticBag) -> Schema {
+        var fields: [FieldSpec] = []
+        var keySlots: [Int] = []
+        for declaration in block.fields {
+            guard let field = buildField(declaration, diagnostics: &diagnostics) else { continue }
+            if fields.contains(where: { $0.name == field.name }) {
+                diagnostics.error(.duplicateName, "the field `\(field.name)` is declared twice", at: declaration.name.span)
+                continue
+            }
+            if field.isKey { keySlots.append(fields.count) }
+            fields.append(field)
+        }
+        if keySlots.isEmpty {
+            diagnostics.error(.keyCount, "the customer block has no `key` field", at: block.span,
+                              help: "mark the field that identifies a customer, as in `id text key`")
+        }
+        for extra in keySlots.dropFirst() {
+            diagnostics.error(.keyCount, "a customer block has exactly one `key` field; `\(fields[extra].name)` is a second",
+                              at: fields[extra].span ?? block.span)
+        }
+        return Schema(fields: fields, keySlot: keySlots.first ?? 0)
+    }
+
+    static func buildField(_ d: FieldDeclaration, diagnostics: inout DiagnosticBag) -> FieldSpec? {
+        guard let type = FieldType(rawValue: d.type.text) else {
+            let guess = Suggest.closest(to: d.type.text, among: FieldType.allCases.map(\.rawValue))
+            diagnostics.error(.unknownType, "unknown type `\(d.type.text)`", at: d.type.span,
+                              help: guess.map { "did you mean `\($0)`?" } ?? "the types are text, int, number, money, bool, date and duration")
+            return nil
+        }
+        if d.datePattern != nil, type != .date, let p = d.datePattern {
+            diagnostics.error(.invalidDatePattern, "only a date field takes a pattern", at: p.span)
+        }
+        var field = FieldSpec(name: d.name.text, type: type, optional: d.optional, isKey: d.isKey,
+                              header: d.header?.text, datePattern: d.datePattern?.text, span: d.name.span,
+                              patternSpan: d.datePattern?.span)
+        if let value = d.defaultValue {
+            field.defaultValue = literal(value, for: field, what: "default", diagnostics: &diagnostics)
+        }
+        if let allowed = d.allowed, case .list(let items) = allowed.kind {
+            field.allowed = items.compactMap { literal($0, for: field, what: "allowed value", diagnostics: &diagnostics) }
+        }
+        if d.isKey, d.optional || d.defaultValue != nil {
+            diagnostics.error(.invalidKey, "the key field `\(d.name.text)` cannot be optional or have a default",
+                              at: d.name.span, help: "every customer needs its own key")
+        }
+        if d.isKey, type != .text, type != .int {
+            diagnostics.error(.invalidKey, "a key field is text or int, not \(type.rawValue)", at: d.type.span)
+        }
+        return field
+    }
+
+    /// A constant for a default, allowed value or test record, checked against the field.
+    static func literal(_ e: Expression, for field: FieldSpec, what: String, diagnostics: inout DiagnosticBag) -> Literal? {
+        guard let value = constant(e) else {
+            diagnostics.error(.fieldValueType, "a \(what) must be a constant such as 0, \"email\" or 2026-01-01", at: e.span)
+            return nil
+        }
+        if !fits(value, field.type) {
+            diagnostics.error(.fieldValueType, "the \(what) `\(e.span.text)` is not a \(field.type.rawValue)", at: e.span,
+                              help: "the field `\(field.name)` is declared as \(field.type.rawValue)")
+            return nil
+        }
+        return value
+    }
+
+    /// The constant an expression stands for, if it is one (`-5` included).
+    static func constant(_ e: Expression) -> Literal? {
+        switch e.kind {
+        case .number(let t): .number(t)
+        case .percent(let t): .percent(t)
+        case .string(let parts):
+            parts.allSatisfy { if case .text = $0 { true } else { false } }
+                ? .text(parts.map { if case .text(let t) = $0 { t } else { "" } }.joined()) : nil
+        case .date(let y, let m, let d): .date(year: y, month: m, day: d)
+        case .duration(let a, let u): .duration(amount: a, unit: u)
+        case .bool(let b): .bool(b)
+        case .none: Literal.none
+        case .unary(.negate, let inner):
+            switch inner.kind {
+            case .number(let t): .number("-" + t)
+            case .percent(let t): .percent("-" + t)
+            default: nil
+            }
+        default: nil
+        }
+    }
+
+    static func fits(_ value: Literal, _ type: FieldType) -> Bool {
+        switch (value, type) {
+        case (.none, _): true
+        case (.number(let t), .int): !t.contains(".")
+        case (.number, .number), (.number, .money), (.percent, .number): true
+        case (.text, .text), (.date, .date), (.duration, .duration), (.bool, .bool): true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import PolicySyntax
+
+/// A checked expression: names resolved to slots and indexes, every operation known
+/// to be well typed. The runtime plans and evaluates this tree; it never looks a
+/// name up again.
+public indirect enum Bound: Sendable {
+    case literal(Literal)
+    /// A customer field, by slot.
+    case field(Int)
+    /// A `let`, by index.
+    case derived(Int)
+    /// A segment's label for the customer, by segment index.
+    case segment(Int)
+    /// A label constant: `Gold` compared with `tier`.
+    case label(segment: Int, index: Int)
+    /// A population aggregate, by index into `CheckedPolicy.aggregates`.
+    case aggregate(Int)
+    /// The as-of date.
+    case today
+    case negate(Bound)
+    case not(Bound)
+    /// `+ - * /` on numbers, dates and durations; the runtime dispatches on values.
+    case arithmetic(BinaryOperator, Bound, Bound)
+    case compare(BinaryOperator, Bound, Bound)
+    case and(Bound, Bound)
+    case or(Bound, Bound)
+    case coalesce(Bound, Bound)
+    case between(Bound, lower: Bound, upper: Bound)
+    case member(Bound, [Bound], negated: Bool)
+    case isNone(Bound, negated: Bool)
+    case call(Builtin, [Bound])
+    case interpolate([InterpolationPart])
+}
+
+/// A piece of a message: text, or a value printed according to its type.
+public enum InterpolationPart: Sendable {
+    case text(String)
+    case value(Bound, ValueType)
+}
+
+/// A checked expression together with its type.
+public struct Typed: Sendable {
+    public var bound: Bound
+    public var type: ValueType
+
+    public init(_ bound: Bound, _ type: ValueType) {
+        self.bound = bound
+        self.type = type
+    }
+}

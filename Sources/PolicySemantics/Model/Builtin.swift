@@ -1,0 +1,18 @@
+/// The built-in functions evaluated per customer. Population aggregates are separate
+/// (`AggregateKind`): they are computed once over the whole customer base.
+public enum Builtin: String, Sendable, CaseIterable {
+    case daysSince = "days_since", daysUntil = "days_until", nextAnniversary = "next_anniversary"
+    case year, month, day, weekday
+    case min, max, abs, round
+    case lower, upper, length, contains
+    case startsWith = "starts_with", endsWith = "ends_with"
+}
+
+/// The population aggregates, computed over every loaded customer before any rule
+/// runs.
+public enum AggregateKind: String, Sendable, CaseIterable {
+    case percentRank = "percent_rank", ntile, mean, median, sum, count
+
+    /// Whether each customer gets their own value (a rank) rather than one shared value.
+    public var isPerCustomer: Bool { self == .percentRank || self == .ntile }
+}

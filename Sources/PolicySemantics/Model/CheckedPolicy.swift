@@ -1,0 +1,97 @@
+import PolicySyntax
+
+/// A `let`: a value derived per customer.
+public struct LetSpec: Sendable {
+    public var name: String
+    public var value: Typed
+    public var span: SourceSpan
+}
+
+/// A segment: ordered labels, the first whose condition holds wins.
+public struct SegmentSpec: Sendable {
+    public var name: String
+    public var labels: [String]
+    /// In file order: the label index and its condition (nil for `otherwise`).
+    public var cases: [(label: Int, condition: Bound?)]
+    public var span: SourceSpan
+}
+
+/// A population aggregate used somewhere in the policy.
+public struct AggregateSpec: Sendable {
+    public var kind: AggregateKind
+    /// The per-customer value aggregated (nil for `count()`).
+    public var argument: Typed?
+    /// The bucket count of `ntile`.
+    public var buckets: Int
+    public var type: ValueType
+    public var span: SourceSpan
+}
+
+/// Where a contact goes: a fixed channel name, or a field or let holding it.
+public enum Channel: Sendable {
+    case fixed(String)
+    case dynamic(Bound)
+}
+
+/// One checked action of a rule.
+public struct ActionSpec: Sendable {
+    public var kind: ActionKind
+    /// The value: discount, gift, points, credit, tag, and a contact's template.
+    public var value: Typed?
+    public var alertName: String?
+    public var severity: String?
+    public var message: Bound?
+    public var channel: Channel?
+    /// `within N days` of a contact.
+    public var within: Bound?
+    public var span: SourceSpan
+}
+
+public struct RuleSpec: Sendable {
+    public var name: String
+    public var condition: Bound
+    public var actions: [ActionSpec]
+    public var span: SourceSpan
+}
+
+/// How the actions of one kind are reduced per customer.
+public enum ResolutionStrategy: String, Sendable {
+    case best, first, sum
+}
+
+public struct ResolutionSpec: Sendable {
+    public var kind: ActionKind
+    public var strategy: ResolutionStrategy
+    /// `sum max 30%`: the cap on the total.
+    public var cap: Literal?
+    public var perChannel: Bool
+    public var span: SourceSpan
+}
+
+/// A checked `test` block (run by `policy test`).
+public struct TestSpec: Sendable {
+    public var name: String
+    public var asOf: Literal?
+    /// Inline customer records: field slot and literal value.
+    public var customers: [[(slot: Int, value: Literal)]]
+    public var customerFiles: [String]
+    public var expectations: [Expectation]
+    public var span: SourceSpan
+}
+
+/// Everything the runtime needs, names resolved and types checked.
+public struct CheckedPolicy: Sendable {
+    public var title: String?
+    public var schema: Schema
+    public var lets: [LetSpec]
+    public var segments: [SegmentSpec]
+    public var rules: [RuleSpec]
+    /// INVARIANT: an aggregate's argument only refers to aggregates with a lower index,
+    /// because an argument is checked (creating its inner aggregates) before the
+    /// aggregate itself is appended. The runtime computes them in index order.
+    public var aggregates: [AggregateSpec]
+    public var resolutions: [ActionKind: ResolutionSpec]
+    public var tests: [TestSpec]
+    /// The policy files, main file first, then the `use`d ones.
+    public var files: [PolicyFile]
+}
