@@ -25,6 +25,6 @@ let package = Package(
         .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime"]),
         .testTarget(name: "PolicyDataTests", dependencies: ["PolicySemantics", "PolicyRuntime", "PolicyData"]),
-        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"], resources: [.copy("Golden")]),
+        .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"], exclude: ["Cases", "Golden"]),
     ]
 )

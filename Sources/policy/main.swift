@@ -1,1 +1,4 @@
-print("policy")
+import Foundation
+import PolicyCLI
+
+exit(PolicyCLI.main(Array(CommandLine.arguments.dropFirst()), io: .process))

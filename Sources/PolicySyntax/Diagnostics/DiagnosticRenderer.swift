@@ -53,7 +53,7 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// Terminal cells taken by a scalar: 2 for East Asian wide characters, else 1.
-    static func width(_ s: Unicode.Scalar) -> Int {
+    public static func width(_ s: Unicode.Scalar) -> Int {
         switch s.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
              0x4E00...0x9FFF, 0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,

@@ -1,0 +1,107 @@
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+import PolicyData
+
+/// `policy run`: apply a policy to a customer file and write the actions to take.
+enum RunCommand {
+    static let spec = CommandSpec(
+        name: "run",
+        overview: "Apply a policy to every customer in a file and write the actions to take.",
+        arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file to apply.")],
+        options: [
+            OptionSpec(name: "--customers", value: "FILE", help: "The customers: .csv, .tsv, .json, .jsonl/.ndjson, or - for standard input."),
+            OptionSpec(name: "--as-of", value: "DATE", help: "The date rules are evaluated on (YYYY-MM-DD). Default: today."),
+            OptionSpec(name: "--format", value: "csv|jsonl|json|table", help: "The output format. Default: csv."),
+            OptionSpec(name: "--output", value: "FILE", help: "Write the actions to FILE (whole or not at all) instead of standard output."),
+            OptionSpec(name: "--rejects", value: "FILE", help: "Write rejected rows, with the reason, to FILE as CSV."),
+            OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
+            OptionSpec(name: "--strict", value: nil, help: "Write nothing when any row is rejected."),
+            OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say (standard input)."),
+        ],
+        usageOptions: ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict"],
+        required: ["--customers"])
+
+    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        let pipeline = Pipeline(console: console)
+        let io = console.io
+        var format = OutputFormat.csv
+        if let text = args.values["--format"] {
+            guard let f = OutputFormat(rawValue: text.lowercased()) else {
+                console.error(.unknownFormat, "unknown output format `\(text)`",
+                              help: "the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                return .usageOrPolicyError
+            }
+            format = f
+        }
+        guard let asOf = pipeline.asOf(args.values["--as-of"]),
+              let loaded = pipeline.loadPolicy(args.positionals[0]),
+              let customers = pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]),
+              let policy = pipeline.check(loaded, customers: customers),
+              let program = pipeline.plan(policy, asOf: asOf) else {
+            return .usageOrPolicyError
+        }
+        let data: LoadResult
+        do {
+            data = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
+        } catch {
+            console.report(error)
+            return .usageOrPolicyError
+        }
+        reportRejects(data, console: console)
+        if let path = args.values["--rejects"] {
+            do {
+                try Files.writeAtomically(path) { sink in
+                    var writer = CSVRecordWriter(sink: sink)
+                    writer.begin(columns: Reject.columns)
+                    for reject in data.rejects { writer.write(reject.fields) }
+                }
+            } catch {
+                console.error(.unwritableFile, "cannot write the rejects file `\(path)`: \(reason(error))")
+                return .usageOrPolicyError
+            }
+        }
+        let strict = args.flag("--strict")
+        if strict, data.rejectedRows > 0 {
+            io.stderr.write("nothing written: \(data.rejectedRows) row\(data.rejectedRows == 1 ? " was" : "s were") rejected and --strict is on\n")
+            return .rowsRejected
+        }
+        var statistics: RunStatistics? = nil
+        let write: (ByteSink) -> Void = { sink in
+            var writer = format.writer(into: sink)
+            writer.begin(columns: ActionRecord.columns)
+            statistics = PolicyRun.run(program, on: data.table) { writer.write($0.fields) }
+            writer.finish()
+        }
+        if let path = args.values["--output"] {
+            do {
+                try Files.writeAtomically(path, write)
+            } catch {
+                console.error(.unwritableFile, "cannot write the output file `\(path)`: \(reason(error))")
+                return .usageOrPolicyError
+            }
+        } else {
+            write(io.stdout)
+            io.stdout.flush()
+        }
+        if args.flag("--summary"), let statistics {
+            io.stderr.write(Summary.text(statistics, data: data, program: program))
+        }
+        return data.rejectedRows > 0 ? .rowsRejected : .ok
+    }
+
+    /// Rejects go to standard error, the first few in full.
+    static func reportRejects(_ data: LoadResult, console: Console) {
+        guard !data.rejects.isEmpty else { return }
+        let shown = 10
+        for reject in data.rejects.prefix(shown) { console.io.stderr.write(reject.message + "\n") }
+        if data.rejects.count > shown {
+            console.io.stderr.write("... and \(data.rejects.count - shown) more problems (write them all with --rejects FILE)\n")
+        }
+        console.io.stderr.write("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(data.table.count) customers evaluated\n")
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as? FileFailure)?.reason ?? "\(error)"
+    }
+}

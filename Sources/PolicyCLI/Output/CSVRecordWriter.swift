@@ -1,0 +1,48 @@
+/// RFC 4180 output. A text cell a spreadsheet would run as a formula (starting
+/// with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises; plain
+/// numbers such as `-5.00` are left alone.
+struct CSVRecordWriter: RecordWriter {
+    let sink: ByteSink
+
+    mutating func begin(columns: [String]) { write(columns) }
+
+    mutating func write(_ fields: [String]) {
+        var line = ""
+        for (i, field) in fields.enumerated() {
+            if i > 0 { line += "," }
+            line += Self.cell(field)
+        }
+        line += "\n"
+        sink.write(line)
+    }
+
+    mutating func finish() {}
+
+    static func cell(_ raw: String) -> String {
+        var text = raw
+        if let first = text.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
+           !isPlainNumber(text) {
+            text = "'" + text
+        }
+        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if !needsQuotes { return text }
+        var quoted = "\""
+        for c in text.unicodeScalars {
+            if c == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(c) }
+        }
+        return quoted + "\""
+    }
+
+    /// `-5`, `+3.50`, `-12%`: numbers, not formulas.
+    static func isPlainNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        if bytes.last == UInt8(ascii: "%") { bytes = bytes.dropLast() }
+        var dots = 0
+        guard !bytes.isEmpty else { return false }
+        for b in bytes {
+            if b == UInt8(ascii: ".") { dots += 1 } else if b < 48 || b > 57 { return false }
+        }
+        return dots <= 1
+    }
+}

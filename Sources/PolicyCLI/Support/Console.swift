@@ -1,0 +1,43 @@
+import PolicySyntax
+import PolicyData
+
+/// How a command talks to the person running it: diagnostics and errors on
+/// standard error, in the compiler style of SPEC section 3.
+struct Console {
+    let io: IO
+    var renderer: DiagnosticRenderer { DiagnosticRenderer(colour: io.colour) }
+
+    /// Prints diagnostics; true when any is an error.
+    @discardableResult
+    func report(_ bag: DiagnosticBag) -> Bool {
+        io.stderr.write(renderer.render(bag.sorted))
+        if bag.dropped > 0 { io.stderr.write("... and \(bag.dropped) more\n") }
+        let errors = bag.items.filter { $0.severity == .error }.count
+        if errors > 1 { io.stderr.write("\(errors) errors\n") }
+        return bag.hasErrors
+    }
+
+    /// An error with no place in a file (a file that cannot be read, a bad flag value).
+    func error(_ code: DiagnosticCode, _ message: String, help: String? = nil) {
+        var out = "error: \(message) [\(code.rawValue)]\n"
+        if let help { out += "  = help: \(help)\n" }
+        io.stderr.write(out)
+    }
+
+    func report(_ error: DataError) {
+        io.stderr.write(error.rendered)
+    }
+
+    /// A usage error in the shape of swift-argument-parser: the error, the usage,
+    /// and where to read more.
+    func usage(_ error: UsageError, command: CommandSpec?) {
+        var out = "Error: \(error.message)\n"
+        if let help = error.help { out += "Help: \(help)\n" }
+        if let command {
+            out += "Usage: \(command.usage)\n  See 'policy \(command.name) --help' for more information.\n"
+        } else {
+            out += "Usage: policy COMMAND ...\n  See 'policy --help' for more information.\n"
+        }
+        io.stderr.write(out)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Reading and writing the files named on the command line, and nothing else.
+enum Files {
+    /// The bytes of a file, or a reason it cannot be read.
+    static func read(_ path: String) -> Result<[UInt8], FileFailure> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(FileFailure(path: path, reason: "no such file"))
+        }
+        if isDirectory.boolValue { return .failure(FileFailure(path: path, reason: "it is a folder, not a file")) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(FileFailure(path: path, reason: "permission denied"))
+        }
+        return .success([UInt8](data))
+    }
+
+    /// Writes a file whole or not at all: into a temporary file beside it, then a
+    /// rename over the target, so a reader never sees half a file.
+    static func writeAtomically(_ path: String, _ body: (ByteSink) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw FileFailure(path: path, reason: writeReason(directory))
+        }
+        let sink = ByteSink(handle: handle)
+        do {
+            try body(sink)
+            sink.flush()
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            unlink(temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw FileFailure(path: path, reason: reason.lowercased())
+        }
+    }
+
+    static func writeReason(_ directory: String) -> String {
+        var isDirectory: ObjCBool = false
+        let dir = directory.isEmpty ? "." : directory
+        if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            return "the folder `\(dir)` does not exist"
+        }
+        return "permission denied"
+    }
+}
+
+/// A file that could not be read or written, and why.
+struct FileFailure: Error {
+    var path: String
+    var reason: String
+}

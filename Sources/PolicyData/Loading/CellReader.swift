@@ -1,0 +1,63 @@
+import PolicySemantics
+import PolicyRuntime
+
+/// Reads one cell the way a person reads a messy export: surrounding spaces
+/// trimmed, currency signs and thousands separators in numbers, yes/no booleans,
+/// dates in the field's pattern.
+public enum CellReader {
+    public enum Outcome: Equatable {
+        case value(Value)
+        /// Nothing but spaces: `none`, the default, or a rejected row, as the field says.
+        case empty
+        /// Unreadable as the field's type: what was expected.
+        case bad(String)
+    }
+
+    public static func read(_ raw: UnsafeBufferPointer<UInt8>, as plan: FieldPlan) -> Outcome {
+        let cell = trimmed(raw)
+        if cell.isEmpty { return .empty }
+        switch plan.spec.type {
+        case .text:
+            return .value(.text(String(decoding: cell, as: UTF8.self)))
+        case .int:
+            guard let n = ExactDecimal.parseLenient(cell) else { return .bad("a whole number") }
+            return n.isInteger ? .value(.number(n)) : .bad("a whole number, without decimals")
+        case .number:
+            return ExactDecimal.parseLenient(cell).map { .value(.number($0)) } ?? .bad("a number")
+        case .money:
+            return ExactDecimal.parseLenient(cell).map { .value(.number($0)) } ?? .bad("an amount of money, such as 1,234.50")
+        case .bool:
+            return bool(cell).map { .value(.bool($0)) } ?? .bad("yes or no (true/false, y/n, 1/0)")
+        case .date:
+            if let pattern = plan.pattern {
+                return pattern.parse(cell).map { .value(.date($0)) } ?? .bad("a date written \(pattern.text)")
+            }
+            return CivilDate(isoUTF8: cell).map { .value(.date($0)) } ?? .bad("a date written YYYY-MM-DD")
+        case .duration:
+            return Duration(text: String(decoding: cell, as: UTF8.self)).map { .value(.duration($0)) }
+                ?? .bad("a duration such as 30 days")
+        }
+    }
+
+    /// The cell without surrounding spaces, tabs and line ends.
+    public static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = raw.count
+        while start < end, isSpace(raw[start]) { start += 1 }
+        while end > start, isSpace(raw[end - 1]) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: raw[start..<end])
+    }
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+    }
+
+    static func bool(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard cell.count <= 5 else { return nil }
+        let word = String(decoding: cell, as: UTF8.self).lowercased()
+        switch word {
+        case "true", "yes", "y", "1": return true
+        case "false", "no", "n", "0": return false
+        default: return nil
+        }
+    }
+}

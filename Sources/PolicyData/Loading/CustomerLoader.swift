@@ -1,0 +1,143 @@
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+
+/// The customers of a file, ready to evaluate, and the rows that could not be used.
+public struct LoadResult: Sendable {
+    public var table: CustomerTable
+    public var rejects: [Reject]
+    public var rejectedRows: Int
+    /// Rows read, accepted or not.
+    public var rowsRead: Int { table.count + rejectedRows }
+}
+
+/// Loads a customer file against the policy's fields.
+public enum CustomerLoader {
+    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+        switch file.format {
+        case .csv, .tsv: return try loadDelimited(file, fields: fields, keySlot: keySlot)
+        case .json, .jsonl: return try loadJSON(file, fields: fields, keySlot: keySlot)
+        }
+    }
+
+    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+        var reader = try openDelimited(file)
+        let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
+                                    duplicates: duplicateNames(reader.headerIssues))
+        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot)
+        var record = CSVRecord()
+        let width = reader.header.count
+        while true {
+            do {
+                guard try reader.next(into: &record) else { break }
+            } catch {
+                builder.rejectRow(line: error.line, id: "", code: .malformedFile,
+                                  expected: "the file cannot be read from here on: \(error.message)")
+                break
+            }
+            let line = record.line
+            let fieldsOfRecord = record.fields
+            if fieldsOfRecord.count != width {
+                let id = columns[keySlot].flatMap { $0 < fieldsOfRecord.count ? reader.string(fieldsOfRecord[$0]) : nil } ?? ""
+                builder.rejectRow(line: line, id: id.trimmingSpaces, code: .fieldCount,
+                                  expected: "the row has \(fieldsOfRecord.count) cells, the header \(width)")
+                continue
+            }
+            let r = reader
+            builder.add(line: line,
+                        read: { column, plan in r.withFieldBytes(fieldsOfRecord[column]) { CellReader.read($0, as: plan) } },
+                        raw: { column in r.string(fieldsOfRecord[column]).trimmingSpaces })
+        }
+        return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
+    }
+
+    static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+        let raw = try rawJSON(file)
+        let index = Dictionary(raw.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // A key missing from a JSON record is an empty cell, so absent columns are allowed.
+        let columns = fields.map { index[$0.spec.header] }
+        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot)
+        var problems = raw.problems[...]
+        for record in raw.records {
+            while let p = problems.first, p.line <= record.line {
+                builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: p.message)
+                problems = problems.dropFirst()
+            }
+            let cells = record.cells
+            builder.add(line: record.line,
+                        read: { column, plan in
+                            guard column < cells.count, var text = cells[column] else { return .empty }
+                            return text.withUTF8 { CellReader.read($0, as: plan) }
+                        },
+                        raw: { column in column < cells.count ? (cells[column] ?? "") : "" })
+        }
+        for p in problems { builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: p.message) }
+        return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
+    }
+
+    // MARK: - Shared steps
+
+    static func openDelimited(_ file: CustomerFile) throws(DataError) -> CSVReader {
+        do {
+            return try CSVReader(bytes: file.bytes, delimiter: file.format == .tsv ? .tab : nil)
+        } catch {
+            throw DataError(file: file.name, line: error.line, column: error.column, code: .malformedFile, message: error.message)
+        }
+    }
+
+    static func rawJSON(_ file: CustomerFile) throws(DataError) -> RawTable {
+        if file.format == .jsonl { return JSONRecords.fromLines(bytes: file.bytes) }
+        do {
+            return try JSONRecords.fromArray(bytes: file.bytes)
+        } catch {
+            throw DataError(file: file.name, line: error.line, column: error.column, code: .malformedFile,
+                            message: "this is not a JSON array of customer objects: \(error.message)",
+                            help: "a .json file holds [ {...}, {...} ]; use .jsonl for one object per line")
+        }
+    }
+
+    static func duplicateNames(_ issues: [CSVHeaderIssue]) -> [String: Int] {
+        var names: [String: Int] = [:]
+        for case .duplicate(let name, let column, _) in issues { names[name] = column }
+        return names
+    }
+
+    /// The column of each field, by header name; every missing column is an error
+    /// with a suggestion.
+    static func columnsOf(_ fields: [FieldPlan], header: [String], file: String, headerLine: Int,
+                          duplicates: [String: Int]) throws(DataError) -> [Int?] {
+        var index: [String: Int] = [:]
+        for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
+        var columns: [Int?] = []
+        var missing: [FieldPlan] = []
+        for field in fields {
+            let name = field.spec.header
+            if let column = duplicates[name] {
+                throw DataError(file: file, line: headerLine, column: column, code: .duplicateHeader,
+                                message: "the column `\(name)` appears twice in the header",
+                                help: "rename one of them, so it is clear which one `\(field.spec.name)` reads")
+            }
+            columns.append(index[name])
+            if index[name] == nil { missing.append(field) }
+        }
+        guard let first = missing.first else { return columns }
+        let names = missing.map { "`\($0.spec.header)`" }.joined(separator: ", ")
+        var help = "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
+        if let guess = Suggest.closest(to: first.spec.header, among: header) {
+            help = "did you mean `\(guess)`? If so, write `\(first.spec.name) ... from \"\(guess)\"` in the customer block"
+        }
+        throw DataError(file: file, line: headerLine, column: 1, code: .missingColumn,
+                        message: missing.count == 1 ? "the column \(names) is missing from the header"
+                                                    : "the columns \(names) are missing from the header",
+                        help: help)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,82 @@
+import PolicySemantics
+import PolicyRuntime
+
+/// Infers the fields of a file when the policy has no `customer` block: the first
+/// column is the key (text, so `0001` keeps its zeros), every column may be empty,
+/// and a column gets a type only if every value reads back exactly as written
+/// (`08123` stays text, `12.50` stays text rather than print as 12.5).
+public enum SchemaInference {
+    public static func infer(_ file: CustomerFile) throws(DataError) -> Schema {
+        var header: [String]
+        var guesses: [Guess]
+        switch file.format {
+        case .csv, .tsv:
+            var reader = try CustomerLoader.openDelimited(file)
+            header = reader.header
+            guesses = Array(repeating: Guess(), count: header.count)
+            var record = CSVRecord()
+            while (try? reader.next(into: &record)) == true {
+                for (i, field) in record.fields.enumerated() where i < guesses.count {
+                    let text = reader.string(field).trimmingSpaces
+                    guesses[i].see(text)
+                }
+            }
+        case .json, .jsonl:
+            let raw = try CustomerLoader.rawJSON(file)
+            header = raw.columns
+            guesses = Array(repeating: Guess(), count: header.count)
+            for record in raw.records {
+                for (i, cell) in record.cells.enumerated() where i < guesses.count {
+                    if let cell { guesses[i].see(cell.trimmingSpaces) }
+                }
+            }
+        }
+        var fields: [FieldSpec] = []
+        for (i, name) in header.enumerated() where !name.isEmpty && !fields.contains(where: { $0.name == name }) {
+            let isKey = i == 0
+            fields.append(FieldSpec(name: name, type: isKey ? .text : guesses[i].type, optional: !isKey, isKey: isKey))
+        }
+        return Schema(fields: fields, keySlot: 0, inferred: true)
+    }
+
+    /// What the values of one column could be, narrowed with every value seen.
+    struct Guess {
+        var int = true, number = true, date = true, bool = true
+        var seen = false
+
+        mutating func see(_ text: String) {
+            guard !text.isEmpty else { return }
+            seen = true
+            let bytes = Array(text.utf8)
+            if int { int = Self.isCanonicalInteger(bytes) }
+            if number { number = Self.isCanonicalDecimal(bytes) }
+            if date { date = bytes.withUnsafeBufferPointer { CivilDate(isoUTF8: $0) != nil } }
+            if bool { bool = text == "true" || text == "false" }
+        }
+
+        var type: FieldType {
+            guard seen else { return .text }
+            if int { return .int }
+            if number { return .number }
+            if date { return .date }
+            if bool { return .bool }
+            return .text
+        }
+
+        /// `0`, `-12`, `345`: no sign other than `-`, no leading zeros.
+        static func isCanonicalInteger(_ b: [UInt8]) -> Bool {
+            var digits = b[...]
+            if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+            guard let first = digits.first, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+            return first != UInt8(ascii: "0") || digits.count == 1
+        }
+
+        /// An integer, or one with a fraction that does not end in 0.
+        static func isCanonicalDecimal(_ b: [UInt8]) -> Bool {
+            guard let dot = b.firstIndex(of: UInt8(ascii: ".")) else { return isCanonicalInteger(b) }
+            let whole = Array(b[..<dot]), fraction = b[(dot + 1)...]
+            return (isCanonicalInteger(whole) || whole == [UInt8(ascii: "-"), UInt8(ascii: "0")])
+                && !fraction.isEmpty && fraction.allSatisfy { $0 >= 48 && $0 <= 57 } && fraction.last != UInt8(ascii: "0")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import PolicySemantics
+
+/// What a run counted, for `--summary`.
+public struct RunStatistics: Sendable {
+    public var customers = 0
+    /// Per segment, the number of customers with each label.
+    public var labelCounts: [[Int]]
+    /// Per segment, customers that matched no label.
+    public var unlabelled: [Int]
+    /// Records written per action (segment names count as actions too).
+    public var actionCounts: [String: Int] = [:]
+    public var divisionsByZero = 0
+    /// Actions not written because their value was `none`.
+    public var skippedNoValue = 0
+
+    public init(program: Program) {
+        labelCounts = program.segments.map { Array(repeating: 0, count: $0.labels.count) }
+        unlabelled = Array(repeating: 0, count: program.segments.count)
+    }
+}
+
+/// Runs a planned policy over a loaded customer table: aggregates first, then every
+/// customer in input order, handing each customer's records to `sink`.
+public enum PolicyRun {
+    public static func run(_ program: Program, on table: CustomerTable,
+                           sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
+        var statistics = RunStatistics(program: program)
+        let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
+        var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
+        var dropped: [Resolution.Dropped] = []
+        for row in 0..<table.count {
+            for record in evaluator.actions(row: row, statistics: &statistics, dropped: &dropped) {
+                try sink(record)
+            }
+            dropped.removeAll(keepingCapacity: true)
+        }
+        statistics.customers = table.count
+        statistics.divisionsByZero = divisions + evaluator.divisionsByZero
+        return statistics
+    }
+}

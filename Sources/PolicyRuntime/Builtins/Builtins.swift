@@ -1,0 +1,16 @@
+import PolicySemantics
+
+/// Dispatches a built-in call to its family. Arguments are never `none` here: any
+/// `none` argument makes the call `none` before it gets this far.
+enum Builtins {
+    static func call(_ builtin: Builtin, _ arguments: [Value], asOf: CivilDate) -> Value {
+        switch builtin {
+        case .daysSince, .daysUntil, .nextAnniversary, .year, .month, .day, .weekday:
+            DateBuiltins.call(builtin, arguments, asOf: asOf)
+        case .min, .max, .abs, .round:
+            NumberBuiltins.call(builtin, arguments)
+        case .lower, .upper, .length, .contains, .startsWith, .endsWith:
+            TextBuiltins.call(builtin, arguments)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+// Exact-output tests of JSON and JSON Lines records.
+import Testing
+import PolicyData
+
+func rawTable(_ columns: [String], _ records: [RawRecord], _ problems: [RecordProblem] = []) -> RawTable {
+    RawTable(columns: columns, records: records, problems: problems)
+}
+
+struct JSONRecordsCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: String
+    var expected: RawTable
+    var testDescription: String { name }
+}
+
+let arrayCases: [JSONRecordsCase] = [
+    JSONRecordsCase(name: "flattening and cell text", input: """
+        [
+          {"id": "C1", "name": "Ann", "age": 30, "vip": true, "note": null},
+          {"id": "C2", "address": {"city": "Paris", "geo": {"lat": 48.850}}, "tags": ["a", 1, {"k": null}], "vip": false},
+          {"name": "Zoë", "id": "C3"}
+        ]
+        """,
+        expected: rawTable(["id", "name", "age", "vip", "note", "address.city", "address.geo.lat", "tags"], [
+            RawRecord(line: 2, cells: ["C1", "Ann", "30", "true", nil, nil, nil, nil]),
+            RawRecord(line: 3, cells: ["C2", nil, nil, "false", nil, "Paris", "48.850", #"["a",1,{"k":null}]"#]),
+            RawRecord(line: 4, cells: ["C3", "Zoë", nil, nil, nil, nil, nil, nil]),
+        ])),
+    JSONRecordsCase(name: "non-object elements are problems", input: #"[{"a":1}, 2, "x", null,"# + "\n" + #"[1], true, {"a":2}]"#,
+        expected: rawTable(["a"], [RawRecord(line: 1, cells: ["1"]), RawRecord(line: 2, cells: ["2"])], [
+            RecordProblem(line: 1, message: "element 2 is a number, not an object"),
+            RecordProblem(line: 1, message: "element 3 is a string, not an object"),
+            RecordProblem(line: 1, message: "element 4 is null, not an object"),
+            RecordProblem(line: 2, message: "element 5 is an array, not an object"),
+            RecordProblem(line: 2, message: "element 6 is a boolean, not an object"),
+        ])),
+    JSONRecordsCase(name: "empty array", input: " [ ] \n", expected: rawTable([], [])),
+    JSONRecordsCase(name: "empty objects", input: "[{}, {\"a\": {}, \"b\": 1}]",
+        expected: rawTable(["b"], [RawRecord(line: 1, cells: [nil]), RawRecord(line: 1, cells: ["1"])])),
+    JSONRecordsCase(name: "duplicate and colliding names: last wins", input: #"[{"a":1,"a":2,"x.y":"s","x":{"y":"t"}}]"#,
+        expected: rawTable(["a", "x.y"], [RawRecord(line: 1, cells: ["2", "t"])])),
+    JSONRecordsCase(name: "escapes and chinese", input: "\u{FEFF}[{\"名\": \"\\u5F20\\u4F1F\", \"t\": [\"q\\\"\\n\"]}]",
+        expected: rawTable(["名", "t"], [RawRecord(line: 1, cells: ["张伟", #"["q\"\n"]"#])])),
+    JSONRecordsCase(name: "record line is where the object starts", input: "[\r\n1,\r\n\r\n  {\"a\":\n\"x\"}]",
+        expected: rawTable(["a"], [RawRecord(line: 4, cells: ["x"])], [RecordProblem(line: 2, message: "element 1 is a number, not an object")])),
+]
+
+@Test(arguments: arrayCases)
+func jsonArrayLoadsExactly(_ c: JSONRecordsCase) throws {
+    #expect(try JSONRecords.fromArray(bytes: Array(c.input.utf8)) == c.expected)
+}
+
+@Test(arguments: [
+    ("{\"a\": 1}", JSONError(line: 1, column: 1, message: "the top level must be an array of objects, not an object")),
+    ("\n  42", JSONError(line: 2, column: 3, message: "the top level must be an array of objects, not a number")),
+    ("{\"a\": }", JSONError(line: 1, column: 7, message: "unexpected '}': expected a value")),
+    ("[{\"a\": 1},\n {\"b\": 2},]", JSONError(line: 2, column: 11, message: "trailing comma before ']'")),
+    ("[{\"a\": 1} {\"b\": 2}]", JSONError(line: 1, column: 11, message: "expected ',' or ']' after an array element")),
+    ("[{\"a\": 1}", JSONError(line: 1, column: 10, message: "unexpected end of input: expected ',' or ']' after an array element")),
+    ("[{\"a\": 1}] []", JSONError(line: 1, column: 12, message: "unexpected text after the json value")),
+    ("", JSONError(line: 1, column: 1, message: "unexpected end of input: expected a value")),
+    ("[" + String(repeating: "[", count: 100_000), JSONError(line: 1, column: 257, message: "nesting is deeper than 256 levels")),
+    ("[{\"a\":" + String(repeating: "{\"a\":", count: 100_000), JSONError(line: 1, column: 1_277, message: "nesting is deeper than 256 levels")),
+])
+func jsonArrayRefusesBadFiles(_ input: String, _ error: JSONError) {
+    #expect(throws: error) { try JSONRecords.fromArray(bytes: Array(input.utf8)) }
+}
+
+@Test func jsonArrayKeepsTheDepthLimit() throws {
+    // Depth 256 counts the top-level array: an element may nest 255 levels.
+    let ok = "[" + String(repeating: "{\"a\":", count: 254) + "[]" + String(repeating: "}", count: 254) + "]"
+    let loaded = try JSONRecords.fromArray(bytes: Array(ok.utf8))
+    #expect(loaded.columns == [Array(repeating: "a", count: 254).joined(separator: ".")])
+    #expect(loaded.records == [RawRecord(line: 1, cells: ["[]"])])
+}
+
+let linesCases: [JSONRecordsCase] = [
+    JSONRecordsCase(name: "one bad line in the middle", input: """
+        {"id":"C1","n":1}
+
+        {"id":"C2", "n": }
+        \t 
+        {"id":"C3","extra":{"x":"y"}}
+        42
+        {"id": "C4"
+        """,
+        expected: rawTable(["id", "n", "extra.x"], [
+            RawRecord(line: 1, cells: ["C1", "1", nil]),
+            RawRecord(line: 5, cells: ["C3", nil, "y"]),
+        ], [
+            RecordProblem(line: 3, column: 18, message: "unexpected '}': expected a value"),
+            RecordProblem(line: 6, message: "the line holds a number, not an object"),
+            RecordProblem(line: 7, column: 12, message: "unexpected end of input: expected ',' or '}' after an object member"),
+        ])),
+    JSONRecordsCase(name: "bom, crlf and lone cr", input: "\u{FEFF}{\"a\":\"中\"}\r\n\r\n{\"a\":2}\r{\"a\":[1, 2]}\r\n",
+        expected: rawTable(["a"], [
+            RawRecord(line: 1, cells: ["中"]),
+            RawRecord(line: 3, cells: ["2"]),
+            RawRecord(line: 4, cells: ["[1,2]"]),
+        ])),
+    JSONRecordsCase(name: "two values on one line", input: "{\"a\":1} {\"a\":2}\n[]\nnull\n\"s\"\n",
+        expected: rawTable([], [], [
+            RecordProblem(line: 1, column: 9, message: "unexpected text after the json value"),
+            RecordProblem(line: 2, message: "the line holds an array, not an object"),
+            RecordProblem(line: 3, message: "the line holds null, not an object"),
+            RecordProblem(line: 4, message: "the line holds a string, not an object"),
+        ])),
+    JSONRecordsCase(name: "a string cannot span lines", input: "{\"a\":\"x\ny\"}\n{\"a\":\"ok\"}",
+        expected: rawTable(["a"], [RawRecord(line: 3, cells: ["ok"])], [
+            RecordProblem(line: 1, column: 8, message: "unexpected end of input inside a string"),
+            RecordProblem(line: 2, column: 1, message: "unexpected 'y': expected a value"),
+        ])),
+    JSONRecordsCase(name: "deep line does not stop the others",
+        input: String(repeating: "[", count: 100_000) + "\n{\"a\":true}\n",
+        expected: rawTable(["a"], [RawRecord(line: 2, cells: ["true"])], [
+            RecordProblem(line: 1, column: 257, message: "nesting is deeper than 256 levels"),
+        ])),
+    JSONRecordsCase(name: "empty file", input: "", expected: rawTable([], [])),
+]
+
+@Test(arguments: linesCases)
+func jsonLinesLoadExactly(_ c: JSONRecordsCase) {
+    #expect(JSONRecords.fromLines(bytes: Array(c.input.utf8)) == c.expected)
+}

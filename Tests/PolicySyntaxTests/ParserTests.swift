@@ -1,0 +1,160 @@
+import Testing
+@testable import PolicySyntax
+
+/// Parses `source` and returns the file and the diagnostics as `line:col code message`.
+func parse(_ source: String) -> (PolicyFile, [String]) {
+    let file = SourceFile(path: "t.policy", text: source)
+    let (policy, bag) = Parser.parse(file)
+    return (policy, bag.sorted.map { d in
+        let (line, column) = file.location(of: d.span.start)
+        return "\(line):\(column) \(d.code.rawValue) \(d.message)"
+    })
+}
+
+/// A compact, location-free dump of an expression, to compare trees by shape.
+func dump(_ e: Expression) -> String {
+    switch e.kind {
+    case .number(let t): return t
+    case .percent(let t): return t + "%"
+    case .string(let parts):
+        return "\"" + parts.map { part -> String in
+            switch part {
+            case .text(let t): return t
+            case .expression(let e): return "{" + dump(e) + "}"
+            }
+        }.joined() + "\""
+    case .date(let y, let m, let d): return "\(y)-\(m)-\(d)"
+    case .duration(let a, let u): return "(\(a) \(u.rawValue))"
+    case .bool(let b): return String(b)
+    case .none: return "none"
+    case .name(let n): return n.text
+    case .list(let items): return "[" + items.map(dump).joined(separator: ", ") + "]"
+    case .unary(let op, let x): return "(\(op.rawValue) \(dump(x)))"
+    case .binary(let op, let a, let b): return "(\(dump(a)) \(op.rawValue) \(dump(b)))"
+    case .between(let v, let lo, let hi): return "(\(dump(v)) between \(dump(lo)) and \(dump(hi)))"
+    case .membership(let v, let list, let negated): return "(\(dump(v)) \(negated ? "not in" : "in") \(dump(list)))"
+    case .isNone(let v, let negated): return "(\(dump(v)) is \(negated ? "not " : "")none)"
+    case .call(let f, let args): return f.text + "(" + args.map(dump).joined(separator: ", ") + ")"
+    case .error: return "<error>"
+    }
+}
+
+func dumpExpression(_ source: String) -> String {
+    let (file, errors) = parse("let x = " + source)
+    guard errors.isEmpty, case .let(let d)? = file.declarations.first else { return "errors: \(errors)" }
+    return dump(d.value)
+}
+
+struct ParserTests {
+    @Test(arguments: [
+        ("1 + 2 * 3", "(1 + (2 * 3))"),
+        ("(1 + 2) * 3", "((1 + 2) * 3)"),
+        ("a and b or c", "((a and b) or c)"),
+        ("not a = b", "(not (a = b))"),
+        ("a ?? 0 > 5", "((a ?? 0) > 5)"),
+        ("-x * 2", "((- x) * 2)"),
+        ("x between 1 and 2 and y", "((x between 1 and 2) and y)"),
+        ("tier in [Platinum, Gold]", "(tier in [Platinum, Gold])"),
+        ("tier not in [Gold]", "(tier not in [Gold])"),
+        ("birthday is not none", "(birthday is not none)"),
+        ("last_order_date + 30 days", "(last_order_date + (30 days))"),
+        ("days_until(next_anniversary(birthday))", "days_until(next_anniversary(birthday))"),
+        ("count()", "count()"),
+        ("address.city = \"Paris\"", "(address.city = \"Paris\")"),
+        ("`Total Spend` >= 1_000", "(Total Spend >= 1000)"),
+        ("15% * spend", "(15% * spend)"),
+        ("\"{name} has {{braces}}\"", "\"{name} has {braces}\""),
+        ("\"\\u{4E2D}\\t\\\"q\\\"\"", "\"中\t\"q\"\""),
+        ("2026-02-28", "2026-2-28"),
+    ])
+    func expressions(source: String, expected: String) {
+        #expect(dumpExpression(source) == expected)
+    }
+
+    @Test(arguments: [
+        ("let x = a == b", ["1:11 E0106 `==` is not an operator"]),
+        ("let x = 2026-02-30", ["1:9 E0105 `2026-02-30` is not a calendar date"]),
+        ("let x = a < b < c", ["1:15 E0107 comparisons cannot be chained"]),
+        ("rul \"x\" when a then tag \"t\"", ["1:1 E0109 `rul` does not start a declaration"]),
+        ("rule \"x\" when a tag \"t\"", ["1:17 E0107 expected `then`, found `tag`"]),
+        ("rule \"x\" when a then discont 5%", ["1:22 E0107 expected an action, found `discont`"]),
+        ("segment t { Gold total > 5 }", ["1:18 E0107 expected `when` or `otherwise` after the label `Gold`"]),
+        ("let x = \"{}\"", ["1:9 E0112 empty `{}` in a string"]),
+        ("let x = \"a \\q\"", ["1:12 E0103 unknown escape `\\q`"]),
+        ("let x = (1 + ", ["1:14 E0107 expected a value, found the end of the file"]),
+    ])
+    func syntaxErrors(source: String, expected: [String]) {
+        #expect(parse(source).1 == expected)
+    }
+
+    @Test func recoversAtTheNextDeclarationAndReportsEveryError() {
+        let (file, errors) = parse("""
+        let a = 1 +
+        let b = 2
+        rule "r" when then tag "x"
+        let c = 3
+        """)
+        #expect(errors.count == 2)
+        let names = file.declarations.compactMap { d -> String? in if case .let(let l) = d { l.name.text } else { nil } }
+        #expect(names == ["b", "c"])
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let source = "let x = " + String(repeating: "(", count: 100_000) + "1"
+        let (_, errors) = parse(source)
+        #expect(errors.first?.contains("E0111") == true)
+    }
+
+    @Test func customerBlockFields() throws {
+        let (file, errors) = parse("""
+        customer {
+          id text key
+          email text?
+          joined date "dd-MM-yyyy"?
+          spend money = 0 from "Total Spend"
+          opt_in text in ["email", "sms"]
+        }
+        """)
+        #expect(errors.isEmpty)
+        guard case .customer(let block)? = file.declarations.first else { Issue.record("no block"); return }
+        #expect(block.fields.map(\.name.text) == ["id", "email", "joined", "spend", "opt_in"])
+        #expect(block.fields[0].isKey)
+        #expect(block.fields[1].optional)
+        #expect(block.fields[2].datePattern?.text == "dd-MM-yyyy" && block.fields[2].optional)
+        #expect(block.fields[3].header?.text == "Total Spend" && block.fields[3].defaultValue != nil)
+        #expect(block.fields[4].allowed != nil)
+    }
+
+    @Test func actionsAndResolve() {
+        let (file, errors) = parse("""
+        rule "Service" when c > 0 then alert open_complaint severity high "call {name}", contact phone "callback" within 1 day, discount 5%
+        resolve discount by sum max 30%
+        resolve contact by first per channel
+        """)
+        #expect(errors.isEmpty)
+        guard case .rule(let rule)? = file.declarations.first else { Issue.record("no rule"); return }
+        #expect(rule.actions.map(\.kind) == [.alert, .contact, .discount])
+        guard case .resolve(let r)? = file.declarations.last else { Issue.record("no resolve"); return }
+        #expect(r.strategy.text == "first" && r.perChannel?.text == "channel")
+    }
+
+    @Test func testBlocks() {
+        let (file, errors) = parse("""
+        test "gold" {
+          as of 2026-11-22
+          customer { id: "T1", total_spend: 6000, last_order_date: 2026-11-01 }
+          expect tier Gold
+          expect discount 15%
+          expect no alert
+          expect no actions
+          expect alert churn_risk
+          expect customer "T1" tier Gold
+          expect days_inactive = 21
+          expect contact
+        }
+        """)
+        #expect(errors.isEmpty)
+        guard case .test(let t)? = file.declarations.first else { Issue.record("no test"); return }
+        #expect(t.customers.count == 1 && t.expectations.count == 8)
+    }
+}
