@@ -107,7 +107,7 @@ struct CheckerTests {
         let errors = checkErrors("""
         let a = nme
         let b = orders + "x"
-        rule "r" when a then tag "x"
+        rule "r" when orders then tag "x"
         """)
         #expect(errors.count == 3)
     }

@@ -22,7 +22,7 @@ struct DiagnosticRendererTests {
         let d = Diagnostic(.unknownName, "unknown name `金额x`", at: SourceSpan(file: file, start: start, end: start + 7))
         let lines = DiagnosticRenderer().render(d).split(separator: "\n")
         #expect(lines[0] == "t:1:10: error: unknown name `金额x` [E0201]")
-        #expect(lines[2] == "   |           ^^^^^")
+        #expect(lines[2] == "   |            ^^^^^")
     }
 
     @Test(arguments: [("totl_spend", ["total_spend", "orders"], "total_spend"), ("platinum", ["Platinum", "Gold"], "Platinum"),

@@ -57,7 +57,7 @@ struct ParserTests {
         ("tier in [Platinum, Gold]", "(tier in [Platinum, Gold])"),
         ("tier not in [Gold]", "(tier not in [Gold])"),
         ("birthday is not none", "(birthday is not none)"),
-        ("last_order_date + 30 days", "(last_order_date + (30 days))"),
+        ("last_order_date + 30 days", "(last_order_date + (30 day))"),
         ("days_until(next_anniversary(birthday))", "days_until(next_anniversary(birthday))"),
         ("count()", "count()"),
         ("address.city = \"Paris\"", "(address.city = \"Paris\")"),
@@ -79,7 +79,7 @@ struct ParserTests {
         ("rule \"x\" when a tag \"t\"", ["1:17 E0107 expected `then`, found `tag`"]),
         ("rule \"x\" when a then discont 5%", ["1:22 E0107 expected an action, found `discont`"]),
         ("segment t { Gold total > 5 }", ["1:18 E0107 expected `when` or `otherwise` after the label `Gold`"]),
-        ("let x = \"{}\"", ["1:9 E0112 empty `{}` in a string"]),
+        ("let x = \"{}\"", ["1:10 E0112 empty `{}` in a string"]),
         ("let x = \"a \\q\"", ["1:12 E0103 unknown escape `\\q`"]),
         ("let x = (1 + ", ["1:14 E0107 expected a value, found the end of the file"]),
     ])

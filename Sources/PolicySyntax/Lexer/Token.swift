@@ -28,7 +28,7 @@ public enum Keyword: UInt8, Sendable {
             if bytes.elementsEqual("and".utf8) { return .and }
             if bytes.elementsEqual("not".utf8) { return .not }
         case 4:
-            if bytes.elementsEqual("none".utf8) { return .none }
+            if bytes.elementsEqual("none".utf8) { return Keyword.none }
             if bytes.elementsEqual("true".utf8) { return .true }
             if bytes.elementsEqual("when".utf8) { return .when }
             if bytes.elementsEqual("then".utf8) { return .then }

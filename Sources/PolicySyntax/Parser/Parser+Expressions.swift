@@ -189,6 +189,9 @@ extension Parser {
             case .false?: advance(); return Expression(.bool(false), span(token))
             case .none?: advance(); return Expression(.none, span(token))
             case nil:
+                if startsDeclaration(token) {
+                    throw fail("expected a value, found `\(text(token))`", help: "the expression above is not finished")
+                }
                 let name = try parseName("a name")
                 if current.kind == .leftParen {
                     return try parseCall(name)

@@ -50,11 +50,15 @@ public struct Parser {
 
     /// Skips to the next word that starts a declaration at the start of a line.
     mutating func synchronize() {
-        if current.kind != .end { advance() }
-        while current.kind != .end {
-            if current.startsLine, current.kind == .identifier, Self.declarationWords.contains(text(current)) { return }
+        while current.kind != .end, !startsDeclaration(current) {
             advance()
         }
+    }
+
+    /// A declaration word at the start of a line: where one declaration surely ends
+    /// and the next begins, even after an unfinished expression.
+    func startsDeclaration(_ token: Token) -> Bool {
+        token.startsLine && token.kind == .identifier && token.keyword == nil && Self.declarationWords.contains(text(token))
     }
 
     // MARK: - Token access
