@@ -40,7 +40,7 @@ public enum CustomerLoader {
             if fieldsOfRecord.count != width {
                 let id = columns[keySlot].flatMap { $0 < fieldsOfRecord.count ? reader.string(fieldsOfRecord[$0]) : nil } ?? ""
                 builder.rejectRow(line: line, id: id.trimmingSpaces, code: .fieldCount,
-                                  expected: "the row has \(fieldsOfRecord.count) cells, the header \(width)")
+                                  expected: "the row has \(fieldsOfRecord.count) cells, but the header has \(width)")
                 continue
             }
             let r = reader
@@ -60,7 +60,7 @@ public enum CustomerLoader {
         var problems = raw.problems[...]
         for record in raw.records {
             while let p = problems.first, p.line <= record.line {
-                builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: p.message)
+                builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
                 problems = problems.dropFirst()
             }
             let cells = record.cells
@@ -71,7 +71,9 @@ public enum CustomerLoader {
                         },
                         raw: { column in column < cells.count ? (cells[column] ?? "") : "" })
         }
-        for p in problems { builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: p.message) }
+        for p in problems {
+            builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
+        }
         return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
     }
 
@@ -120,12 +122,14 @@ public enum CustomerLoader {
             columns.append(index[name])
             if index[name] == nil { missing.append(field) }
         }
-        guard let first = missing.first else { return columns }
+        guard !missing.isEmpty else { return columns }
         let names = missing.map { "`\($0.spec.header)`" }.joined(separator: ", ")
-        var help = "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
-        if let guess = Suggest.closest(to: first.spec.header, among: header) {
-            help = "did you mean `\(guess)`? If so, write `\(first.spec.name) ... from \"\(guess)\"` in the customer block"
+        let guesses = missing.compactMap { field in
+            Suggest.closest(to: field.spec.header, among: header).map { "`\(field.spec.name)` could read `\($0)` with `from \"\($0)\"`" }
         }
+        let help = guesses.isEmpty
+            ? "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
+            : "did you mean another column? " + guesses.joined(separator: "; ")
         throw DataError(file: file, line: headerLine, column: 1, code: .missingColumn,
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",

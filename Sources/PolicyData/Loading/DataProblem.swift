@@ -23,9 +23,14 @@ public struct Reject: Sendable, Equatable {
     /// One line for the terminal: `customers.csv:5:7: error: ... [E0502]`.
     public var message: String {
         let place = column == 0 ? "\(file):\(line)" : "\(file):\(line):\(column)"
-        let subject = field.isEmpty ? "" : "field `\(field)`: "
-        let shown = value.isEmpty ? "" : "`\(value)` "
-        return "\(place): error: \(subject)\(shown)\(expected)\(customerID.isEmpty ? "" : " (customer \(customerID))") [\(code.rawValue)]"
+        let sentence: String
+        switch code {
+        case .emptyRequiredCell: sentence = "`\(field)` is empty, but the field is required"
+        case .badCell, .valueNotAllowed, .duplicateKey: sentence = "`\(field)` is `\(value)`, expected \(expected)"
+        default: sentence = expected
+        }
+        let who = customerID.isEmpty ? "" : " (customer \(customerID))"
+        return "\(place): error: \(sentence)\(who) [\(code.rawValue)]"
     }
 }
 

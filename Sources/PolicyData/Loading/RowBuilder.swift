@@ -35,21 +35,21 @@ struct RowBuilder {
             switch outcome {
             case .value(let v):
                 if let allowed = plan.allowed, !allowed.contains(v) {
-                    problems.append(reject(line, slot, raw, .valueNotAllowed, "is not one of \(allowedText(plan))"))
+                    problems.append(reject(line, slot, raw, .valueNotAllowed, "one of \(allowedText(plan))"))
                 }
                 values[slot] = v
             case .empty:
                 if let d = plan.defaultValue { values[slot] = d }
                 else if plan.spec.optional { values[slot] = .none }
-                else { problems.append(reject(line, slot, raw, .emptyRequiredCell, "is empty, but a value is required")) }
+                else { problems.append(reject(line, slot, raw, .emptyRequiredCell, "a value")) }
             case .bad(let expected):
-                problems.append(reject(line, slot, raw, .badCell, "is not \(expected)"))
+                problems.append(reject(line, slot, raw, .badCell, expected))
             }
         }
         if problems.isEmpty {
             let key = values[keySlot]
             if let first = keyLines[key] {
-                problems.append(reject(line, keySlot, raw, .duplicateKey, "is already the key of the customer on line \(first)"))
+                problems.append(reject(line, keySlot, raw, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
             } else {
                 keyLines[key] = line
             }

@@ -27,7 +27,7 @@ extension Parser {
         var pattern: (String, SourceSpan)? = nil
         var optional = consume(.question) != nil
         if current.kind == .string {
-            let p = try parsePlainString("a date pattern")
+            let p = try readPlainString("a date pattern")
             pattern = (p.text, p.span)
             if consume(.question) != nil { optional = true }
         }
@@ -49,7 +49,7 @@ extension Parser {
                 allowed = try parseList()
             } else if isWord("from"), peek().kind == .string {
                 advance()
-                let h = try parsePlainString("a column header in quotes")
+                let h = try readPlainString("a column header in quotes")
                 header = (h.text, h.span)
             } else if current.kind == .question {
                 throw fail("`?` goes right after the type, as in `\(name.text) \(type.text)?`")

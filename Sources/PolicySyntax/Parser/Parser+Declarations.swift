@@ -31,14 +31,14 @@ extension Parser {
     /// title = "policy" string
     mutating func parseTitle() throws -> Declaration {
         let start = advance()
-        let title = try parsePlainString("the policy's title in quotes")
+        let title = try readPlainString("the policy's title in quotes")
         return .title(title.text, span(from: start))
     }
 
     /// use = "use" string
     mutating func parseUse() throws -> Declaration {
         let start = advance()
-        let path = try parsePlainString("the path of a policy file in quotes")
+        let path = try readPlainString("the path of a policy file in quotes")
         return .use(path: path.text, span: span(from: start))
     }
 
@@ -78,7 +78,7 @@ extension Parser {
     /// rule_decl = "rule" string "when" expression "then" action { "," action }
     mutating func parseRule() throws -> RuleDeclaration {
         advance()
-        let name = try parsePlainString("the rule's name in quotes")
+        let name = try readPlainString("the rule's name in quotes")
         try expectKeyword(.when, help: "write `rule \"name\" when condition then action`")
         let condition = try parseExpression()
         try expectKeyword(.then, help: "the actions follow `then`")

@@ -57,7 +57,10 @@ extension Parser {
         } else if isKeyword(.in) || (isKeyword(.not) && peek().keyword == .in) {
             let negated = consumeKeyword(.not) != nil
             advance()
-            let list = try parseListOperand()
+            guard current.kind == .leftBracket else {
+                throw fail("`in` needs a list in brackets, found \(describe(current))", help: "write x in [a, b]")
+            }
+            let list = try parseList()
             result = Expression(.membership(left, list: list, negated: negated), left.span.to(list.span))
         } else if consumeKeyword(.between) != nil {
             let lower = try parseCoalesce()
@@ -87,12 +90,6 @@ extension Parser {
         case .greaterEqual: .greaterEqual
         default: nil
         }
-    }
-
-    /// The right side of `in`: a bracketed list, or a name holding one.
-    mutating func parseListOperand() throws -> Expression {
-        if current.kind == .leftBracket { return try parseList() }
-        return try parseCoalesce()
     }
 
     mutating func parseCoalesce() throws -> Expression {
@@ -168,7 +165,7 @@ extension Parser {
             return Expression(.percent(digits), span(token))
         case .date:
             advance()
-            return parseDateLiteral(token)
+            return readDateLiteral(token)
         case .string:
             advance()
             return Expression(.string(decodeString(token)), span(token))
@@ -244,7 +241,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseDateLiteral(_ token: Token) -> Expression {
+    private mutating func readDateLiteral(_ token: Token) -> Expression {
         let t = Array(text(token).utf8)
         func number(_ r: Range<Int>) -> Int { t[r].reduce(0) { $0 * 10 + Int($1 - 48) } }
         let year = number(0..<4), month = number(5..<7), day = number(8..<10)

@@ -29,7 +29,7 @@ extension Parser {
                 }
                 let close = matchingBrace(from: i + 1, end: end)
                 flush()
-                parts.append(.expression(parseInterpolation(i + 1..<close)))
+                parts.append(.expression(readInterpolation(i + 1..<close)))
                 i = close + 1
             case UInt8(ascii: "}"):
                 if i + 1 < end, bytes[i + 1] == UInt8(ascii: "}") {
@@ -73,7 +73,7 @@ extension Parser {
         return end
     }
 
-    private mutating func parseInterpolation(_ range: Range<Int>) -> Expression {
+    private mutating func readInterpolation(_ range: Range<Int>) -> Expression {
         let whole = SourceSpan(file: file, start: range.lowerBound - 1, end: range.upperBound + 1)
         var sub = Parser(file: file, range: range)
         diagnostics.append(contentsOf: sub.diagnostics)

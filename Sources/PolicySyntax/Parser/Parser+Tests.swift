@@ -3,7 +3,7 @@ extension Parser {
     /// test_item = "as" "of" expression | "customer" record | "customers" string | expectation
     mutating func parseTest() throws -> TestDeclaration {
         let start = advance()
-        let name = try parsePlainString("the test's name in quotes")
+        let name = try readPlainString("the test's name in quotes")
         try expect(.leftBrace, "`{` to open the test")
         var test = TestDeclaration(name: name.text, span: name.span, asOf: nil, customers: [], customerFiles: [], expectations: [])
         while current.kind != .rightBrace, current.kind != .end {
@@ -15,7 +15,7 @@ extension Parser {
                 advance()
                 test.customers.append(try parseTestRecord())
             } else if consumeWord("customers") != nil {
-                let file = try parsePlainString("a customer file's path in quotes")
+                let file = try readPlainString("a customer file's path in quotes")
                 test.customerFiles.append((file.text, file.span))
             } else if isWord("expect") {
                 test.expectations.append(try parseExpectation())
@@ -52,7 +52,7 @@ extension Parser {
         var customer: (String, SourceSpan)? = nil
         if isWord("customer"), peek().kind == .string {
             advance()
-            let id = try parsePlainString("the customer's id")
+            let id = try readPlainString("the customer's id")
             customer = (id.text, id.span)
         }
         let form: Expectation.Form

@@ -163,7 +163,7 @@ public struct Parser {
     }
 
     /// Decodes a string token that has no interpolation (titles, paths, headers).
-    mutating func parsePlainString(_ what: String) throws -> (text: String, span: SourceSpan) {
+    mutating func readPlainString(_ what: String) throws -> (text: String, span: SourceSpan) {
         let token = try expect(.string, what)
         let parts = decodeString(token)
         var text = ""
