@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import PolicyCLI
+
+struct HelpTests {
+    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"]])
+    func helpIsGeneratedFromTheDeclaredOptions(_ arguments: [String]) {
+        let outcome = policy(arguments)
+        #expect(outcome.code == 0)
+        #expect(outcome.stderr == "")
+        expectGolden(outcome.stdout, "help-" + (arguments.count == 1 ? "policy" : arguments[0]) + ".txt")
+    }
+
+    @Test func everyRunOptionOfTheSpecIsDocumentedInHelp() {
+        let help = policy(["run", "--help"]).stdout
+        for option in ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict", "--input-format"] {
+            #expect(help.contains(option))
+        }
+    }
+
+    @Test(arguments: [
+        (["run"], "Error: missing POLICY"),
+        (["run", "p.policy"], "Error: missing --customers"),
+        (["run", "p.policy", "--customers"], "Error: `--customers` needs a value"),
+        (["run", "p.policy", "--customers", "a.csv", "extra"], "Error: unexpected argument `extra`"),
+        (["run", "p.policy", "--summary=yes", "--customers", "a.csv"], "Error: `--summary` takes no value"),
+        (["check", "p.policy", "--strict"], "Error: unknown option `--strict`"),
+    ])
+    func usageErrorsExitWith2(arguments: [String], firstLine: String) {
+        let outcome = policy(arguments)
+        #expect(outcome.code == 2)
+        #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == firstLine)
+        #expect(outcome.stderr.contains("See 'policy \(arguments[0]) --help'"))
+    }
+
+    @Test(arguments: ["test", "explain", "fmt"])
+    func commandsNotYetBuiltSaySo(_ name: String) {
+        let outcome = policy([name, "x"])
+        #expect(outcome.code == 2)
+        #expect(outcome.stderr.hasPrefix("error: `policy \(name)` is not available in this version yet [E0603]"))
+    }
+}
+
+struct RunFileTests {
+    static let policyText = """
+    customer { id text key  orders int }
+    rule "Busy" when orders > 5 then tag "busy"
+    """
+
+    @Test func rejectsFileListsEveryProblemAsCSV() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\nB,lots\n\"C, Inc\",\nD\n"]) { (dir: URL) throws in
+            let rejects = dir.appendingPathComponent("rejects.csv").path
+            let c = dir.appendingPathComponent("c.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", c, "--rejects", rejects])
+            #expect(outcome.code == 3)
+            #expect(outcome.stdout == "customer_id,rule,action,value,channel,due,severity,message\nA,Busy,tag,busy,,,,\n")
+            let written = try String(contentsOfFile: rejects, encoding: .utf8)
+            #expect(written == """
+            file,line,column,customer_id,field,value,expected
+            \(c),3,2,B,orders,lots,a whole number
+            \(c),4,2,"C, Inc",orders,,a value
+            \(c),5,,D,,,"the row has 1 cells, but the header has 2"
+
+            """)
+        }
+    }
+
+    @Test func outputIsWrittenWholeToTheNamedFile() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\n"]) { (dir: URL) throws in
+            let out = dir.appendingPathComponent("actions.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path, "--output", out])
+            #expect(outcome == Outcome(code: 0, stdout: "", stderr: ""))
+            #expect(try String(contentsOfFile: out, encoding: .utf8) == "customer_id,rule,action,value,channel,due,severity,message\nA,Busy,tag,busy,,,,\n")
+            // No temporary file is left beside it.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["actions.csv", "c.csv", "p.policy"])
+        }
+    }
+
+    @Test func anOutputThatCannotBeWrittenIsAnErrorAndLeavesNothing() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\n"]) { (dir: URL) throws in
+            let out = dir.appendingPathComponent("no/such/folder/actions.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path, "--output", out])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.hasPrefix("error: cannot write the output file `\(out)`: the folder"))
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    @Test func strictWritesNoOutputFile() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\nB,x\n"]) { (dir: URL) throws in
+            let out = dir.appendingPathComponent("actions.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path,
+                                  "--output", out, "--strict"])
+            #expect(outcome.code == 3)
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    @Test func anUnreadablePolicyIsAnError() {
+        let outcome = policy(["run", "/no/such.policy", "--customers", "x.csv"])
+        #expect(outcome == Outcome(code: 2, stdout: "", stderr: "error: cannot read the policy file `/no/such.policy`: no such file [E0601]\n"))
+    }
+
+    @Test func aFolderIsNotACustomerFile() throws {
+        try withFiles(["p.policy": Self.policyText, "d.csv/x": ""]) { (dir: URL) throws in
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("d.csv").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("it is a folder, not a file [E0601]"))
+        }
+    }
+
+    @Test(arguments: [
+        ("", "the file is empty: no header row"),
+        ("id,orders\nA,\"9\n", "unterminated"),
+    ])
+    func brokenFilesAreReportedNotCrashed(data: String, message: String) throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": data]) { (dir: URL) throws in
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path])
+            #expect(outcome.code == 2 || outcome.code == 3)
+            #expect(outcome.stderr.contains(message))
+            #expect(outcome.stderr.contains("E0507"))
+        }
+    }
+
+    @Test func unknownFormatsAreUsageErrors() throws {
+        try withFiles(["p.policy": Self.policyText, "c.txt": "id,orders\n"]) { (dir: URL) throws in
+            let p = dir.appendingPathComponent("p.policy").path
+            let c = dir.appendingPathComponent("c.txt").path
+            let noExtension = policy(["run", p, "--customers", c])
+            #expect(noExtension.code == 2 && noExtension.stderr.contains("cannot tell the format of"))
+            let badOutput = policy(["run", p, "--customers", c, "--input-format", "csv", "--format", "xml"])
+            #expect(badOutput.code == 2 && badOutput.stderr.hasPrefix("error: unknown output format `xml` [E0605]"))
+        }
+    }
+
+    @Test func theWallClockIsOnlyUsedWithoutAsOf() throws {
+        let text = "customer { id text key }\nrule \"Today\" when true then tag \"{today}\"\n"
+        try withFiles(["p.policy": text, "c.csv": "id\nA\n"]) { (dir: URL) throws in
+            let args = ["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path]
+            #expect(policy(args).stdout.hasSuffix("A,Today,tag,2026-11-22,,,,\n"))
+            #expect(policy(args + ["--as-of", "2025-01-31"]).stdout.hasSuffix("A,Today,tag,2025-01-31,,,,\n"))
+        }
+    }
+}
