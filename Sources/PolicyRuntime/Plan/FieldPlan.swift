@@ -9,6 +9,13 @@ public struct FieldPlan: Sendable {
     public var allowed: Set<Value>?
     public var pattern: DatePattern?
 
+    public init(spec: FieldSpec, defaultValue: Value? = nil, allowed: Set<Value>? = nil, pattern: DatePattern? = nil) {
+        self.spec = spec
+        self.defaultValue = defaultValue
+        self.allowed = allowed
+        self.pattern = pattern
+    }
+
     /// Plans every field of a schema, reporting date patterns that cannot be read.
     public static func plan(_ schema: Schema) -> ([FieldPlan], DiagnosticBag) {
         var diagnostics = DiagnosticBag()

@@ -1,0 +1,104 @@
+import Testing
+import PolicySyntax
+import PolicySemantics
+@testable import PolicyRuntime
+
+/// Evaluates `expression` as a let for one customer (spend 120.50, orders 3, no
+/// birthday) as of 2026-11-22, and prints it as the output would.
+func evaluate(_ expression: String) -> String {
+    let source = """
+    customer { id text key  spend money  orders int  birthday date?  name text? }
+    let x = \(expression)
+    """
+    let (loaded, _) = PolicyLoader.load(SourceFile(path: "t.policy", text: source))
+    let (checked, bag) = Checker.check(loaded)
+    guard let checked else { return "error: " + bag.items.map(\.message).joined(separator: "; ") }
+    let (program, _) = Program.plan(checked, asOf: CivilDate(year: 2026, month: 11, day: 22)!)
+    guard let program else { return "plan error" }
+    var table = CustomerTable(fieldCount: 5)
+    table.append([.text("A"), .number(ExactDecimal("120.50")!), .number(ExactDecimal(3)), .none, .text("Ann")], line: 2)
+    var evaluator = Evaluator(program: program, table: table, aggregates: AggregateResults(count: program.aggregates.count))
+    let value = evaluator.value(program.lets[0], row: 0)
+    if case .none = value { return "none" }
+    return program.formatter.text(value, as: checked.lets[0].value.type)
+}
+
+struct EvaluatorTests {
+    @Test(arguments: [
+        ("0.1 + 0.2", "0.3"),
+        ("0.1 + 0.2 = 0.3", "true"),
+        ("19.99 * 3", "59.97"),
+        ("spend * 15%", "18.08"),
+        ("spend / 4", "30.13"),
+        ("1 / 3", "0.333333333333333333"),
+        ("orders / 0", "none"),
+        ("7 / 2", "3.5"),
+        ("15% + 5%", "20%"),
+        ("-orders", "-3"),
+        ("round(2.5, 0)", "3"),
+        ("round(-2.5, 0)", "-3"),
+        ("abs(-4.25)", "4.25"),
+        ("min(orders, 2)", "2"),
+        ("max(spend, 1000)", "1000.00"),
+        ("birthday + 1 day", "none"),
+        ("birthday is none", "true"),
+        ("birthday = 2026-11-22", "none"),
+        ("birthday ?? 2000-01-01", "2000-01-01"),
+        ("days_since(2026-11-01)", "21"),
+        ("days_until(2026-12-25)", "33"),
+        ("next_anniversary(2000-02-29)", "2027-02-28"),
+        ("next_anniversary(1990-11-22)", "2026-11-22"),
+        ("weekday(2026-11-22)", "7"),
+        ("year(today)", "2026"),
+        ("2026-01-31 + 1 month", "2026-02-28"),
+        ("2026-11-22 - 2 weeks", "2026-11-08"),
+        ("2026-11-22 - 2026-01-01", "325"),
+        ("false and birthday = today", "false"),
+        ("true or birthday = today", "true"),
+        ("true and birthday = today", "none"),
+        ("not (birthday = today)", "none"),
+        ("orders between 3 and 5", "true"),
+        ("orders in [1, 2, 3]", "true"),
+        ("orders not in [1, 2, 3]", "false"),
+        ("lower(\"ÄBC\")", "äbc"),
+        ("upper(name)", "ANN"),
+        ("length(\"消费金额\")", "4"),
+        ("contains(name, \"nn\")", "true"),
+        ("starts_with(name, \"B\")", "false"),
+        ("ends_with(name, \"n\")", "true"),
+        ("\"{name} spent {spend} on {orders} orders, {birthday}.\"", "Ann spent 120.50 on 3 orders, ."),
+        ("\"rate {15%}, braces {{x}}\"", "rate 15%, braces {x}"),
+        ("\"{name ?? \"friend\"}\"", "Ann"),
+        ("99999999999999999999 + 1", "100000000000000000000"),
+        ("9223372036854775807 * 10", "92233720368547758070"),
+    ])
+    func expressions(expression: String, expected: String) {
+        #expect(evaluate(expression) == expected)
+    }
+}
+
+struct AggregateTests {
+    static func numbers(_ xs: [Int?]) -> [Value] { xs.map { $0.map { .number(ExactDecimal($0)) } ?? .none } }
+    static func text(_ vs: [Value]) -> [String] { vs.map { if case .number(let n) = $0 { n.description } else { "none" } } }
+
+    @Test func percentRankIsSQLs() {
+        // Ties share the lower rank; none gets none; n - 1 in the denominator.
+        #expect(Self.text(Aggregates.percentRank(Self.numbers([30, 10, nil, 20, 20, 50]))) == ["0.75", "0", "none", "0.25", "0.25", "1"])
+        #expect(Self.text(Aggregates.percentRank(Self.numbers([7]))) == ["0"])
+        #expect(Self.text(Aggregates.percentRank(Self.numbers([nil]))) == ["none"])
+    }
+
+    @Test func ntileIsSQLsWithTiesInInputOrder() {
+        #expect(Self.text(Aggregates.ntile(Self.numbers([5, 1, 5, 5, 2, 9, nil]), buckets: 4)) == ["2", "1", "2", "3", "1", "4", "none"])
+        #expect(Self.text(Aggregates.ntile(Self.numbers([1, 2]), buckets: 5)) == ["1", "2"])
+    }
+
+    @Test func meanMedianSum() {
+        let values = Self.numbers([1, 2, nil, 4, 10])
+        #expect(Aggregates.mean(values) == .number(ExactDecimal("4.25")!))
+        #expect(Aggregates.median(values) == .number(ExactDecimal(3)))
+        #expect(Aggregates.median(Self.numbers([3, 1, 2])) == .number(ExactDecimal(2)))
+        #expect(Aggregates.sum(values) == .number(ExactDecimal(17)))
+        #expect(Aggregates.mean(Self.numbers([nil])) == Value.none)
+    }
+}
