@@ -82,6 +82,7 @@ struct RunFileTests {
             let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path, "--output", out])
             #expect(outcome.code == 2)
             #expect(outcome.stderr.hasPrefix("error: cannot write the output file `\(out)`: the folder"))
+            #expect(outcome.stderr.contains("[E0602]"))
             #expect(!FileManager.default.fileExists(atPath: out))
         }
     }

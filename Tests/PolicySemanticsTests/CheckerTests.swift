@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import PolicySyntax
 @testable import PolicySemantics
@@ -159,5 +160,68 @@ struct CheckerTests {
             Issue.record("channels not resolved as expected")
             return
         }
+    }
+}
+
+struct DeclarationCheckTests {
+    @Test(arguments: [
+        ("rule \"a\" when orders > 1 then tag \"x\"\nrule \"a\" when orders > 2 then tag \"y\"",
+         "2:6 E0211 a rule named \"a\" already exists | rule names appear in the output, so each must be unique"),
+        ("segment t { A when orders > 1  A otherwise }",
+         "1:32 E0212 the label `A` is already in segment `t` | a customer gets the first label that matches; join the two conditions with `or`"),
+        ("customer { x text key }", "1:1 E0403 a policy has one customer block; this is a second one | merge the fields into the first customer block"),
+        ("resolve discount by best\nresolve discount by first", "2:1 E0406 discount is already resolved by an earlier line | keep one resolve line per action kind"),
+        ("segment t { A otherwise  B when orders > 1 }", "1:13 E0407 `otherwise` must be the segment's last label | labels after `otherwise` could never be chosen"),
+        ("test \"t\" { as of today }", "1:18 E0410 `as of` takes a date, as in as of 2026-11-22"),
+        ("test \"t\" { customer { id: \"A\", ordrs: 5 } }", "1:32 E0201 unknown field `ordrs` | did you mean `orders`?"),
+        ("test \"t\" { customer { id: \"A\", orders: \"five\" } }", "1:40 E0307 the test value `\"five\"` is not a int | the field `orders` is declared as int"),
+        ("test \"t\" { expect tier Gold }", "1:19 E0201 unknown segment `tier`"),
+        ("test \"t\" { expect discount \"lots\" }", "1:28 E0410 `expect discount \"lots\"` expects a value discount never has"),
+    ])
+    func declarationErrors(source: String, expected: String) {
+        #expect(checkErrors(source) == [expected])
+    }
+
+    @Test func keyFieldsMustBeRequired() {
+        let errors = checkErrors("customer { id text? key }", withSchema: false)
+        #expect(errors == ["1:12 E0409 the key field `id` cannot be optional or have a default | every customer needs its own key"])
+    }
+}
+
+struct UseTests {
+    func write(_ files: [String: String]) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("policy-use-\(UUID().uuidString)")
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir.path
+    }
+
+    func errors(_ path: String) throws -> [String] {
+        let (loaded, bag) = try PolicyLoader.load(path: path)
+        return bag.sorted.map { d in
+            let (line, column) = d.span.file.location(of: d.span.start)
+            return "\((d.span.file.path as NSString).lastPathComponent):\(line):\(column) \(d.code.rawValue) \(d.message)"
+        } + (loaded.files.isEmpty ? ["no files"] : [])
+    }
+
+    @Test func aMissingUsedFileIsReportedAtTheUseLine() throws {
+        let dir = write(["main.policy": "use \"shared/none.policy\"\n"])
+        #expect(try errors(dir + "/main.policy") == ["main.policy:1:1 E0208 cannot read `shared/none.policy`: no such file"])
+    }
+
+    @Test func usesInACircleAreAnError() throws {
+        let dir = write(["a.policy": "use \"b.policy\"\n", "b.policy": "use \"a.policy\"\n"])
+        #expect(try errors(dir + "/a.policy") == ["b.policy:1:1 E0209 `a.policy` uses this file back, in a circle"])
+    }
+
+    @Test func aFileUsedTwiceIsReadOnce() throws {
+        let dir = write(["a.policy": "use \"s.policy\"\nuse \"s.policy\"\n", "s.policy": "customer { id text key }\n"])
+        let (loaded, bag) = try PolicyLoader.load(path: dir + "/a.policy")
+        #expect(bag.items.isEmpty)
+        #expect(loaded.files.count == 2)
+        #expect(Checker.check(loaded).0 != nil)
     }
 }

@@ -94,7 +94,8 @@ public struct Checker {
         lets = Array(repeating: nil, count: letDeclarations.count)
         segmentStates = Array(repeating: .unchecked, count: segmentDeclarations.count)
         segments = Array(repeating: nil, count: segmentDeclarations.count)
-        segmentLabels = segmentDeclarations.map(collectLabels)
+        segmentLabels = []
+        for d in segmentDeclarations { segmentLabels.append(collectLabels(d)) }
 
         for index in letDeclarations.indices { _ = resolveLet(index) }
         for index in segmentDeclarations.indices { resolveSegment(index) }
@@ -188,9 +189,18 @@ public struct Checker {
         }
     }
 
-    func collectLabels(_ declaration: SegmentDeclaration) -> [String] {
+    /// The segment's labels in order; a label listed twice is an error (the second
+    /// could never be chosen).
+    mutating func collectLabels(_ declaration: SegmentDeclaration) -> [String] {
         var labels: [String] = []
-        for c in declaration.cases where !labels.contains(c.label.text) { labels.append(c.label.text) }
+        for c in declaration.cases {
+            if labels.contains(c.label.text) {
+                diagnostics.error(.duplicateLabel, "the label `\(c.label.text)` is already in segment `\(declaration.name.text)`",
+                                  at: c.label.span, help: "a customer gets the first label that matches; join the two conditions with `or`")
+            } else {
+                labels.append(c.label.text)
+            }
+        }
         return labels
     }
 
