@@ -16,8 +16,12 @@ extension Parser {
     }
 
     mutating func parseOr() throws -> Expression {
+        // Each turn of the loop nests the tree one level deeper: count it like recursion.
+        let saved = depth
+        defer { depth = saved }
         var left = try parseAnd()
         while consumeKeyword(.or) != nil {
+            try enter()
             let right = try parseAnd()
             left = Expression(.binary(.or, left, right), left.span.to(right.span))
         }
@@ -25,8 +29,12 @@ extension Parser {
     }
 
     mutating func parseAnd() throws -> Expression {
+        // Each turn of the loop nests the tree one level deeper: count it like recursion.
+        let saved = depth
+        defer { depth = saved }
         var left = try parseNot()
         while consumeKeyword(.and) != nil {
+            try enter()
             let right = try parseNot()
             left = Expression(.binary(.and, left, right), left.span.to(right.span))
         }
@@ -104,8 +112,12 @@ extension Parser {
     }
 
     mutating func parseAdditive() throws -> Expression {
+        // Each turn of the loop nests the tree one level deeper: count it like recursion.
+        let saved = depth
+        defer { depth = saved }
         var left = try parseMultiplicative()
         while current.kind == .plus || current.kind == .minus {
+            try enter()
             let op: BinaryOperator = advance().kind == .plus ? .add : .subtract
             let right = try parseMultiplicative()
             left = Expression(.binary(op, left, right), left.span.to(right.span))
@@ -114,8 +126,12 @@ extension Parser {
     }
 
     mutating func parseMultiplicative() throws -> Expression {
+        // Each turn of the loop nests the tree one level deeper: count it like recursion.
+        let saved = depth
+        defer { depth = saved }
         var left = try parseUnary()
         while current.kind == .star || current.kind == .slash {
+            try enter()
             let op: BinaryOperator = advance().kind == .star ? .multiply : .divide
             let right = try parseUnary()
             left = Expression(.binary(op, left, right), left.span.to(right.span))
