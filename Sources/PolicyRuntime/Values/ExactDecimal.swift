@@ -1,123 +1,142 @@
-import Foundation
+/// An exact decimal number for money, rates and counts: `0.1 + 0.2 == 0.3` and
+/// `19.99 * 3 == 59.97`, never binary floating point.
+///
+/// The common case is a scaled `Int64` (value = mantissa / 10^scale) so that the hot
+/// operations are a couple of integer instructions and never allocate. When a result does
+/// not fit, it moves to a wide form of up to 38 significant digits (rounded half-even beyond
+/// that). Equality and hashing are by value: `1.0 == 1.00` and both hash the same.
+public struct ExactDecimal: Sendable {
+    @usableFromInline
+    enum Storage: Sendable {
+        // INVARIANT: 0 <= scale <= ExactDecimal.maxSmallScale.
+        case small(mantissa: Int64, scale: Int32)
+        // INVARIANT: only values that have no `.small` form are stored wide (see `make`), so
+        // a small value never equals a wide one and each wide value has one canonical form.
+        case wide(WideDecimal)
+    }
 
-/// INTERIM: an exact decimal on Foundation's `Decimal` (38 digits), standing in until
-/// the scaled-integer implementation lands. Same API, same results, slower.
-public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
-    var d: Decimal
+    @usableFromInline
+    var storage: Storage
 
+    @inlinable
+    init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// The largest fractional scale kept in the fast form; finer values go wide.
+    @usableFromInline
+    static let maxSmallScale: Int32 = 38
+
+    /// Significant digits kept by the wide form.
+    static let maxDigits = 38
+
+    /// Wide scales are kept within ±this; values past it are flushed to zero (tiny) or
+    /// saturated (huge). Reaching it needs absurd inputs, but it must not trap.
+    static let scaleLimit = 1_000_000_000
+
+    /// Powers of ten that fit in `Int64`, for aligning scales on the fast path.
+    @usableFromInline
+    static let powersOfTen: [Int64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+        1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000,
+        10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+    ]
+
+    /// A whole number.
+    @inlinable
+    public init(_ value: Int) {
+        storage = .small(mantissa: Int64(value), scale: 0)
+    }
+
+    /// `mantissa / 10^scale`; a negative scale multiplies (`mantissa: 5, scale: -2` is 500).
+    public init(mantissa: Int64, scale: Int) {
+        if scale >= 0 && scale <= Int(ExactDecimal.maxSmallScale) {
+            storage = .small(mantissa: mantissa, scale: Int32(scale))
+        } else {
+            self = ExactDecimal.make(negative: mantissa < 0, magnitude: BigUInt(mantissa.magnitude), scale: scale)
+        }
+    }
+
+    /// 0.
     public static let zero = ExactDecimal(0)
+
+    /// 1.
     public static let one = ExactDecimal(1)
 
-    public init(_ value: Int) { d = Decimal(value) }
-    public init(mantissa: Int64, scale: Int) { d = Decimal(sign: mantissa < 0 ? .minus : .plus, exponent: -scale, significand: Decimal(mantissa.magnitude)) }
-    init(_ d: Decimal) { self.d = d }
+    /// True for 0 (of any scale).
+    @inlinable
+    public var isZero: Bool {
+        if case .small(let mantissa, _) = storage { return mantissa == 0 }
+        return false
+    }
 
-    public init?(_ text: String) { self.init(Substring(text)) }
-    public init?(_ text: Substring) {
-        var s = Array(text.utf8)
-        guard !s.isEmpty else { return nil }
-        var negative = false
-        if s[0] == UInt8(ascii: "-") { negative = true; s.removeFirst() }
-        var digits: [UInt8] = []
-        var seenDot = false, lastWasDigit = false, fraction = 0
-        for (i, c) in s.enumerated() {
-            if c >= 48 && c <= 57 { digits.append(c); lastWasDigit = true; if seenDot { fraction += 1 } }
-            else if c == UInt8(ascii: "_") { guard lastWasDigit, i + 1 < s.count, s[i + 1] >= 48, s[i + 1] <= 57 else { return nil }; lastWasDigit = false }
-            else if c == UInt8(ascii: ".") { guard !seenDot, lastWasDigit, i + 1 < s.count else { return nil }; seenDot = true; lastWasDigit = false }
-            else { return nil }
+    /// -1, 0 or 1.
+    @inlinable
+    public var sign: Int {
+        switch storage {
+        case .small(let mantissa, _): return mantissa == 0 ? 0 : (mantissa < 0 ? -1 : 1)
+        case .wide(let wide): return wide.negative ? -1 : 1
         }
-        guard !digits.isEmpty, lastWasDigit else { return nil }
-        guard var value = Decimal(string: String(decoding: digits, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX")) else { return nil }
-        var scaled = Decimal()
-        NSDecimalMultiplyByPowerOf10(&scaled, &value, Int16(-fraction), .plain)
-        d = negative ? -scaled : scaled
     }
 
-    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        self.init(String(decoding: bytes, as: UTF8.self))
-    }
-
-    /// A spreadsheet cell: spaces, a sign, a currency sign, thousands separators.
-    public static func parseLenient(_ bytes: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
-        var scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
-        func trim() {
-            while let f = scalars.first, f == " " || f == "\t" { scalars.removeFirst() }
-            while let l = scalars.last, l == " " || l == "\t" { scalars.removeLast() }
+    /// True when the value has no fractional part.
+    public var isInteger: Bool {
+        switch storage {
+        case .small(let mantissa, let scale):
+            if scale == 0 || mantissa == 0 { return true }
+            // |mantissa| < 10^19, so a finer scale always leaves a fraction.
+            guard scale <= 18 else { return false }
+            return mantissa % ExactDecimal.powersOfTen[Int(scale)] == 0
+        case .wide(let wide):
+            return wide.scale <= 0
         }
-        trim()
-        var negative = false
-        let currency: Set<Unicode.Scalar> = ["$", "£", "€", "¥", "￥"]
-        var sawSign = false, sawCurrency = false
-        while let f = scalars.first {
-            if (f == "-" || f == "+") && !sawSign { sawSign = true; negative = f == "-"; scalars.removeFirst(); trim() }
-            else if currency.contains(f) && !sawCurrency { sawCurrency = true; scalars.removeFirst(); trim() }
-            else { break }
+    }
+
+    /// The value as `Int` when it is whole and fits; nil otherwise.
+    public var intValue: Int? {
+        guard case .small(let mantissa, let scale) = storage, isInteger else { return nil }
+        let whole = scale == 0 || mantissa == 0 ? mantissa : mantissa / ExactDecimal.powersOfTen[Int(scale)]
+        return Int(exactly: whole)
+    }
+
+    /// An approximation for diagnostics and statistics only: nothing exact may depend on it.
+    public var doubleValue: Double {
+        Double(description) ?? .nan
+    }
+
+    /// The absolute value.
+    public var magnitude: ExactDecimal {
+        sign < 0 ? -self : self
+    }
+}
+
+/// The wide form of an `ExactDecimal`: sign, a 128-bit magnitude and a decimal scale.
+// INVARIANT: magnitude is non-zero, has at most 38 digits and no trailing decimal zero.
+@usableFromInline
+struct WideDecimal: Sendable, Hashable {
+    @usableFromInline var negative: Bool
+    @usableFromInline var high: UInt64
+    @usableFromInline var low: UInt64
+    @usableFromInline var scale: Int32
+
+    var magnitude: BigUInt { BigUInt(high: high, low: low) }
+}
+
+extension ExactDecimal: Hashable {
+    /// Hashes the canonical form, so that equal values of different scales hash alike.
+    public func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .small(var mantissa, var scale):
+            if mantissa == 0 { scale = 0 }
+            while scale > 0 && mantissa % 10 == 0 {
+                mantissa /= 10
+                scale -= 1
+            }
+            hasher.combine(mantissa)
+            hasher.combine(scale)
+        case .wide(let wide):
+            hasher.combine(wide)
         }
-        var text = String(String.UnicodeScalarView(scalars))
-        if text.contains(",") {
-            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return nil }
-            let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
-            guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
-            text = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
-        }
-        guard !text.contains("_"), let value = ExactDecimal(text) else { return nil }
-        return negative ? -value : value
     }
-
-    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.d + b.d) }
-    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.d - b.d) }
-    public static func * (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.d * b.d) }
-    public static prefix func - (a: ExactDecimal) -> ExactDecimal { ExactDecimal(-a.d) }
-    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { a.d < b.d }
-    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool { a.d == b.d }
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
-
-    public func divided(by other: ExactDecimal) -> ExactDecimal? {
-        guard !other.d.isZero else { return nil }
-        var q = d / other.d
-        var r = Decimal()
-        // 18 significant digits, half-even.
-        let magnitude = q.isZero ? 0 : Int((NSDecimalNumber(decimal: abs(q)).doubleValue).magnitude.rounded(.down) == 0 ? -Int(floor(log10(NSDecimalNumber(decimal: abs(q)).doubleValue))) : -Int(floor(log10(NSDecimalNumber(decimal: abs(q)).doubleValue))))
-        NSDecimalRound(&r, &q, 17 + magnitude, .bankers)
-        return ExactDecimal(r)
-    }
-
-    public var magnitude: ExactDecimal { ExactDecimal(abs(d)) }
-    public var isZero: Bool { d.isZero }
-    public var sign: Int { d.isZero ? 0 : (d < 0 ? -1 : 1) }
-    public var isInteger: Bool { rounded(places: 0) == self }
-    public var intValue: Int? { isInteger && abs(d) < Decimal(Int.max / 2) ? NSDecimalNumber(decimal: d).intValue : nil }
-    public var doubleValue: Double { NSDecimalNumber(decimal: d).doubleValue }
-
-    public func rounded(places: Int) -> ExactDecimal {
-        var source = abs(d)
-        var r = Decimal()
-        NSDecimalRound(&r, &source, places, .plain)
-        return ExactDecimal(d < 0 ? -r : r)
-    }
-
-    public var description: String {
-        if d.isZero { return "0" }
-        var s = NSDecimalNumber(decimal: d).description(withLocale: Locale(identifier: "en_US_POSIX"))
-        if s.contains("."), !s.contains("e") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
-
-    public func formatted(fractionDigits: Int) -> String {
-        let r = rounded(places: fractionDigits)
-        var s = r.description
-        if s == "-0" { s = "0" }
-        guard fractionDigits > 0 else { return s }
-        if let dot = s.firstIndex(of: ".") {
-            let have = s.distance(from: dot, to: s.endIndex) - 1
-            return s + String(repeating: "0", count: fractionDigits - have)
-        }
-        return s + "." + String(repeating: "0", count: fractionDigits)
-    }
-
-    public func percentText() -> String { (self * ExactDecimal(100)).description + "%" }
 }

@@ -1,0 +1,143 @@
+// Date readers work on raw UTF-8 bytes so that reading a CSV cell allocates nothing. They
+// are strict: the caller trims cells first.
+
+@inline(__always)
+private func digitValue(_ byte: UInt8) -> Int? {
+    let value = byte &- 48
+    return value < 10 ? Int(value) : nil
+}
+
+extension CivilDate {
+    /// Reads exactly `YYYY-MM-DD` (`2026-11-22`); nil for other shapes (`2026-2-1`,
+    /// `20261122`) and for days not on the calendar (`2026-02-30`, `2026-13-01`).
+    public init?(isoUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        var fields = (0, 0, 0)
+        for (index, byte) in bytes.enumerated() where index != 4 && index != 7 {
+            guard let digit = digitValue(byte) else { return nil }
+            switch index {
+            case 0...3: fields.0 = fields.0 * 10 + digit
+            case 5...6: fields.1 = fields.1 * 10 + digit
+            default: fields.2 = fields.2 * 10 + digit
+            }
+        }
+        self.init(year: fields.0, month: fields.1, day: fields.2)
+    }
+
+    /// Reads exactly `YYYY-MM-DD`; see `init?(isoUTF8:)`.
+    public init?(iso text: String) {
+        var text = text
+        guard let date = text.withUTF8({ CivilDate(isoUTF8: $0) }) else { return nil }
+        self = date
+    }
+}
+
+/// How dates are written in a data file, e.g. `dd-MM-yyyy` or `M/d/yy`, compiled once and
+/// then used to read every cell.
+///
+/// Tokens: `d` (day, 1 or 2 digits), `dd` (day, exactly 2), `M` (month, 1 or 2 digits), `MM`
+/// (month, exactly 2), `yyyy` (year, exactly 4), `yy` (year, exactly 2, pivoting at 50:
+/// `00`–`49` are 2000–2049 and `50`–`99` are 1950–1999). Every other character is a literal
+/// that must appear as written (`-`, `/`, `.`, space, or non-ASCII such as `年`), except other
+/// ASCII letters, which are refused so that typos like `MMM`, `yyy` or `H` are caught.
+public struct DatePattern: Sendable, Hashable {
+    enum Field: Hashable, Sendable {
+        case day, month, year
+    }
+
+    enum Token: Hashable, Sendable {
+        /// A number of `minDigits...maxDigits` digits for `field`.
+        case number(Field, minDigits: Int, maxDigits: Int)
+        /// Bytes that must match exactly.
+        case literal([UInt8])
+    }
+
+    /// The pattern as written.
+    public let text: String
+    let tokens: [Token]
+    /// True when the year is written with two digits and needs the pivot.
+    let shortYear: Bool
+
+    /// `yyyy-MM-dd`.
+    // INVARIANT: a constant, valid pattern; the unwrap cannot fail.
+    public static let iso = DatePattern("yyyy-MM-dd")!
+
+    /// Compiles a pattern; nil unless it has exactly one day, one month and one year token
+    /// and no other ASCII letters.
+    public init?(_ pattern: String) {
+        var tokens: [Token] = []
+        var seen: Set<Field> = []
+        var shortYear = false
+        var literal: [UInt8] = []
+        let characters = Array(pattern)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            guard character == "d" || character == "M" || character == "y" else {
+                if character.isASCII && character.isLetter { return nil }
+                literal.append(contentsOf: Array(String(character).utf8))
+                index += 1
+                continue
+            }
+            var run = 1
+            while index + run < characters.count && characters[index + run] == character { run += 1 }
+            index += run
+            let token: Token
+            switch (character, run) {
+            case ("d", 1): token = .number(.day, minDigits: 1, maxDigits: 2)
+            case ("d", 2): token = .number(.day, minDigits: 2, maxDigits: 2)
+            case ("M", 1): token = .number(.month, minDigits: 1, maxDigits: 2)
+            case ("M", 2): token = .number(.month, minDigits: 2, maxDigits: 2)
+            case ("y", 2):
+                token = .number(.year, minDigits: 2, maxDigits: 2)
+                shortYear = true
+            case ("y", 4): token = .number(.year, minDigits: 4, maxDigits: 4)
+            default: return nil
+            }
+            guard case .number(let field, _, _) = token, seen.insert(field).inserted else { return nil }
+            if !literal.isEmpty {
+                tokens.append(.literal(literal))
+                literal = []
+            }
+            tokens.append(token)
+        }
+        if !literal.isEmpty { tokens.append(.literal(literal)) }
+        guard seen.count == 3 else { return nil }
+        self.text = pattern
+        self.tokens = tokens
+        self.shortYear = shortYear
+    }
+
+    /// Reads one cell; nil when it does not match the pattern exactly or the day is not on
+    /// the calendar. Allocates nothing.
+    public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        var index = 0
+        var year = 0, month = 0, day = 0
+        for token in tokens {
+            switch token {
+            case .literal(let expected):
+                guard bytes.count - index >= expected.count else { return nil }
+                for byte in expected {
+                    guard bytes[index] == byte else { return nil }
+                    index += 1
+                }
+            case .number(let field, let minDigits, let maxDigits):
+                var value = 0, count = 0
+                // Greedy up to maxDigits: `d/M` read `12/3` as day 12, as people expect.
+                while count < maxDigits, index < bytes.count, let digit = digitValue(bytes[index]) {
+                    value = value * 10 + digit
+                    count += 1
+                    index += 1
+                }
+                guard count >= minDigits else { return nil }
+                switch field {
+                case .day: day = value
+                case .month: month = value
+                case .year: year = shortYear ? (value < 50 ? 2000 + value : 1900 + value) : value
+                }
+            }
+        }
+        guard index == bytes.count else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
+}
