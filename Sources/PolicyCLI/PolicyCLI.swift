@@ -6,6 +6,7 @@ import PolicySyntax
 public enum PolicyCLI {
     static let overview = "Apply customer-segmentation policies to customer files."
 
+    /// Runs `policy ARGUMENTS` and returns the process exit code (SPEC section 3).
     public static func main(_ arguments: [String], io: IO) -> Int32 {
         let console = Console(io: io)
         defer {

@@ -21,21 +21,25 @@ public final class ByteSink: @unchecked Sendable {
         self.handle = nil
     }
 
+    /// Appends text as UTF-8.
     public func write(_ text: String) {
         var text = text
         text.withUTF8 { write(bytes: $0) }
     }
 
+    /// Appends raw bytes (no copy into a String on the way).
     public func write(bytes: UnsafeBufferPointer<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.blockSize { flush() }
     }
 
+    /// Appends raw bytes.
     public func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.blockSize { flush() }
     }
 
+    /// Hands what is buffered to the file handle, or to `captured` in memory.
     public func flush() {
         guard !buffer.isEmpty else { return }
         if let handle {

@@ -22,6 +22,7 @@ public struct RunStatistics: Sendable {
 /// Runs a planned policy over a loaded customer table: aggregates first, then every
 /// customer in input order, handing each customer's records to `sink`.
 public enum PolicyRun {
+    /// Runs every customer in input order and hands each output record to `sink` as it is made.
     public static func run(_ program: Program, on table: CustomerTable,
                            sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
         var statistics = RunStatistics(program: program)

@@ -42,6 +42,7 @@ public struct FieldPlan: Sendable {
 
 /// Turns literals into values.
 public enum LiteralValue {
+    /// The value of a literal; nil when it cannot be held (a duration beyond a million units).
     public static func make(_ literal: Literal) -> Value? {
         switch literal {
         case .none: return Value.none

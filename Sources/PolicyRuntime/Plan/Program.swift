@@ -4,12 +4,14 @@ import PolicySemantics
 /// A checked policy planned for one as-of date: every expression in evaluable form.
 /// Built once per run and shared read-only by every evaluator.
 public struct Program: Sendable {
+    /// A rule: its condition and its actions, in file order (which is also priority).
     public struct Rule: Sendable {
         public var name: String
         public var condition: Node
         public var actions: [Action]
     }
 
+    /// One action with its parts planned; which parts are set depends on `kind`.
     public struct Action: Sendable {
         public var kind: ActionKind
         public var value: Node?
@@ -22,12 +24,14 @@ public struct Program: Sendable {
         public var within: Node?
     }
 
+    /// A segment: labels, and in order the label each condition gives.
     public struct Segment: Sendable {
         public var name: String
         public var labels: [String]
         public var cases: [(label: Int, condition: Node?)]
     }
 
+    /// A population aggregate and the per-customer value it aggregates.
     public struct Aggregate: Sendable {
         public var kind: AggregateKind
         public var argument: Node?

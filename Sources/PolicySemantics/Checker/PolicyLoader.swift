@@ -16,11 +16,13 @@ public struct LoadedPolicy: Sendable {
 /// Reads and parses a policy file and the files it `use`s (paths relative to the
 /// file that uses them). A file used twice is read once; a circle of uses is an error.
 public enum PolicyLoader {
+    /// Why the main policy file could not be loaded at all.
     public enum Failure: Error, Sendable {
         /// The main file could not be read.
         case unreadable(path: String, reason: String)
     }
 
+    /// Reads `path` and everything it uses; parse errors come back as diagnostics.
     public static func load(path: String) throws(Failure) -> (LoadedPolicy, DiagnosticBag) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, reason: reason(path))

@@ -47,6 +47,7 @@ public struct ActionSpec: Sendable {
     public var span: SourceSpan
 }
 
+/// A checked rule: its condition and actions.
 public struct RuleSpec: Sendable {
     public var name: String
     public var condition: Bound
@@ -59,6 +60,7 @@ public enum ResolutionStrategy: String, Sendable {
     case best, first, sum
 }
 
+/// A checked `resolve` line.
 public struct ResolutionSpec: Sendable {
     public var kind: ActionKind
     public var strategy: ResolutionStrategy

@@ -50,6 +50,7 @@ public struct Schema: Sendable {
         self.inferred = inferred
     }
 
+    /// The slot of the field called `name`, if there is one.
     public func slot(named name: String) -> Int? {
         fields.firstIndex { $0.name == name }
     }

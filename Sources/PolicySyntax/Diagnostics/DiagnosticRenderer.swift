@@ -12,10 +12,12 @@ public struct DiagnosticRenderer: Sendable {
         self.colour = colour
     }
 
+    /// Renders several diagnostics, one after the other.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined()
     }
 
+    /// Renders one diagnostic: location line, source line, carets, help.
     public func render(_ d: Diagnostic) -> String {
         let file = d.span.file
         let (line, column) = file.location(of: d.span.start)
