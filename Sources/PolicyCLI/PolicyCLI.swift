@@ -6,6 +6,12 @@ import PolicySyntax
 public enum PolicyCLI {
     static let overview = "Apply customer-segmentation policies to customer files."
 
+    /// Every command, in the order help lists them.
+    static let commands: [CommandEntry] = [
+        CommandEntry(RunCommand.self), CommandEntry(CheckCommand.self), CommandEntry(TestCommand.self),
+        CommandEntry(ExplainCommand.self), CommandEntry(FmtCommand.self),
+    ]
+
     /// Runs `policy ARGUMENTS` and returns the process exit code (SPEC section 3).
     public static func main(_ arguments: [String], io: IO) -> Int32 {
         let console = Console(io: io)
@@ -21,13 +27,12 @@ public enum PolicyCLI {
             io.stdout.write(help)
             return ExitCode.ok.rawValue
         }
-        let pending = PendingCommand.specs.first { $0.name == name }
-        let specs = [RunCommand.spec, CheckCommand.spec] + PendingCommand.specs
-        guard let spec = specs.first(where: { $0.name == name }) else {
-            let guess = Suggest.closest(to: name, among: specs.map(\.name))
+        guard let command = commands.first(where: { $0.spec.name == name }) else {
+            let guess = Suggest.closest(to: name, among: commands.map(\.spec.name))
             console.usage(UsageError(message: "unknown command `\(name)`", help: guess.map { "did you mean `\($0)`?" }), command: nil)
             return ExitCode.usageOrPolicyError.rawValue
         }
+        let spec = command.spec
         let parsed: ParsedArguments
         do {
             parsed = try spec.parse(Array(arguments.dropFirst()))
@@ -39,21 +44,13 @@ public enum PolicyCLI {
             io.stdout.write(spec.help)
             return ExitCode.ok.rawValue
         }
-        let code: ExitCode
-        if let pending {
-            code = PendingCommand.execute(pending, console: console)
-        } else if name == "run" {
-            code = RunCommand.execute(parsed, console: console)
-        } else {
-            code = CheckCommand.execute(parsed, console: console)
-        }
-        return code.rawValue
+        return command.execute(parsed, console: console).rawValue
     }
 
     static var help: String {
         var out = "OVERVIEW: \(overview)\n\nUSAGE: policy COMMAND [OPTIONS]\n\nSUBCOMMANDS:\n"
-        for spec in [RunCommand.spec, CheckCommand.spec] + PendingCommand.specs {
-            out += CommandSpec.row(spec.name, spec.overview)
+        for command in commands {
+            out += CommandSpec.row(command.spec.name, command.spec.overview)
         }
         out += "\n  See 'policy COMMAND --help' for a command's options.\n"
         return out

@@ -65,3 +65,12 @@ struct LexerTests {
         #expect(lexer.tokenize().first?.start == 3)
     }
 }
+
+struct CommentTests {
+    @Test func commentsAreKeptAsTrivia() {
+        let source = "# title\nlet x = 1 # trailing\r\n# last"
+        let (file, errors) = parse(source)
+        #expect(errors.isEmpty)
+        #expect(file.comments.map(\.text) == ["# title", "# trailing", "# last"])
+    }
+}

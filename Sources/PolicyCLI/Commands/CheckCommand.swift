@@ -3,7 +3,7 @@ import PolicyRuntime
 import PolicyData
 
 /// `policy check`: every static error in a policy, without running it.
-enum CheckCommand {
+enum CheckCommand: Command {
     static let spec = CommandSpec(
         name: "check",
         overview: "Report every error in a policy without running it.",
@@ -41,27 +41,5 @@ enum CheckCommand {
         ].map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
         console.io.stdout.write("\(args.positionals[0]): ok (\(counts.joined(separator: ", ")))\n")
         return .ok
-    }
-}
-
-/// Commands of SPEC section 3 that this version does not have yet. They say so
-/// plainly rather than pretend.
-enum PendingCommand {
-    static let specs: [CommandSpec] = [
-        CommandSpec(name: "test", overview: "Run the test blocks of policies (not available in this version yet).",
-                    arguments: [ArgumentSpec(name: "PATH", help: "Policy files or folders.", required: false, repeating: true)],
-                    options: [], usageOptions: []),
-        CommandSpec(name: "explain", overview: "Explain the actions for one customer (not available in this version yet).",
-                    arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file.")],
-                    options: [], usageOptions: []),
-        CommandSpec(name: "fmt", overview: "Format policy files (not available in this version yet).",
-                    arguments: [ArgumentSpec(name: "PATH", help: "Policy files.", required: false, repeating: true)],
-                    options: [], usageOptions: []),
-    ]
-
-    static func execute(_ spec: CommandSpec, console: Console) -> ExitCode {
-        console.error(.usage, "`policy \(spec.name)` is not available in this version yet",
-                      help: "`policy check` reports every error in a policy; `policy run` applies it")
-        return .usageOrPolicyError
     }
 }

@@ -4,7 +4,7 @@ import PolicyRuntime
 import PolicyData
 
 /// `policy run`: apply a policy to a customer file and write the actions to take.
-enum RunCommand {
+enum RunCommand: Command {
     static let spec = CommandSpec(
         name: "run",
         overview: "Apply a policy to every customer in a file and write the actions to take.",

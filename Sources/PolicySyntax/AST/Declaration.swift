@@ -2,10 +2,13 @@
 public struct PolicyFile: Sendable {
     public var source: SourceFile
     public var declarations: [Declaration]
+    /// Every `#` comment of the file, in order (for the formatter).
+    public var comments: [SourceSpan]
 
-    public init(source: SourceFile, declarations: [Declaration]) {
+    public init(source: SourceFile, declarations: [Declaration], comments: [SourceSpan] = []) {
         self.source = source
         self.declarations = declarations
+        self.comments = comments
     }
 }
 

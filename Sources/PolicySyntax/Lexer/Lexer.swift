@@ -7,6 +7,9 @@ public struct Lexer {
     let limit: Int
     var atLineStart = true
     public private(set) var diagnostics = DiagnosticBag()
+    /// The byte ranges of `#` comments (to the end of their line, without it), in
+    /// order. The parser ignores them; the formatter puts them back.
+    public private(set) var comments: [Range<Int>] = []
 
     /// Lexes the whole file, or only `range` of it (used for `{expr}` inside strings).
     public init(file: SourceFile, range: Range<Int>? = nil) {
@@ -133,7 +136,11 @@ public struct Lexer {
                 position += 1
                 atLineStart = true
             case UInt8(ascii: "#"):
+                let start = position
                 while position < limit, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+                var end = position
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                comments.append(start..<end)
             default:
                 return
             }

@@ -160,5 +160,6 @@ extension Parser {
         var lexer = Lexer(file: file, range: range)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
+        self.comments = lexer.comments
     }
 }

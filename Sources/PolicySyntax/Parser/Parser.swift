@@ -11,6 +11,8 @@ public struct Parser {
     var index = 0
     var depth = 0
     public internal(set) var diagnostics = DiagnosticBag()
+    /// The file's comments, as the lexer found them.
+    let comments: [Range<Int>]
 
     /// Deep enough for any real policy, shallow enough never to exhaust the stack.
     static let maxDepth = 128
@@ -23,6 +25,7 @@ public struct Parser {
         var lexer = Lexer(file: file)
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
+        self.comments = lexer.comments
     }
 
     /// Parses a whole file, reporting every error it finds (recovering at the next
@@ -45,7 +48,8 @@ public struct Parser {
             // INVARIANT: every turn of a parse loop consumes at least one token.
             if index == before { advance() }
         }
-        return PolicyFile(source: file, declarations: declarations)
+        return PolicyFile(source: file, declarations: declarations,
+                          comments: comments.map { SourceSpan(file: file, start: $0.lowerBound, end: $0.upperBound) })
     }
 
     /// Skips to the next word that starts a declaration at the start of a line.

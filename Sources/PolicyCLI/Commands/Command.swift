@@ -1,0 +1,30 @@
+/// A subcommand of `policy`: its declaration (from which parsing and help come)
+/// and what it does. Each command lives in its own file.
+protocol Command {
+    static var spec: CommandSpec { get }
+    static func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode
+}
+
+extension Command {
+    /// For commands not built yet: say so plainly rather than pretend.
+    static func notAvailable(console: Console) -> ExitCode {
+        console.error(.usage, "`policy \(spec.name)` is not available in this version yet",
+                      help: "`policy check` reports every error in a policy; `policy run` applies it")
+        return .usageOrPolicyError
+    }
+}
+
+/// A command in the registry: its spec and its entry point, as plain values.
+struct CommandEntry: Sendable {
+    let spec: CommandSpec
+    let execute: @Sendable (ParsedArguments, Console) -> ExitCode
+
+    init<C: Command>(_ command: C.Type) {
+        spec = C.spec
+        execute = { C.execute($0, console: $1) }
+    }
+
+    func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode {
+        execute(arguments, console)
+    }
+}
