@@ -17,14 +17,17 @@ let package = Package(
         .target(name: "PolicyRuntime", dependencies: ["PolicySyntax", "PolicySemantics"]),
         // CSV/TSV/JSON/JSONL readers, coercion of cells against the schema, rejects.
         .target(name: "PolicyData", dependencies: ["PolicySemantics", "PolicyRuntime"]),
+        // Test discovery, the test runner, expectations, table-driven cases, coverage.
+        .target(name: "PolicyTesting", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData"]),
         // Commands, argument handling, help text, output writers, exit codes.
-        .target(name: "PolicyCLI", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData"]),
+        .target(name: "PolicyCLI", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData", "PolicyTesting"]),
         .executableTarget(name: "policy", dependencies: ["PolicyCLI"]),
 
         .testTarget(name: "PolicySyntaxTests", dependencies: ["PolicySyntax"]),
         .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime"]),
         .testTarget(name: "PolicyDataTests", dependencies: ["PolicySemantics", "PolicyRuntime", "PolicyData"]),
+        .testTarget(name: "PolicyTestingTests", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyTesting"]),
         .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI"], exclude: ["Cases", "Golden"]),
     ]
 )

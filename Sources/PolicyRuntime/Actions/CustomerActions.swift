@@ -1,37 +1,61 @@
 import PolicySyntax
 import PolicySemantics
 
+/// Everything a policy decided for one customer: the label of each segment, the
+/// rules that fired, and the actions kept and dropped by `resolve`.
+public struct CustomerOutcome: Sendable {
+    /// Per segment, the label index (nil: no label).
+    public var labels: [Int?] = []
+    /// The indexes of the rules whose condition held, in order.
+    public var firedRules: [Int] = []
+    /// The output records, segment assignments first, after `resolve`.
+    public var records: [ActionRecord] = []
+    public var dropped: [Resolution.Dropped] = []
+    /// Actions not written because their value was `none`.
+    public var skippedNoValue = 0
+}
+
 extension Evaluator {
-    /// Every action for one customer, in output order: segment assignments, then
-    /// each rule that fires with its actions, then `resolve` applied.
-    public mutating func actions(row: Int, statistics: inout RunStatistics,
-                                 dropped: inout [Resolution.Dropped]) -> [ActionRecord] {
+    /// What the policy decides for one customer, in output order: segment
+    /// assignments, then each rule that fires with its actions, then `resolve`.
+    public mutating func outcome(row: Int) -> CustomerOutcome {
+        var outcome = CustomerOutcome()
         let id = customerID(row)
-        var records: [ActionRecord] = []
         for (index, segment) in program.segments.enumerated() {
             guard case .label(let label) = segmentValue(index, row: row) else {
-                statistics.unlabelled[index] += 1
+                outcome.labels.append(nil)
                 continue
             }
-            statistics.labelCounts[index][label] += 1
-            records.append(ActionRecord(row: row, customerID: id, rule: segment.name, action: segment.name,
-                                        value: segment.labels[label], channel: "", due: "", severity: "", message: "",
-                                        kind: nil, amount: nil, isPercent: false, priority: -1))
+            outcome.labels.append(label)
+            outcome.records.append(ActionRecord(row: row, customerID: id, rule: segment.name, action: segment.name,
+                                                value: segment.labels[label], channel: "", due: "", severity: "", message: "",
+                                                kind: nil, amount: nil, isPercent: false, priority: -1))
         }
         for (priority, rule) in program.rules.enumerated() where holds(rule.condition, row: row) {
+            outcome.firedRules.append(priority)
             for action in rule.actions {
                 if let record = record(action, rule: rule.name, priority: priority, row: row, id: id) {
-                    records.append(record)
+                    outcome.records.append(record)
                 } else {
-                    statistics.skippedNoValue += 1
+                    outcome.skippedNoValue += 1
                 }
             }
         }
-        Resolution.apply(program.policy.resolutions, to: &records, dropped: &dropped)
-        for record in records {
+        Resolution.apply(program.policy.resolutions, to: &outcome.records, dropped: &outcome.dropped)
+        return outcome
+    }
+
+    /// The output records for one customer, counted into `statistics`.
+    public mutating func actions(row: Int, statistics: inout RunStatistics) -> [ActionRecord] {
+        let outcome = outcome(row: row)
+        for (index, label) in outcome.labels.enumerated() {
+            if let label { statistics.labelCounts[index][label] += 1 } else { statistics.unlabelled[index] += 1 }
+        }
+        statistics.skippedNoValue += outcome.skippedNoValue
+        for record in outcome.records {
             statistics.actionCounts[record.action, default: 0] += 1
         }
-        return records
+        return outcome.records
     }
 
     /// The key as text (an int key prints as a whole number).

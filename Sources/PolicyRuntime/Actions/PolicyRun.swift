@@ -28,12 +28,10 @@ public enum PolicyRun {
         var statistics = RunStatistics(program: program)
         let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
         var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
-        var dropped: [Resolution.Dropped] = []
         for row in 0..<table.count {
-            for record in evaluator.actions(row: row, statistics: &statistics, dropped: &dropped) {
+            for record in evaluator.actions(row: row, statistics: &statistics) {
                 try sink(record)
             }
-            dropped.removeAll(keepingCapacity: true)
         }
         statistics.customers = table.count
         statistics.divisionsByZero = divisions + evaluator.divisionsByZero

@@ -71,6 +71,14 @@ public struct Program: Sendable {
     }
 }
 
+extension Program {
+    /// Plans one more expression against this program (a test's `expect` condition).
+    public func node(for bound: Bound) -> Node {
+        var planner = Planner(asOf: asOf)
+        return planner.node(bound)
+    }
+}
+
 /// Turns bound expressions into nodes.
 struct Planner {
     let asOf: CivilDate

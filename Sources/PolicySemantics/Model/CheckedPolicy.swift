@@ -74,11 +74,51 @@ public struct ResolutionSpec: Sendable {
 public struct TestSpec: Sendable {
     public var name: String
     public var asOf: Literal?
-    /// Inline customer records: field slot and literal value.
-    public var customers: [[(slot: Int, value: Literal)]]
-    public var customerFiles: [String]
-    public var expectations: [Expectation]
+    /// Inline customer records: field slot and literal value, and where each was written.
+    public var customers: [TestRecord]
+    /// `customers "file"` paths as written (relative to the policy file's folder).
+    public var customerFiles: [(path: String, span: SourceSpan)]
+    public var expectations: [TestExpectation]
+    /// The test's name in the source.
     public var span: SourceSpan
+}
+
+/// An inline `customer { ... }` record of a test.
+public struct TestRecord: Sendable {
+    public var values: [(slot: Int, value: Literal)]
+    public var span: SourceSpan
+}
+
+/// A checked `expect` line.
+public struct TestExpectation: Sendable {
+    public enum Form: Sendable {
+        /// `expect tier Gold` (`label` nil for `expect tier none`).
+        case label(segment: Int, label: Int?)
+        /// `expect discount 15%`, `expect alert churn_risk`; a nil value: any action of the kind.
+        case action(ActionKind, ExpectedValue?)
+        /// `expect no discount`; nil: `expect no actions`.
+        case noAction(ActionKind?)
+        /// `expect days_inactive = 21`.
+        case condition(Bound)
+    }
+    /// The customer it is about (`expect customer "T2" ...`); nil: every tested customer.
+    public var customer: String?
+    public var form: Form
+    /// The whole `expect` line, for reports.
+    public var span: SourceSpan
+
+    public init(customer: String?, form: Form, span: SourceSpan) {
+        self.customer = customer
+        self.form = form
+        self.span = span
+    }
+}
+
+/// The value an action expectation names.
+public enum ExpectedValue: Sendable {
+    case literal(Literal)
+    /// An alert's name.
+    case name(String)
 }
 
 /// Everything the runtime needs, names resolved and types checked.

@@ -1,0 +1,84 @@
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+
+/// Decides whether one expectation holds for one customer, and describes what the
+/// customer got when it does not.
+struct ExpectationCheck {
+    let program: Program
+
+    /// Nil when the expectation holds; otherwise what was found instead.
+    func failure(_ form: TestExpectation.Form, outcome: CustomerOutcome, row: Int, evaluator: inout Evaluator) -> String? {
+        switch form {
+        case .label(let segment, let label):
+            let actual = outcome.labels[segment]
+            if actual == label { return nil }
+            let name = program.segments[segment].name
+            return "\(name) is \(actual.map { program.segments[segment].labels[$0] } ?? "none")"
+        case .action(let kind, let value):
+            let records = outcome.records.filter { $0.kind == kind }
+            if records.contains(where: { matches($0, value) }) { return nil }
+            return records.isEmpty ? "no \(kind.rawValue); got \(describe(outcome))" : "got \(describe(outcome))"
+        case .noAction(let kind):
+            let records = outcome.records.filter { kind == nil ? $0.kind != nil : $0.kind == kind }
+            return records.isEmpty ? nil : "got \(describe(outcome))"
+        case .condition(let bound):
+            let node = program.node(for: bound)
+            let value = evaluator.value(node, row: row)
+            if case .bool(true) = value { return nil }
+            let verdict = value.isNone ? "none (a value it uses is none)" : "false"
+            return "it was \(verdict)" + operands(node, row: row, evaluator: &evaluator)
+        }
+    }
+
+    /// For a comparison, the value of its left side: `days_inactive is 20`.
+    func operands(_ node: Node, row: Int, evaluator: inout Evaluator) -> String {
+        guard case .compare(_, let left, _) = node else { return "" }
+        let value = evaluator.value(left, row: row)
+        return "; the left side is \(plain(value))"
+    }
+
+    func plain(_ value: Value) -> String {
+        switch value {
+        case .none: "none"
+        case .number(let n): n.description
+        case .text(let t): "\"\(t)\""
+        case .date(let d): d.iso
+        case .bool(let b): b ? "true" : "false"
+        case .duration(let d): d.text
+        case .label(let i): "label \(i)"
+        }
+    }
+
+    func matches(_ record: ActionRecord, _ expected: ExpectedValue?) -> Bool {
+        guard let expected else { return true }
+        switch expected {
+        case .name(let name):
+            return record.value == name
+        case .literal(let literal):
+            switch literal {
+            case .percent:
+                guard record.isPercent, case .number(let n)? = LiteralValue.make(literal) else { return false }
+                return record.amount == n
+            case .number:
+                guard !record.isPercent, case .number(let n)? = LiteralValue.make(literal) else { return false }
+                return record.amount == n
+            case .duration:
+                guard case .duration(let d)? = LiteralValue.make(literal) else { return false }
+                return record.value == d.text
+            case .text(let t):
+                return record.value == t
+            default:
+                return false
+            }
+        }
+    }
+
+    /// `tier Gold; discount 15% (Loyalty discount); alert churn_risk (Churn risk)`.
+    func describe(_ outcome: CustomerOutcome) -> String {
+        let parts = outcome.records.map { r in
+            r.kind == nil ? "\(r.action) \(r.value)" : "\(r.action) \(r.value) (\(r.rule))"
+        }
+        return parts.isEmpty ? "no actions" : parts.joined(separator: "; ")
+    }
+}

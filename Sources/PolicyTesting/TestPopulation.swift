@@ -1,0 +1,68 @@
+import Foundation
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+import PolicyData
+
+/// The customers a test runs on: its inline records, then the rows of its
+/// `customers "file"` files, together (aggregates see all of them). Rows of a file
+/// may carry expectations of their own in `expect ...` columns.
+struct TestPopulation {
+    var table: CustomerTable
+    /// Expectations from `expect ...` columns, with the row they are about.
+    var rowExpectations: [(row: Int, location: String, expectation: CaseExpectation)] = []
+
+    /// Builds the population, or says why it cannot be built.
+    static func build(_ test: TestSpec, program: Program, policyPath: String) -> Result<TestPopulation, TestSetupError> {
+        let schema = program.policy.schema
+        var table = CustomerTable(fieldCount: schema.fields.count)
+        for record in test.customers {
+            var values = program.fields.map { $0.defaultValue ?? .none }
+            for (slot, literal) in record.values {
+                values[slot] = LiteralValue.make(literal) ?? .none
+            }
+            table.append(values, line: record.span.file.location(of: record.span.start).line)
+        }
+        var population = TestPopulation(table: table)
+        let folder = (policyPath as NSString).deletingLastPathComponent
+        for (path, _) in test.customerFiles {
+            let full = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+            guard let data = FileManager.default.contents(atPath: full) else {
+                return .failure(TestSetupError(message: "cannot read the customer file `\(path)` (looked for `\(full)`)"))
+            }
+            guard let format = InputFormat(path: full) else {
+                return .failure(TestSetupError(message: "cannot tell the format of `\(path)` from its name"))
+            }
+            let file = CustomerFile(name: full, bytes: [UInt8](data), format: format)
+            let loaded: LoadResult
+            do {
+                loaded = try CustomerLoader.load(file, fields: program.fields, keySlot: schema.keySlot)
+            } catch {
+                return .failure(TestSetupError(message: error.rendered.trimmingCharacters(in: .newlines)))
+            }
+            if let first = loaded.rejects.first {
+                return .failure(TestSetupError(message: "\(loaded.rejectedRows) row(s) of `\(path)` cannot be read: \(first.message)"))
+            }
+            let offset = population.table.count
+            for row in 0..<loaded.table.count {
+                population.table.append((0..<schema.fields.count).map { loaded.table.value($0, row) }, line: loaded.table.lines[row])
+            }
+            switch CaseColumns.read(file, program: program) {
+            case .failure(let error): return .failure(error)
+            case .success(let byLine):
+                for row in 0..<loaded.table.count {
+                    let line = loaded.table.lines[row]
+                    for (column, expectation) in byLine[line] ?? [] {
+                        population.rowExpectations.append((offset + row, "\(full):\(line):\(column)", expectation))
+                    }
+                }
+            }
+        }
+        return .success(population)
+    }
+}
+
+/// Why a test could not run.
+struct TestSetupError: Error {
+    var message: String
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import PolicyCLI
+
+/// Test output with timings replaced, so it can be compared exactly.
+func masked(_ text: String, _ dir: URL) -> String {
+    var out = text.replacingOccurrences(of: dir.path + "/", with: "")
+    while let range = out.range(of: #"\(\d+\.\d ms\)"#, options: .regularExpression) {
+        out.replaceSubrange(range, with: "(… ms)")
+    }
+    return out
+}
+
+struct TestCommandTests {
+    static let policyText = """
+    customer {
+      id     text key
+      name   text
+      spend  money
+      orders int
+      last   date?
+    }
+    let days_inactive = days_since(last)
+    segment tier {
+      Gold   when spend >= 5000
+      Silver when spend >= 1000
+      Bronze otherwise
+    }
+    rule "Loyalty" when tier = Gold and orders >= 10 then discount 15%
+    rule "Churn"   when tier = Gold and days_inactive > 60 then alert churn_risk severity high
+    resolve discount by best
+
+    test "passes" {
+      as of 2026-11-22
+      customer { id: "T1", name: "Li", spend: 6000, orders: 12, last: 2026-11-01 }
+      expect tier Gold
+      expect discount 15%
+      expect discount
+      expect no alert
+      expect days_inactive = 21
+    }
+
+    test "fails in every way" {
+      as of 2026-11-22
+      customer { id: "T1", name: "Li", spend: 6000, orders: 12, last: 2026-11-01 }
+      customer { id: "T2", name: "Bo", spend: 200, orders: 1 }
+      expect customer "T1" tier Silver
+      expect customer "T1" discount 10%
+      expect customer "T2" alert churn_risk
+      expect customer "T1" days_inactive = 30
+      expect customer "T2" days_inactive > 0
+      expect customer "T9" tier Gold
+      expect no actions
+    }
+    """
+
+    @Test func reportsPassAndEveryKindOfFailure() throws {
+        try withFiles(["t.policy": Self.policyText]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.appendingPathComponent("t.policy").path])
+            #expect(outcome.code == 1)
+            #expect(outcome.stderr == "")
+            #expect(masked(outcome.stdout, dir) == """
+            PASS  t.policy: passes  (… ms)
+            FAIL  t.policy: fails in every way  (… ms)
+                  t.policy:32:3: expect customer "T1" tier Silver
+                    customer T1: tier is Gold
+                  t.policy:33:3: expect customer "T1" discount 10%
+                    customer T1: got tier Gold; discount 15% (Loyalty)
+                  t.policy:34:3: expect customer "T2" alert churn_risk
+                    customer T2: no alert; got tier Bronze
+                  t.policy:35:3: expect customer "T1" days_inactive = 30
+                    customer T1: it was false; the left side is 21
+                  t.policy:36:3: expect customer "T2" days_inactive > 0
+                    customer T2: it was none (a value it uses is none); the left side is none
+                  t.policy:37:3: expect customer "T9" tier Gold
+                    customer T9: no tested customer has the id `T9` (the ids are `T1`, `T2`)
+                  t.policy:38:3: expect no actions
+                    customer T1: got tier Gold; discount 15% (Loyalty)
+            1 passed, 1 failed
+
+            """)
+        }
+    }
+
+    @Test func filterVerboseAndCoverage() throws {
+        try withFiles(["t.policy": Self.policyText]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.path, "--filter", "PASSES", "--verbose", "--coverage", "--min-coverage", "80"])
+            #expect(outcome.code == 1)
+            #expect(masked(outcome.stdout, dir) == """
+            PASS  t.policy: passes  (… ms)
+                  ok   expect tier Gold
+                  ok   expect discount 15%
+                  ok   expect discount
+                  ok   expect no alert
+                  ok   expect days_inactive = 21
+            coverage:
+              t.policy: 40% (2 of 5 labels and rules reached)
+                not reached: label Silver of segment tier
+                not reached: label Bronze of segment tier
+                not reached: rule "Churn"
+                below the minimum of 80%
+            1 passed, 0 failed
+
+            """)
+        }
+    }
+
+    @Test func tableDrivenCasesComeFromACustomerFile() throws {
+        let text = Self.policyText.components(separatedBy: "\ntest \"passes\"")[0] + """
+
+        test "tiers from a spreadsheet" {
+          as of 2026-11-22
+          customers "cases.csv"
+        }
+        """
+        let cases = """
+        id,name,spend,orders,last,expect tier,expect discount,expect alert
+        A,Ann,6000,12,2026-11-01,Gold,15%,none
+        B,Bob,1500,3,,Silver,none,
+        C,Cy,9000,2,2026-01-01,Gold,none,churn_risk
+        D,Di,100,1,,Silver,,
+        """
+        try withFiles(["t.policy": text, "cases.csv": cases]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.appendingPathComponent("t.policy").path, "--verbose"])
+            #expect(outcome.code == 1)
+            #expect(masked(outcome.stdout, dir) == """
+            FAIL  t.policy: tiers from a spreadsheet  (… ms)
+                  ok   A: expect tier Gold
+                  ok   A: expect discount 15%
+                  ok   A: expect alert none
+                  ok   B: expect tier Silver
+                  ok   B: expect discount none
+                  ok   C: expect tier Gold
+                  ok   C: expect discount none
+                  ok   C: expect alert churn_risk
+                  FAIL D: expect tier Silver
+                  cases.csv:5:6: expect tier Silver
+                    customer D: tier is Bronze
+            0 passed, 1 failed
+
+            """)
+        }
+    }
+
+    @Test(arguments: [
+        ("test \"t\" { as of 2026-11-22\n customers \"nowhere.csv\"\n expect no actions }", "error: cannot read the customer file `nowhere.csv`"),
+        ("test \"t\" { as of 2026-11-22\n customer { id: \"A\", name: \"x\", spend: 1, orders: 1 } }", "error: this test expects nothing"),
+    ])
+    func testsThatCannotRunFail(block: String, message: String) throws {
+        let text = Self.policyText.components(separatedBy: "\ntest \"passes\"")[0] + "\n" + block
+        try withFiles(["t.policy": text]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.appendingPathComponent("t.policy").path])
+            #expect(outcome.code == 1)
+            #expect(outcome.stdout.contains(message))
+            #expect(outcome.stdout.hasSuffix("0 passed, 1 failed\n"))
+        }
+    }
+
+    @Test func policyErrorsExitWith2() throws {
+        try withFiles(["t.policy": "customer { id text key }\ntest \"t\" { expect tier Gold }\n"]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("E0201"))
+        }
+    }
+
+    @Test func theExamplePoliciesPassWithFullCoverage() {
+        let outcome = policy(["test", repositoryRoot.appendingPathComponent("Rules").path, "--min-coverage", "100"])
+        #expect(outcome.code == 0, "\(outcome.stdout)\(outcome.stderr)")
+    }
+}
