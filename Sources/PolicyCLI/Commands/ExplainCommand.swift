@@ -1,11 +1,63 @@
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+import PolicyData
+import PolicyTesting
+
 /// `policy explain`: why one customer got (or did not get) each action.
 enum ExplainCommand: Command {
     static let spec = CommandSpec(
-        name: "explain", overview: "Explain the actions for one customer (not available in this version yet).",
+        name: "explain", overview: "Explain, for one customer, the label of each segment and why each rule fired or not.",
         arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file.")],
-        options: [], usageOptions: [])
+        options: [
+            OptionSpec(name: "--customers", value: "FILE", help: "The customer file (the whole file is loaded: ranks and means need everyone)."),
+            OptionSpec(name: "--id", value: "ID", help: "The key of the customer to explain."),
+            OptionSpec(name: "--as-of", value: "DATE", help: "The date rules are evaluated on (YYYY-MM-DD). Default: today."),
+            OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say."),
+        ],
+        usageOptions: ["--customers", "--id", "--as-of"],
+        required: ["--customers", "--id"])
 
-    static func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode {
-        notAvailable(console: console)
+    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        let pipeline = Pipeline(console: console)
+        let id = args.values["--id"]!
+        guard let asOf = pipeline.asOf(args.values["--as-of"]),
+              let loaded = pipeline.loadPolicy(args.positionals[0]),
+              let customers = pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]) else {
+            return .usageOrPolicyError
+        }
+        var inferred: Schema? = nil
+        if !loaded.declarations.contains(where: { if case .customer = $0 { true } else { false } }) {
+            do { inferred = try SchemaInference.infer(customers) } catch { console.report(error); return .usageOrPolicyError }
+        }
+        let parts = Explainer.conditionParts(loaded)
+        let (checked, bound, bag) = Checker.check(loaded, inferredSchema: inferred, extra: parts)
+        guard !console.report(bag), let policy = checked, let program = pipeline.plan(policy, asOf: asOf) else {
+            return .usageOrPolicyError
+        }
+        let data: LoadResult
+        do {
+            data = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
+        } catch {
+            console.report(error)
+            return .usageOrPolicyError
+        }
+        let (aggregates, _) = AggregateResults.compute(program: program, table: data.table)
+        let finder = Evaluator(program: program, table: data.table, aggregates: aggregates)
+        guard let row = (0..<data.table.count).first(where: { finder.customerID($0) == id }) else {
+            if let reject = data.rejects.first(where: { $0.customerID == id }) {
+                console.error(.unknownName, "the row of customer `\(id)` was rejected, so it was not evaluated", help: reject.message)
+            } else {
+                let sample = (0..<min(data.table.count, 10_000)).map { finder.customerID($0) }
+                console.error(.unknownName, "no customer has the id `\(id)` in `\(customers.name)`",
+                              help: Suggest.closest(to: id, among: sample).map { "did you mean `\($0)`?" })
+            }
+            return .usageOrPolicyError
+        }
+        let explainer = Explainer(loaded: loaded, policy: policy, program: program, parts: parts, bound: bound)
+        let explanation = explainer.explain(row: row, table: data.table, aggregates: aggregates,
+                                            source: "\(customers.name) line \(data.table.lines[row])")
+        console.io.stdout.write(explanation.text)
+        return .ok
     }
 }

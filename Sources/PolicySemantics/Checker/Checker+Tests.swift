@@ -25,12 +25,15 @@ extension Checker {
     /// field (no `?`, no default) must be given.
     mutating func checkTestRecord(_ record: TestCustomer) -> TestRecord {
         var values: [(slot: Int, value: Literal)] = []
+        // A field written with a wrong value is reported once, not also as missing.
+        var given = Set<Int>()
         for (name, expression) in record.values {
             guard let slot = schema.slot(named: name.text) else {
                 diagnostics.error(.unknownName, "unknown field `\(name.text)`", at: name.span,
                                   help: Suggest.closest(to: name.text, among: schema.fields.map(\.name)).map { "did you mean `\($0)`?" })
                 continue
             }
+            given.insert(slot)
             let field = schema.fields[slot]
             guard let literal = SchemaBuilder.literal(expression, for: field, what: "test value", diagnostics: &diagnostics) else { continue }
             if let allowed = field.allowed, literal != .none, !allowed.contains(literal) {
@@ -38,7 +41,6 @@ extension Checker {
             }
             values.append((slot, literal))
         }
-        let given = Set(values.map(\.slot))
         let missing = schema.fields.indices.filter { slot in
             let f = schema.fields[slot]
             return !given.contains(slot) && !f.optional && f.defaultValue == nil

@@ -37,6 +37,15 @@ public struct Checker {
     /// Checks the declarations of a policy (its own and those of `use`d files, in
     /// order). `inferredSchema` is used when the policy has no `customer` block.
     public static func check(_ program: LoadedPolicy, inferredSchema: Schema? = nil) -> (CheckedPolicy?, DiagnosticBag) {
+        let (policy, _, bag) = check(program, inferredSchema: inferredSchema, extra: [])
+        return (policy, bag)
+    }
+
+    /// Checks a policy and, in the same scope, `extra` expressions taken from it (the
+    /// parts of conditions `policy explain` reports on). Aggregates the extras use are
+    /// appended to the policy's, so planning and computing it covers them too.
+    public static func check(_ program: LoadedPolicy, inferredSchema: Schema? = nil,
+                             extra: [Expression]) -> (CheckedPolicy?, [Typed], DiagnosticBag) {
         var bag = DiagnosticBag()
         let declarations = program.declarations
         let blocks = declarations.compactMap { d -> CustomerBlock? in
@@ -57,12 +66,19 @@ public struct Checker {
             bag.error(.noSchema, "this policy has no customer block, so its fields are not known",
                       at: SourceSpan(file: main, start: 0, end: 0),
                       help: "add a `customer { ... }` block, or pass --customers FILE to take the fields from the data")
-            return (nil, bag)
+            return (nil, [], bag)
         }
         var checker = Checker(schema: schema)
         checker.diagnostics = bag
-        let policy = checker.checkAll(program)
-        return (checker.diagnostics.hasErrors ? nil : policy, checker.diagnostics)
+        var policy = checker.checkAll(program)
+        // An extra that does not check on its own (a bare label) is simply not
+        // reported on: its complaints are not the policy's.
+        let diagnostics = checker.diagnostics
+        var extras: [Typed] = []
+        for e in extra { extras.append(checker.check(e)) }
+        checker.diagnostics = diagnostics
+        policy.aggregates = checker.aggregates
+        return (checker.diagnostics.hasErrors ? nil : policy, extras, checker.diagnostics)
     }
 
     mutating func checkAll(_ program: LoadedPolicy) -> CheckedPolicy {
