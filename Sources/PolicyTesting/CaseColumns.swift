@@ -46,8 +46,8 @@ enum CaseColumns {
                 case .failure(let message):
                     return .failure(TestSetupError(message: "\(file.name):\(record.line):\(column.index + 1): \(message.message)"))
                 case .success(let forms):
-                    for form in forms {
-                        result[record.line, default: []].append((column.index + 1, CaseExpectation(text: "expect \(column.subject) \(cell)", form: form)))
+                    for (part, form) in forms {
+                        result[record.line, default: []].append((column.index + 1, CaseExpectation(text: "expect \(column.subject) \(part)", form: form)))
                     }
                 }
             }
@@ -55,27 +55,28 @@ enum CaseColumns {
         return .success(result)
     }
 
-    static func expectations(subject: String, cell: String, program: Program) -> Result<[TestExpectation.Form], TestSetupError> {
+    /// The expectations of one cell, each with the part of the cell it comes from.
+    static func expectations(subject: String, cell: String, program: Program) -> Result<[(String, TestExpectation.Form)], TestSetupError> {
         let isNone = cell == "none" || cell == "-"
         if subject == "actions" {
-            return isNone ? .success([.noAction(nil)]) : .failure(TestSetupError(message: "`expect actions` only takes `none`"))
+            return isNone ? .success([(cell, .noAction(nil))]) : .failure(TestSetupError(message: "`expect actions` only takes `none`"))
         }
         if let s = program.segments.firstIndex(where: { $0.name == subject }) {
-            if isNone { return .success([.label(segment: s, label: nil)]) }
+            if isNone { return .success([(cell, .label(segment: s, label: nil))]) }
             guard let label = program.segments[s].labels.firstIndex(of: cell) else {
                 let guess = Suggest.closest(to: cell, among: program.segments[s].labels)
                 return .failure(TestSetupError(message: "`\(cell)` is not a label of segment `\(subject)`" + (guess.map { "; did you mean `\($0)`?" } ?? "")))
             }
-            return .success([.label(segment: s, label: label)])
+            return .success([(cell, .label(segment: s, label: label))])
         }
         guard let kind = ActionKind(rawValue: subject) else { return .success([]) }
-        if isNone { return .success([.noAction(kind)]) }
-        var forms: [TestExpectation.Form] = []
+        if isNone { return .success([(cell, .noAction(kind))]) }
+        var forms: [(String, TestExpectation.Form)] = []
         for part in cell.split(separator: ";").map({ String($0).trimmingSpaces }) where !part.isEmpty {
             guard let value = expectedValue(kind, part) else {
                 return .failure(TestSetupError(message: "`\(part)` is not a value a \(kind.rawValue) can have"))
             }
-            forms.append(.action(kind, value))
+            forms.append((part, .action(kind, value)))
         }
         return .success(forms)
     }

@@ -126,7 +126,7 @@ public struct Explainer {
         return "\(condition.span.text) was not true"
     }
 
-    /// `3 orders short of "Loyalty discount"`, when one numeric threshold is all that
+    /// `orders is 3 short of 10 for "Loyalty discount"`, when one numeric threshold is all that
     /// kept a rule from firing and the customer is within a third of it.
     func nearMiss(_ condition: Expression, rule: String, row: Int, evaluator: inout Evaluator) -> String? {
         var failed: [Expression] = []
@@ -139,9 +139,13 @@ public struct Explainer {
               [.greater, .greaterEqual, .less, .lessEqual].contains(op),
               let (leftNode, type) = parts[left.span], case .number(let x) = evaluator.value(leftNode, row: row) else { return nil }
         var threshold: ExactDecimal
+        var percent = false
         switch right.kind {
         case .number(let t): guard let n = ExactDecimal(t) else { return nil }; threshold = n
-        case .percent(let t): guard let n = ExactDecimal(t).flatMap({ $0.divided(by: ExactDecimal(100)) }) else { return nil }; threshold = n
+        case .percent(let t):
+            guard let n = ExactDecimal(t).flatMap({ $0.divided(by: ExactDecimal(100)) }) else { return nil }
+            threshold = n
+            percent = true
         default: return nil
         }
         let rising = op == .greater || op == .greaterEqual
@@ -150,8 +154,10 @@ public struct Explainer {
         if type == .int, op == .less { threshold = threshold - .one }
         let gap = rising ? threshold - x : x - threshold
         guard !threshold.isZero, gap.sign > 0, gap * ExactDecimal(3) <= threshold.magnitude else { return nil }
-        let amount = program.formatter.text(.number(gap), as: type == .int ? .int : type)
-        return rising ? "\(amount) \(left.span.text) short of \"\(rule)\"" : "\(amount) \(left.span.text) over the limit of \"\(rule)\""
+        let shownType: ValueType = percent ? .percent : (type == .int ? .int : type)
+        let amount = program.formatter.text(.number(gap), as: shownType)
+        let bound = program.formatter.text(.number(threshold), as: shownType)
+        return "\(left.span.text) is \(amount) \(rising ? "short of" : "over") \(bound) for \"\(rule)\""
     }
 
     /// The fields and lets the policy's segments and rules use, with their values.
