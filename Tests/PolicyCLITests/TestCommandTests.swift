@@ -164,6 +164,15 @@ struct TestCommandTests {
         }
     }
 
+    @Test func usageErrors() {
+        let bad = policy(["test", "--min-coverage", "120"])
+        #expect(bad.code == 2 && bad.stderr.hasPrefix("Error: `--min-coverage` takes a percentage from 0 to 100, not `120`"))
+        let missing = policy(["test", "/no/such/folder"])
+        #expect(missing.code == 2)
+        #expect(missing.stderr == "error: cannot read `/no/such/folder`: no such file or folder [E0601]\n")
+        #expect(missing.stdout == "0 passed, 0 failed\n")
+    }
+
     @Test func theExamplePoliciesPassWithFullCoverage() {
         let outcome = policy(["test", repositoryRoot.appendingPathComponent("Rules").path, "--min-coverage", "100"])
         #expect(outcome.code == 0, "\(outcome.stdout)\(outcome.stderr)")
