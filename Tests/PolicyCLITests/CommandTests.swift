@@ -3,7 +3,7 @@ import Testing
 @testable import PolicyCLI
 
 struct HelpTests {
-    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"]])
+    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"], ["fmt", "--help"]])
     func helpIsGeneratedFromTheDeclaredOptions(_ arguments: [String]) {
         let outcome = policy(arguments)
         #expect(outcome.code == 0)
@@ -31,13 +31,6 @@ struct HelpTests {
         #expect(outcome.code == 2)
         #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == firstLine)
         #expect(outcome.stderr.contains("See 'policy \(arguments[0]) --help'"))
-    }
-
-    @Test(arguments: ["fmt"])
-    func commandsNotYetBuiltSaySo(_ name: String) {
-        let outcome = policy([name, "x"])
-        #expect(outcome.code == 2)
-        #expect(outcome.stderr.hasPrefix("error: `policy \(name)` is not available in this version yet [E0603]"))
     }
 }
 

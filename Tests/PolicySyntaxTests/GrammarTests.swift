@@ -105,7 +105,8 @@ struct GrammarTests {
         for code in DiagnosticCode.allCases {
             #expect(text.contains("### \(code.rawValue)\n"), "Docs/Diagnostics.md has no entry for \(code.rawValue)")
         }
-        let documented = text.split(separator: "\n").filter { $0.hasPrefix("### E") }.map { String($0.dropFirst(4)) }
+        let documented = text.split(separator: "\n").filter { $0.hasPrefix("### E") || $0.hasPrefix("### W") }
+            .map { String($0.dropFirst(4)) }
         #expect(Set(documented) == Set(DiagnosticCode.allCases.map(\.rawValue)))
     }
 

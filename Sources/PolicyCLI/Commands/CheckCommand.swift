@@ -2,17 +2,19 @@ import PolicySemantics
 import PolicyRuntime
 import PolicyData
 
-/// `policy check`: every static error in a policy, without running it.
+/// `policy check`: every static error in a policy, and the warnings of `Linter`,
+/// without running it.
 enum CheckCommand: Command {
     static let spec = CommandSpec(
         name: "check",
-        overview: "Report every error in a policy without running it.",
+        overview: "Report every error and warning in a policy without running it.",
         arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file to check.")],
         options: [
             OptionSpec(name: "--customers", value: "FILE", help: "Also check that this file has every column the policy reads."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say."),
+            OptionSpec(name: "--warnings-as-errors", value: nil, help: "Fail (exit code 2) when there are warnings."),
         ],
-        usageOptions: ["--customers"])
+        usageOptions: ["--customers", "--warnings-as-errors"])
 
     static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
         let pipeline = Pipeline(console: console)
@@ -27,6 +29,8 @@ enum CheckCommand: Command {
               let program = pipeline.plan(policy, asOf: CivilDate(daysSinceEpoch: 0)) else {
             return .usageOrPolicyError
         }
+        let warnings = Linter.lint(loaded, policy)
+        console.report(warnings)
         if let customers {
             do {
                 _ = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
@@ -39,7 +43,13 @@ enum CheckCommand: Command {
             (policy.schema.fields.count, "field"), (policy.lets.count, "let"), (policy.segments.count, "segment"),
             (policy.rules.count, "rule"), (policy.tests.count, "test"),
         ].map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
-        console.io.stdout.write("\(args.positionals[0]): ok (\(counts.joined(separator: ", ")))\n")
+        let warningCount = warnings.items.count + warnings.dropped
+        let noted = warningCount == 0 ? "" : ", \(warningCount) warning\(warningCount == 1 ? "" : "s")"
+        if warningCount > 0, args.flag("--warnings-as-errors") {
+            console.io.stderr.write("error: `\(args.positionals[0])` has \(warningCount) warning\(warningCount == 1 ? "" : "s"), and --warnings-as-errors makes them errors\n")
+            return .usageOrPolicyError
+        }
+        console.io.stdout.write("\(args.positionals[0]): ok (\(counts.joined(separator: ", ")))\(noted)\n")
         return .ok
     }
 }

@@ -1,11 +1,91 @@
-/// `policy fmt`: rewrite policy files in the one canonical layout.
+import Foundation
+import PolicySyntax
+
+/// `policy fmt`: rewrite policy files in the one canonical layout, or with
+/// `--check` only say which files are not in it (for CI).
 enum FmtCommand: Command {
     static let spec = CommandSpec(
-        name: "fmt", overview: "Format policy files (not available in this version yet).",
-        arguments: [ArgumentSpec(name: "PATH", help: "Policy files.", required: false, repeating: true)],
-        options: [], usageOptions: [])
+        name: "fmt",
+        overview: "Rewrite policy files in the standard layout, keeping every comment.",
+        arguments: [ArgumentSpec(name: "PATH", help: "Policy files, or folders whose .policy files are all formatted (default: the current folder).",
+                                 required: false, repeating: true)],
+        options: [
+            OptionSpec(name: "--check", value: nil, help: "Change nothing; name the files that would change and exit 1 if any would."),
+        ],
+        usageOptions: ["--check"])
 
-    static func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode {
-        notAvailable(console: console)
+    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        let check = args.flag("--check")
+        var failed = false
+        var changed = false
+        for path in policyFiles(args.positionals.isEmpty ? ["."] : args.positionals, console: console, failed: &failed) {
+            let bytes: [UInt8]
+            switch Files.read(path) {
+            case .success(let read): bytes = read
+            case .failure(let failure):
+                console.error(.unreadableFile, "cannot read the policy file `\(path)`: \(failure.reason)")
+                failed = true
+                continue
+            }
+            let (policy, bag) = Parser.parse(SourceFile(path: path, bytes: bytes))
+            // A file that does not parse is reported and left as it is: the formatter
+            // never guesses what broken text meant.
+            if bag.hasErrors {
+                console.report(bag)
+                failed = true
+                continue
+            }
+            let formatted = PolicyFormatter.format(policy)
+            guard !formatted.utf8.elementsEqual(bytes) else { continue }
+            changed = true
+            if check {
+                console.io.stdout.write("would reformat \(path)\n")
+                continue
+            }
+            do {
+                try Files.writeAtomically(path) { $0.write(formatted) }
+                console.io.stdout.write("formatted \(path)\n")
+            } catch {
+                console.error(.unwritableFile, "cannot write the policy file `\(path)`: \((error as? FileFailure)?.reason ?? "\(error)")")
+                failed = true
+            }
+        }
+        if failed { return .usageOrPolicyError }
+        return check && changed ? .testsFailed : .ok
+    }
+
+    /// The files named, and every `.policy` file below the folders named (sorted,
+    /// hidden folders such as `.build` skipped), each once, in the order given.
+    static func policyFiles(_ paths: [String], console: Console, failed: inout Bool) -> [String] {
+        var files: [String] = []
+        var seen = Set<String>()
+        func add(_ file: String) {
+            if seen.insert(file).inserted { files.append(file) }
+        }
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder")
+                failed = true
+                continue
+            }
+            guard isDirectory.boolValue else {
+                add(path)
+                continue
+            }
+            var found: [String] = []
+            let walker = FileManager.default.enumerator(atPath: path)
+            while let relative = walker?.nextObject() as? String {
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                    walker?.skipDescendants()
+                    continue
+                }
+                if relative.hasSuffix(".policy") { found.append(relative) }
+            }
+            // The current folder's files are named as people write them: `x.policy`, not `./x.policy`.
+            let prefix = path == "." ? "" : (path.hasSuffix("/") ? path : path + "/")
+            for relative in found.sorted() { add(prefix + relative) }
+        }
+        return files
     }
 }

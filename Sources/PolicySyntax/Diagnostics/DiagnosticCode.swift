@@ -69,6 +69,12 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidAsOf = "E0604"
     case unknownFormat = "E0605"
 
+    // W01xx: warnings of `policy check` (advice; they never stop a command).
+    case unreachableLabel = "W0101"
+    case overlappingRules = "W0102"
+    case unusedName = "W0103"
+    case unguardedOptional = "W0104"
+
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
         switch self {
@@ -127,6 +133,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .usage: "a command line that does not fit the command"
         case .invalidAsOf: "an `--as-of` value that is not a YYYY-MM-DD date"
         case .unknownFormat: "an input or output format that does not exist"
+        case .unreachableLabel: "a segment label that earlier labels always take first"
+        case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
+        case .unusedName: "a field or let declared in the checked file and never used"
+        case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
         }
     }
 }

@@ -1,0 +1,81 @@
+import PolicySyntax
+
+/// The warnings of `policy check`: mistakes a policy can make while being valid.
+/// Each lint family lives in its own file and reads the same `LintContext`; they run
+/// only on a policy that checked without errors.
+public enum Linter {
+    /// Every warning about `policy`, unsorted (`DiagnosticBag.sorted` orders them).
+    public static func lint(_ program: LoadedPolicy, _ policy: CheckedPolicy) -> DiagnosticBag {
+        let context = LintContext(program: program, policy: policy)
+        var bag = DiagnosticBag()
+        UnreachableLabels.lint(context, into: &bag)
+        OverlappingRules.lint(context, into: &bag)
+        UnusedNames.lint(context, into: &bag)
+        NoneGuards.lint(context, into: &bag)
+        return bag
+    }
+}
+
+/// What the lints read: the checked policy for meaning, the declarations for spans
+/// and names as written.
+struct LintContext {
+    let program: LoadedPolicy
+    let policy: CheckedPolicy
+    /// The file being checked; `use`d files are shared and may serve other policies.
+    let mainFile: SourceFile?
+    let conditions: Conditions
+    /// The segment declarations, parallel to `policy.segments`.
+    let segments: [SegmentDeclaration]
+    /// The rule declarations, parallel to `policy.rules`.
+    let rules: [RuleDeclaration]
+
+    init(program: LoadedPolicy, policy: CheckedPolicy) {
+        self.program = program
+        self.policy = policy
+        mainFile = program.files.first?.source
+        conditions = Conditions(policy: policy)
+        var segments: [SegmentDeclaration] = []
+        var rules: [RuleDeclaration] = []
+        for declaration in program.declarations {
+            switch declaration {
+            case .segment(let d): segments.append(d)
+            case .rule(let d): rules.append(d)
+            default: break
+            }
+        }
+        // INVARIANT: the checker keeps every segment and rule of an error-free policy,
+        // in declaration order, so the two lists line up with the checked ones.
+        self.segments = segments.count == policy.segments.count ? segments : []
+        self.rules = rules.count == policy.rules.count ? rules : []
+    }
+
+    /// Whether a span is in the file being checked rather than in a `use`d one.
+    func inMainFile(_ span: SourceSpan) -> Bool {
+        span.file === mainFile
+    }
+
+    /// `"name"` of a rule, as written in messages.
+    static func quoted(_ rule: String) -> String {
+        "\"\(rule)\""
+    }
+
+    /// `a`, `a and b`, `a, b and c` (or `a, b or c`).
+    static func list(_ items: [String], or: Bool = false) -> String {
+        guard let last = items.last else { return "" }
+        if items.count == 1 { return last }
+        return items.dropLast().joined(separator: ", ") + (or ? " or " : " and ") + last
+    }
+}
+
+/// A cache filled on first use. INVARIANT: a checked policy has no cycles among
+/// lets, so a value is never asked for while it is being computed.
+final class LintMemo<Key: Hashable, Value> {
+    private var values: [Key: Value] = [:]
+
+    func value(_ key: Key, _ compute: () -> Value) -> Value {
+        if let known = values[key] { return known }
+        let computed = compute()
+        values[key] = computed
+        return computed
+    }
+}

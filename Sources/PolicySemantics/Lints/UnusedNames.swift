@@ -1,0 +1,98 @@
+import PolicySyntax
+
+/// W0103: a field or let that nothing uses. Used means reached from a segment, a rule
+/// (condition, action value, message, contact channel, `within`) or a test's `expect`
+/// line, directly or through lets; the key field always counts as used. A value given
+/// to a field in a test's customer record is data, not a use.
+///
+/// Only names declared in the file being checked are reported: a `use`d file is
+/// shared, and its fields and lets may serve the other policies that use it.
+enum UnusedNames {
+    /// The fields and lets an expression refers to, directly.
+    struct References {
+        var fields: Set<Int> = []
+        var lets: Set<Int> = []
+    }
+
+    static func lint(_ context: LintContext, into bag: inout DiagnosticBag) {
+        let policy = context.policy
+        var roots = References()
+        roots.fields.insert(policy.schema.keySlot)
+        for segment in policy.segments {
+            for c in segment.cases { if let condition = c.condition { collect(condition, policy, into: &roots) } }
+        }
+        for rule in policy.rules {
+            collect(rule.condition, policy, into: &roots)
+            for action in rule.actions {
+                for bound in [action.value?.bound, action.message, action.within].compactMap({ $0 }) {
+                    collect(bound, policy, into: &roots)
+                }
+                if case .dynamic(let bound)? = action.channel { collect(bound, policy, into: &roots) }
+            }
+        }
+        for test in policy.tests {
+            for expectation in test.expectations {
+                if case .condition(let bound) = expectation.form { collect(bound, policy, into: &roots) }
+            }
+        }
+
+        // Lets reached from the roots, and what they reach in turn.
+        let letReferences = policy.lets.map { spec -> References in
+            var r = References()
+            collect(spec.value.bound, policy, into: &r)
+            return r
+        }
+        var used = roots
+        var pending = Array(roots.lets)
+        while let next = pending.popLast() {
+            for field in letReferences[next].fields { used.fields.insert(field) }
+            for other in letReferences[next].lets where used.lets.insert(other).inserted { pending.append(other) }
+        }
+
+        for (slot, field) in policy.schema.fields.enumerated() where !used.fields.contains(slot) {
+            guard let span = field.span, context.inMainFile(span) else { continue }
+            let users = policy.lets.indices.filter { letReferences[$0].fields.contains(slot) }
+            bag.warning(.unusedName, message("field", field.name, users: users.map { policy.lets[$0].name }), at: span,
+                        help: users.isEmpty
+                            ? "remove it from the customer block (columns the policy does not declare are ignored), or use it in a rule"
+                            : "use those lets in a rule, or remove them and this field")
+        }
+        for (index, spec) in policy.lets.enumerated() where !used.lets.contains(index) && context.inMainFile(spec.span) {
+            let users = policy.lets.indices.filter { $0 != index && letReferences[$0].lets.contains(index) }
+            bag.warning(.unusedName, message("let", spec.name, users: users.map { policy.lets[$0].name }), at: spec.span,
+                        help: users.isEmpty ? "remove it, or use it in a condition or a message"
+                                            : "use those lets in a rule, or remove them and this let")
+        }
+    }
+
+    static func message(_ what: String, _ name: String, users: [String]) -> String {
+        if users.isEmpty { return "the \(what) `\(name)` is never used" }
+        let names = LintContext.list(users.map { "`\($0)`" })
+        return "the \(what) `\(name)` is only used by \(users.count == 1 ? "the let" : "the lets") \(names), which \(users.count == 1 ? "is" : "are") never used"
+    }
+
+    /// Adds the fields and lets `bound` refers to, looking inside aggregates but not
+    /// inside lets (their own references are followed separately).
+    static func collect(_ bound: Bound, _ policy: CheckedPolicy, into r: inout References) {
+        switch bound {
+        case .field(let slot): r.fields.insert(slot)
+        case .derived(let index): r.lets.insert(index)
+        case .aggregate(let index):
+            if let argument = policy.aggregates[index].argument { collect(argument.bound, policy, into: &r) }
+        case .literal, .segment, .label, .today: break
+        case .negate(let x), .not(let x), .isNone(let x, _): collect(x, policy, into: &r)
+        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
+             .coalesce(let a, let b):
+            collect(a, policy, into: &r)
+            collect(b, policy, into: &r)
+        case .between(let v, let lo, let hi):
+            for x in [v, lo, hi] { collect(x, policy, into: &r) }
+        case .member(let v, let items, _):
+            for x in [v] + items { collect(x, policy, into: &r) }
+        case .call(_, let arguments):
+            for x in arguments { collect(x, policy, into: &r) }
+        case .interpolate(let parts):
+            for case .value(let x, _) in parts { collect(x, policy, into: &r) }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import PolicyCLI
+
+/// `policy check`: errors, warnings, the summary line and exit codes.
+struct CheckCommandTests {
+    static let schema = """
+        customer {
+          id     text key
+          spend  money
+          orders int
+          score  int?
+        }
+
+        """
+
+    static let clean = schema + """
+        segment tier {
+          Gold   when spend >= 1000
+          Silver otherwise
+        }
+        rule "gold" when tier = Gold and (score ?? 0) >= 0 and orders > 0 then discount 10%
+        """
+
+    static let warned = schema + """
+        segment tier {
+          Gold     when spend >= 500
+          Platinum when spend >= 1000
+          Silver   otherwise
+        }
+        rule "loyal" when orders >= 10 then discount 10%
+        rule "happy" when score >= 4 then discount 5%
+        """
+
+    @Test func aCleanPolicyIsOkWithoutWarnings() {
+        withFiles(["p.policy": Self.clean]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path])
+            #expect(outcome.code == 0)
+            #expect(outcome.stderr == "")
+            #expect(outcome.stdout == "\(path): ok (4 fields, 0 lets, 1 segment, 1 rule, 0 tests)\n")
+        }
+    }
+
+    @Test func warningsArePrintedAndCountedButDoNotFail() {
+        withFiles(["p.policy": Self.warned]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path])
+            #expect(outcome.code == 0)
+            #expect(outcome.stdout == "\(path): ok (4 fields, 0 lets, 1 segment, 2 rules, 0 tests), 3 warnings\n")
+            let headers = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix(path) }
+                .map { String($0.dropFirst(path.count)) }
+            #expect(headers == [
+                ":9:3: warning: the label `Platinum` of segment `tier` is never chosen: every customer it matches already gets `Gold` [W0101]",
+                ":13:6: warning: rules \"loyal\" and \"happy\" can both give one customer a discount [W0102]",
+                ":13:6: warning: customers with an empty `score` never get rule \"happy\" [W0104]",
+            ])
+            #expect(outcome.stderr.contains("= help: the first label that matches wins; move `Platinum` above `Gold`, or narrow that condition"))
+            #expect(outcome.stderr.contains("= help: if that is intended, say so: `score is not none and ...`; otherwise give a default: `score ?? 0`"))
+        }
+    }
+
+    @Test func warningsAsErrorsFails() {
+        withFiles(["p.policy": Self.warned]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path, "--warnings-as-errors"])
+            #expect(outcome.code == 2)
+            #expect(outcome.stdout == "")
+            #expect(outcome.stderr.hasSuffix("error: `\(path)` has 3 warnings, and --warnings-as-errors makes them errors\n"))
+        }
+    }
+
+    @Test func warningsAsErrorsOnACleanPolicyIsOk() {
+        withFiles(["p.policy": Self.clean]) { dir in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path, "--warnings-as-errors"])
+            #expect(outcome.code == 0)
+            #expect(outcome.stderr == "")
+        }
+    }
+
+    @Test func errorsStillExitWith2AndNoWarningsAreGuessed() {
+        withFiles(["p.policy": Self.schema + "rule \"r\" when totl > 1 then discount 5%\n"]) { dir in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stdout == "")
+            #expect(outcome.stderr.contains("error: unknown name `totl`"))
+            #expect(!outcome.stderr.contains("warning:"))
+        }
+    }
+
+    @Test func aMissingColumnIsStillAnError() {
+        withFiles(["p.policy": Self.clean, "c.csv": "id,spend,score\n1,5,\n"]) { dir in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path,
+                                  "--customers", dir.appendingPathComponent("c.csv").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("[E0501]"))
+        }
+    }
+
+    @Test func oneWarningIsSingular() {
+        withFiles(["p.policy": Self.schema + "rule \"r\" when score > 1 and spend > 0 and orders > 0 then discount 5%\n"]) { dir in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 0)
+            #expect(outcome.stdout.hasSuffix("), 1 warning\n"))
+        }
+    }
+
+    @Test(arguments: ["retail", "b2b_accounts", "care_calendar", "vip_cn"])
+    func theExamplePoliciesCheckWithWarningsOnly(_ name: String) {
+        let outcome = policy(["check", repositoryRoot.appendingPathComponent("Rules/\(name).policy").path])
+        #expect(outcome.code == 0)
+        #expect(!outcome.stderr.contains("error:"))
+        #expect(outcome.stdout.contains(": ok ("))
+    }
+}

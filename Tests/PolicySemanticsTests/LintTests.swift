@@ -1,0 +1,276 @@
+import Foundation
+import Testing
+import PolicySyntax
+@testable import PolicySemantics
+
+/// The fields every lint case may use (`spend`, `orders`, `tier`-style conditions).
+let lintSchema = """
+customer {
+  id        text key
+  spend     money
+  orders    int
+  vip       bool = false
+  channel   text in ["email", "sms", "none"]
+  birthday  date?
+  last_buy  date?
+  score     int?
+  city      text?
+}
+
+"""
+
+/// One lint family, run alone.
+enum LintFamily: String, Sendable, CustomStringConvertible {
+    case unreachable, overlapping, unused, none
+    var description: String { rawValue }
+
+    func run(_ context: LintContext, into bag: inout DiagnosticBag) {
+        switch self {
+        case .unreachable: UnreachableLabels.lint(context, into: &bag)
+        case .overlapping: OverlappingRules.lint(context, into: &bag)
+        case .unused: UnusedNames.lint(context, into: &bag)
+        case .none: NoneGuards.lint(context, into: &bag)
+        }
+    }
+}
+
+/// Lints `source` (after the standard customer block) with one family, or all of
+/// them, and returns `line:col code message` with lines counted from `source`.
+func lintWarnings(_ source: String, _ family: LintFamily?) -> [String] {
+    let file = SourceFile(path: "t.policy", text: lintSchema + source)
+    let (loaded, parseBag) = PolicyLoader.load(file)
+    let (policy, bag) = Checker.check(loaded)
+    guard let policy, !parseBag.hasErrors else {
+        return (parseBag.items + bag.items).map { "error \($0.code.rawValue) \($0.message)" }
+    }
+    var warnings = DiagnosticBag()
+    if let family {
+        family.run(LintContext(program: loaded, policy: policy), into: &warnings)
+    } else {
+        warnings = Linter.lint(loaded, policy)
+    }
+    let offset = lintSchema.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+    return warnings.sorted.map { d in
+        #expect(d.severity == .warning)
+        #expect(d.help != nil)
+        let (line, column) = file.location(of: d.span.start)
+        return "\(line - offset):\(column) \(d.code.rawValue) \(d.message)"
+    }
+}
+
+struct LintCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var family: LintFamily
+    var source: String
+    var expected: [String]
+    var testDescription: String { name }
+}
+
+@Suite struct LintTests {
+    static let cases: [LintCase] = [
+        // MARK: W0101 unreachable labels
+        LintCase(name: "a higher threshold after a lower one", family: .unreachable, source: """
+            segment tier {
+              Gold     when spend >= 500
+              Platinum when spend >= 1000
+              Other    otherwise
+            }
+            """, expected: ["3:3 W0101 the label `Platinum` of segment `tier` is never chosen: every customer it matches already gets `Gold`"]),
+        LintCase(name: "thresholds from the top down are fine", family: .unreachable, source: """
+            segment tier {
+              Platinum when spend >= 1000
+              Gold     when spend >= 500
+              Other    otherwise
+            }
+            """, expected: []),
+        LintCase(name: "after a label that is literally true", family: .unreachable, source: """
+            segment tier {
+              All  when true
+              Some when orders > 3
+            }
+            """, expected: ["3:3 W0101 the label `Some` of segment `tier` is never chosen: every customer it matches already gets `All`"]),
+        LintCase(name: "a repeated condition", family: .unreachable, source: """
+            segment tier {
+              A when orders > 3 and vip
+              B when orders > 3 and vip
+            }
+            """, expected: ["3:3 W0101 the label `B` of segment `tier` is never chosen: `A` above has the same condition"]),
+        LintCase(name: "covered by two earlier labels together", family: .unreachable, source: """
+            segment band {
+              Low  when spend < 100
+              High when spend >= 100
+              Mid  when spend between 50 and 150
+            }
+            """, expected: ["4:3 W0101 the label `Mid` of segment `band` is never chosen: every customer it matches already gets `Low` and `High`"]),
+        LintCase(name: "percentages compare as numbers", family: .unreachable, source: """
+            let rank = percent_rank(spend)
+            segment tier {
+              Top when rank >= 0.8
+              Elite when rank >= 95%
+            }
+            """, expected: ["4:3 W0101 the label `Elite` of segment `tier` is never chosen: every customer it matches already gets `Top`"]),
+        LintCase(name: "an empty optional cell can still reach a later label", family: .unreachable, source: """
+            segment seen {
+              Recent when score >= 3
+              Unknown when score is none
+            }
+            """, expected: []),
+        LintCase(name: "a narrower label first, then an or, is fine", family: .unreachable, source: """
+            segment tier {
+              Big   when spend >= 5000 and orders >= 10
+              Fair  when spend >= 5000 or orders >= 10
+            }
+            """, expected: []),
+        LintCase(name: "different fields prove nothing", family: .unreachable, source: """
+            segment tier {
+              A when spend >= 500
+              B when orders >= 1000
+            }
+            """, expected: []),
+
+        // MARK: W0102 overlapping rules
+        LintCase(name: "two discounts that can both fire", family: .overlapping, source: """
+            rule "loyal" when orders >= 10 then discount 10%
+            rule "big" when spend >= 1000 then discount 5%
+            """, expected: ["2:6 W0102 rules \"loyal\" and \"big\" can both give one customer a discount"]),
+        LintCase(name: "a resolve line settles it", family: .overlapping, source: """
+            rule "loyal" when orders >= 10 then discount 10%
+            rule "big" when spend >= 1000 then discount 5%
+            resolve discount by best
+            """, expected: []),
+        LintCase(name: "complementary thresholds exclude each other", family: .overlapping, source: """
+            rule "few" when orders < 10 then points 10
+            rule "many" when orders >= 10 then points 50
+            """, expected: []),
+        LintCase(name: "segment labels exclude each other", family: .overlapping, source: """
+            segment tier {
+              Gold   when spend >= 1000
+              Silver when spend >= 100
+              Bronze otherwise
+            }
+            rule "gold gift" when tier = Gold then gift "tea set"
+            rule "silver gift" when tier in [Silver, Bronze] then gift "mug"
+            """, expected: []),
+        LintCase(name: "text values exclude each other", family: .overlapping, source: """
+            rule "by mail" when channel = "email" then contact email "hello"
+            rule "by sms" when channel = "sms" then contact sms "hello"
+            """, expected: []),
+        LintCase(name: "several earlier partners are all named", family: .overlapping, source: """
+            rule "a" when orders > 1 then contact email "a"
+            rule "b" when orders > 100 then contact email "b"
+            rule "c" when vip then contact phone "c"
+            """, expected: [
+                "2:6 W0102 rules \"a\" and \"b\" can both give one customer a contact",
+                "3:6 W0102 rule \"c\" can give one customer a contact together with rule \"a\" or \"b\"",
+            ]),
+        LintCase(name: "a bool and its negation exclude each other", family: .overlapping, source: """
+            rule "vip" when vip then credit 60 days
+            rule "other" when not vip then credit 30 days
+            """, expected: []),
+        LintCase(name: "alerts and tags are not compared", family: .overlapping, source: """
+            rule "a" when orders > 1 then alert busy, tag "x"
+            rule "b" when orders > 2 then alert busier, tag "y"
+            """, expected: []),
+
+        // MARK: W0103 unused names
+        LintCase(name: "an unused let and the fields only it uses", family: .unused, source: """
+            let spare = year(birthday) + score
+            let used = spend * 2
+            rule "r" when used > 10 and vip and channel != "none" and orders > 0 then tag "x"
+            """, expected: [
+                "-4:3 W0103 the field `birthday` is only used by the let `spare`, which is never used",
+                "-3:3 W0103 the field `last_buy` is never used",
+                "-2:3 W0103 the field `score` is only used by the let `spare`, which is never used",
+                "-1:3 W0103 the field `city` is never used",
+                "1:5 W0103 the let `spare` is never used",
+            ]),
+        LintCase(name: "messages, channels, within, tests and lets of lets all count as uses", family: .unused, source: """
+            let inactive = days_since(last_buy)
+            let late = inactive > 30
+            rule "r" when late and vip and orders > 0
+              then contact channel "hi {city}" within 2 days, tag "{birthday}"
+            test "t" {
+              customer { id: "1", spend: 5, orders: 1, channel: "sms" }
+              expect score is none
+            }
+            segment s { A when spend > 0 }
+            """, expected: []),
+
+        // MARK: W0104 optional fields without a none guard
+        LintCase(name: "an optional field through a let", family: .none, source: """
+            let inactive = days_since(last_buy)
+            rule "churn" when inactive > 60 and orders > 0 then alert churn
+            """, expected: ["2:6 W0104 customers with an empty `last_buy` (through `inactive`) never get rule \"churn\""]),
+        LintCase(name: "a segment label on an optional field", family: .none, source: """
+            segment mood {
+              Happy when score >= 4
+              Other otherwise
+            }
+            """, expected: ["2:3 W0104 customers with an empty `score` never get the label `Happy` of segment `mood`"]),
+        LintCase(name: "an explicit guard, a default, an or and a guarded let are fine", family: .none, source: """
+            let inactive = days_since(last_buy)
+            let known = last_buy is not none and inactive > 10
+            rule "a" when birthday is not none and days_until(next_anniversary(birthday)) < 7 then tag "a"
+            rule "b" when (score ?? 0) > 3 then tag "b"
+            rule "c" when score > 3 or vip then tag "c"
+            rule "d" when known then tag "d"
+            rule "e" when not (score > 3) or orders > 1 then tag "e"
+            """, expected: []),
+        LintCase(name: "a field with a default is never empty", family: .none, source: """
+            rule "v" when vip then tag "v"
+            """, expected: []),
+        LintCase(name: "a negated comparison still stops", family: .none, source: """
+            rule "n" when not (score < 2) then tag "n"
+            """, expected: ["1:6 W0104 customers with an empty `score` never get rule \"n\""]),
+    ]
+
+    @Test(arguments: cases) func lint(_ c: LintCase) {
+        #expect(lintWarnings(c.source, c.family) == c.expected)
+    }
+
+    @Test func aCleanPolicyHasNoWarnings() {
+        let source = """
+            segment tier {
+              Gold   when spend >= 1000
+              Silver when spend >= 100
+              Bronze otherwise
+            }
+            rule "gold" when tier = Gold and (score ?? 0) >= 0 then discount 10%
+            rule "silver" when tier = Silver then discount 5%
+            rule "hello" when vip and channel != "none" and orders > 0 and city is not none then contact channel "hi"
+            rule "dates" when birthday is not none and last_buy is not none then tag "both"
+            """
+        #expect(lintWarnings(source, nil) == [])
+    }
+
+    @Test func unusedNamesOfAUsedFileAreNotReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (lintSchema + "let shared_unused = spend * 2\n").write(to: dir.appendingPathComponent("shared.policy"), atomically: true, encoding: .utf8)
+        let main = dir.appendingPathComponent("main.policy")
+        try "use \"shared.policy\"\nlet mine = orders + 1\nrule \"r\" when spend > 0 then tag \"x\"\n"
+            .write(to: main, atomically: true, encoding: .utf8)
+        let (loaded, _) = try PolicyLoader.load(path: main.path)
+        let policy = try #require(Checker.check(loaded).0)
+        let warnings = Linter.lint(loaded, policy).sorted.filter { $0.code == .unusedName }
+        #expect(warnings.map(\.message) == ["the let `mine` is never used"])
+    }
+
+    @Test func deeplySharedLetsAreAnalysedQuickly() {
+        var source = "let b0 = score > 1\n"
+        for i in 1...40 { source += "let b\(i) = b\(i - 1) and b\(i - 1) or not b\(i - 1)\n" }
+        source += "rule \"r\" when b40 then discount 5%\nrule \"s\" when b40 then discount 6%\n"
+        _ = lintWarnings(source, nil)
+    }
+
+    @Test func decimalsCompareExactly() {
+        #expect(LintDecimal("0.5")! == LintDecimal("50", percent: true)!)
+        #expect(LintDecimal("0.95")! == LintDecimal("95", percent: true)!)
+        #expect(LintDecimal("5", percent: true)! == LintDecimal("0.05")!)
+        #expect(LintDecimal("-2")! < LintDecimal("-1.5")!)
+        #expect(LintDecimal("1000")! > LintDecimal("999.99")!)
+        #expect(LintDecimal("0")! == LintDecimal("-0.00")!)
+        #expect(LintDecimal("12.50")! == LintDecimal("12.5")!)
+    }
+}
