@@ -68,6 +68,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case usage = "E0603"
     case invalidAsOf = "E0604"
     case unknownFormat = "E0605"
+    case unknownCustomer = "E0606"
 
     // W01xx: warnings of `policy check` (advice; they never stop a command).
     case unreachableLabel = "W0101"
@@ -133,6 +134,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .usage: "a command line that does not fit the command"
         case .invalidAsOf: "an `--as-of` value that is not a YYYY-MM-DD date"
         case .unknownFormat: "an input or output format that does not exist"
+        case .unknownCustomer: "a customer id that no row of the customer file has"
         case .unreachableLabel: "a segment label that earlier labels always take first"
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"
