@@ -22,6 +22,9 @@ let package = Package(
         // Commands, argument handling, help text, output writers, exit codes.
         .target(name: "PolicyCLI", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData", "PolicyTesting"]),
         .executableTarget(name: "policy", dependencies: ["PolicyCLI"]),
+        // The benchmark: generates customers shaped like the reference workload and
+        // runs `policy run` on them, printing time per stage and peak memory.
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyCLI"]),
 
         .testTarget(name: "PolicySyntaxTests", dependencies: ["PolicySyntax"], exclude: ["Format"]),
         .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),

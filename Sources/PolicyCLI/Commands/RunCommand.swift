@@ -34,18 +34,24 @@ enum RunCommand: Command {
             }
             format = f
         }
+        let timings = io.timings
         guard let asOf = pipeline.asOf(args.values["--as-of"]),
-              let loaded = pipeline.loadPolicy(args.positionals[0]),
-              let customers = pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]),
+              let loaded = timings.measure("read policy", { pipeline.loadPolicy(args.positionals[0]) }),
+              let customers = timings.measure("read file", { pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]) }),
               let policy = pipeline.check(loaded, customers: customers),
               let program = pipeline.plan(policy, asOf: asOf) else {
             return .usageOrPolicyError
         }
         let data: LoadResult
         do {
-            data = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
-        } catch {
+            data = try timings.measure("load") { () throws(DataError) -> LoadResult in
+                try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
+            }
+        } catch let error as DataError {
             console.report(error)
+            return .usageOrPolicyError
+        } catch {
+            console.error(.malformedFile, "\(error)")
             return .usageOrPolicyError
         }
         reportRejects(data, console: console)
@@ -67,11 +73,19 @@ enum RunCommand: Command {
             return .rowsRejected
         }
         var statistics: RunStatistics? = nil
+        let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         let write: (ByteSink) -> Void = { sink in
             var writer = format.writer(into: sink)
             writer.begin(columns: ActionRecord.columns)
-            statistics = PolicyRun.run(program, on: data.table) { writer.write($0.fields) }
-            writer.finish()
+            let started = sink.writeSeconds
+            timings.measure("evaluate") {
+                statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write($0.fields) }
+                writer.finish()
+                sink.flush()
+            }
+            statistics?.divisionsByZero += divisions
+            // The seconds spent in the file system belong to "write", not "evaluate".
+            timings?.add("write", sink.writeSeconds - started)
         }
         if let path = args.values["--output"] {
             do {

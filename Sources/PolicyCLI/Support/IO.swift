@@ -8,6 +8,8 @@ public final class ByteSink: @unchecked Sendable {
     private let handle: FileHandle?
     /// Everything written, for a memory sink.
     public private(set) var captured: [UInt8] = []
+    /// Seconds spent handing blocks to the file handle (the "write" stage of a run).
+    public private(set) var writeSeconds: Double = 0
     static let blockSize = 1 << 20
 
     /// A sink writing to a file handle (standard output or error, or an open file).
@@ -43,7 +45,9 @@ public final class ByteSink: @unchecked Sendable {
     public func flush() {
         guard !buffer.isEmpty else { return }
         if let handle {
-            handle.write(Data(buffer))
+            let started = DispatchTime.now().uptimeNanoseconds
+            buffer.withUnsafeBytes { handle.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
+            writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         } else {
             captured.append(contentsOf: buffer)
         }
@@ -68,6 +72,8 @@ public struct IO: Sendable {
     public var colour: Bool
     /// Today's date as (year, month, day): only used when `--as-of` is not given.
     public var today: @Sendable () -> (Int, Int, Int)
+    /// Where `policy run` records how long each stage took (the benchmark sets it).
+    public var timings: StageTimings?
 
     public init(stdout: ByteSink, stderr: ByteSink, readStandardInput: @escaping @Sendable () -> [UInt8],
                 colour: Bool, today: @escaping @Sendable () -> (Int, Int, Int)) {

@@ -25,8 +25,16 @@ public enum PolicyRun {
     /// Runs every customer in input order and hands each output record to `sink` as it is made.
     public static func run(_ program: Program, on table: CustomerTable,
                            sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
-        var statistics = RunStatistics(program: program)
         let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
+        var statistics = try evaluate(program, on: table, aggregates: aggregates, sink: sink)
+        statistics.divisionsByZero += divisions
+        return statistics
+    }
+
+    /// The second stage of `run`: every customer in input order, aggregates already known.
+    public static func evaluate(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
+                                sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
+        var statistics = RunStatistics(program: program)
         var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
         for row in 0..<table.count {
             for record in evaluator.actions(row: row, statistics: &statistics) {
@@ -34,7 +42,7 @@ public enum PolicyRun {
             }
         }
         statistics.customers = table.count
-        statistics.divisionsByZero = divisions + evaluator.divisionsByZero
+        statistics.divisionsByZero = evaluator.divisionsByZero
         return statistics
     }
 }
