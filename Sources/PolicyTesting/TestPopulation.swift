@@ -45,13 +45,13 @@ struct TestPopulation {
             }
             let offset = population.table.count
             for row in 0..<loaded.table.count {
-                population.table.append((0..<schema.fields.count).map { loaded.table.value($0, row) }, line: loaded.table.lines[row])
+                population.table.append((0..<schema.fields.count).map { loaded.table.value($0, row) }, line: Int(loaded.table.lines[row]))
             }
             switch CaseColumns.read(file, program: program) {
             case .failure(let error): return .failure(error)
             case .success(let byLine):
                 for row in 0..<loaded.table.count {
-                    let line = loaded.table.lines[row]
+                    let line = Int(loaded.table.lines[row])
                     for (column, expectation) in byLine[line] ?? [] {
                         population.rowExpectations.append((offset + row, "\(full):\(line):\(column)", expectation))
                     }

@@ -45,7 +45,7 @@ enum RunCommand: Command {
         let data: LoadResult
         do {
             data = try timings.measure("load") { () throws(DataError) -> LoadResult in
-                try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
+                try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot, keep: program.usedFields)
             }
         } catch let error as DataError {
             console.report(error)

@@ -13,18 +13,21 @@ public struct LoadResult: Sendable {
 
 /// Loads a customer file against the policy's fields.
 public enum CustomerLoader {
-    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+    /// Loads every row, checking each cell of every field. `keep` names the field
+    /// slots to store (nil: all): `policy run` keeps only what the policy reads.
+    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int,
+                            keep: Set<Int>? = nil) throws(DataError) -> LoadResult {
         switch file.format {
-        case .csv, .tsv: return try loadDelimited(file, fields: fields, keySlot: keySlot)
-        case .json, .jsonl: return try loadJSON(file, fields: fields, keySlot: keySlot)
+        case .csv, .tsv: return try loadDelimited(file, fields: fields, keySlot: keySlot, keep: keep)
+        case .json, .jsonl: return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
         }
     }
 
-    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
         var reader = try openDelimited(file)
         let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
                                     duplicates: duplicateNames(reader.headerIssues))
-        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot)
+        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep)
         var record = CSVRecord()
         let width = reader.header.count
         while true {
@@ -43,33 +46,24 @@ public enum CustomerLoader {
                                   expected: "the row has \(fieldsOfRecord.count) cells, but the header has \(width)")
                 continue
             }
-            let r = reader
-            builder.add(line: line,
-                        read: { column, plan in r.withFieldBytes(fieldsOfRecord[column]) { CellReader.read($0, as: plan) } },
-                        raw: { column in r.string(fieldsOfRecord[column]).trimmingSpaces })
+            builder.add(line: line, cells: CSVCells(reader: reader, fields: fieldsOfRecord))
         }
         return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
     }
 
-    static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int) throws(DataError) -> LoadResult {
+    static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
         let raw = try rawJSON(file)
         let index = Dictionary(raw.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         // A key missing from a JSON record is an empty cell, so absent columns are allowed.
         let columns = fields.map { index[$0.spec.header] }
-        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot)
+        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep)
         var problems = raw.problems[...]
         for record in raw.records {
             while let p = problems.first, p.line <= record.line {
                 builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
                 problems = problems.dropFirst()
             }
-            let cells = record.cells
-            builder.add(line: record.line,
-                        read: { column, plan in
-                            guard column < cells.count, var text = cells[column] else { return .empty }
-                            return text.withUTF8 { CellReader.read($0, as: plan) }
-                        },
-                        raw: { column in column < cells.count ? (cells[column] ?? "") : "" })
+            builder.add(line: record.line, cells: JSONCells(cells: record.cells))
         }
         for p in problems {
             builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
@@ -134,6 +128,34 @@ public enum CustomerLoader {
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",
                         help: help)
+    }
+}
+
+/// The cells of one CSV record: spans into the file's bytes.
+struct CSVCells: CellSource {
+    let reader: CSVReader
+    let fields: [CSVField]
+
+    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome {
+        reader.withFieldBytes(fields[column]) { CellReader.read($0, as: plan) }
+    }
+
+    func raw(_ column: Int) -> String {
+        reader.string(fields[column]).trimmingSpaces
+    }
+}
+
+/// The cells of one JSON record, as strings (nil: missing or null).
+struct JSONCells: CellSource {
+    let cells: [String?]
+
+    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome {
+        guard column < cells.count, var text = cells[column] else { return .empty }
+        return text.withUTF8 { CellReader.read($0, as: plan) }
+    }
+
+    func raw(_ column: Int) -> String {
+        column < cells.count ? (cells[column] ?? "") : ""
     }
 }
 

@@ -2,6 +2,14 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 
+/// Where a row's cells come from: a CSV record's spans, or a JSON record's strings.
+protocol CellSource {
+    /// Reads the cell of `column` as the field `plan`.
+    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome
+    /// The cell's text, trimmed, for reports (only called for rejects).
+    func raw(_ column: Int) -> String
+}
+
 /// Turns rows of cells into customers, checking every cell against its field.
 /// A row with a bad cell is rejected (every bad cell reported), never dropped
 /// silently; a key seen before rejects the later row.
@@ -16,42 +24,47 @@ struct RowBuilder {
     var rejectedRows = 0
     var keyLines: [Value: Int] = [:]
     var values: [Value]
+    var problems: [Reject] = []
 
-    init(file: String, fields: [FieldPlan], columns: [Int?], keySlot: Int) {
+    /// `keep`: the field slots to store (nil: all); the others are only checked.
+    init(file: String, fields: [FieldPlan], columns: [Int?], keySlot: Int, keep: Set<Int>? = nil) {
         self.file = file
         self.fields = fields
         self.columns = columns
         self.keySlot = keySlot
-        self.table = CustomerTable(fieldCount: fields.count)
+        self.table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         self.values = Array(repeating: .none, count: fields.count)
     }
 
-    /// Adds one row. `read` reads the cell of a column as a field; `raw` gives a
-    /// column's text for reports (only called for rejects).
-    mutating func add(line: Int, read: (Int, FieldPlan) -> CellReader.Outcome, raw: (Int) -> String) {
-        var problems: [Reject] = []
-        for (slot, plan) in fields.enumerated() {
-            let outcome = columns[slot].map { read($0, plan) } ?? .empty
-            switch outcome {
-            case .value(let v):
-                if let allowed = plan.allowed, !allowed.contains(v) {
-                    problems.append(reject(line, slot, raw, .valueNotAllowed, "one of \(allowedText(plan))"))
+    /// Adds one row read from `cells`.
+    mutating func add<Source: CellSource>(line: Int, cells: Source) {
+        problems.removeAll(keepingCapacity: true)
+        // Index loop over a borrowed buffer: copying a `FieldPlan` per cell retains all
+        // of its strings and sets, which showed up as a third of the load time.
+        fields.withUnsafeBufferPointer { plans in
+            for slot in 0..<plans.count {
+                guard let column = columns[slot] else {
+                    empty(slot, plans[slot], line: line, cells: cells)
+                    continue
                 }
-                values[slot] = v
-            case .empty:
-                if let d = plan.defaultValue { values[slot] = d }
-                else if plan.spec.optional { values[slot] = .none }
-                else { problems.append(reject(line, slot, raw, .emptyRequiredCell, "a value")) }
-            case .bad(let expected):
-                problems.append(reject(line, slot, raw, .badCell, expected))
+                switch cells.read(column, as: plans[slot]) {
+                case .value(let v):
+                    if let allowed = plans[slot].allowed, !allowed.contains(v) {
+                        problems.append(reject(line, slot, cells, .valueNotAllowed, "one of \(allowedText(plans[slot]))"))
+                    }
+                    values[slot] = v
+                case .empty:
+                    empty(slot, plans[slot], line: line, cells: cells)
+                case .bad(let expected):
+                    problems.append(reject(line, slot, cells, .badCell, expected))
+                }
             }
         }
         if problems.isEmpty {
             let key = values[keySlot]
-            if let first = keyLines[key] {
-                problems.append(reject(line, keySlot, raw, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
-            } else {
-                keyLines[key] = line
+            if let first = keyLines.updateValue(line, forKey: key) {
+                keyLines[key] = first
+                problems.append(reject(line, keySlot, cells, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
             }
         }
         if problems.isEmpty {
@@ -62,17 +75,24 @@ struct RowBuilder {
         }
     }
 
+    /// An empty cell: the default, `none` for an optional field, or a reject.
+    mutating func empty<Source: CellSource>(_ slot: Int, _ plan: FieldPlan, line: Int, cells: Source) {
+        if let d = plan.defaultValue { values[slot] = d }
+        else if plan.spec.optional { values[slot] = .none }
+        else { problems.append(reject(line, slot, cells, .emptyRequiredCell, "a value")) }
+    }
+
     /// A whole row at fault (wrong number of cells, unreadable JSON).
     mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String) {
         rejectedRows += 1
         rejects.append(Reject(file: file, line: line, column: 0, customerID: id, field: "", value: "", expected: expected, code: code))
     }
 
-    func reject(_ line: Int, _ slot: Int, _ raw: (Int) -> String, _ code: DiagnosticCode, _ expected: String) -> Reject {
+    func reject<Source: CellSource>(_ line: Int, _ slot: Int, _ cells: Source, _ code: DiagnosticCode, _ expected: String) -> Reject {
         let column = columns[slot]
-        let id = columns[keySlot].map(raw) ?? ""
+        let id = columns[keySlot].map { cells.raw($0) } ?? ""
         return Reject(file: file, line: line, column: column.map { $0 + 1 } ?? 0, customerID: id,
-                      field: fields[slot].spec.name, value: column.map(raw) ?? "", expected: expected, code: code)
+                      field: fields[slot].spec.name, value: column.map { cells.raw($0) } ?? "", expected: expected, code: code)
     }
 
     func allowedText(_ plan: FieldPlan) -> String {

@@ -16,6 +16,17 @@ public struct FieldPlan: Sendable {
         self.pattern = pattern
     }
 
+    /// How the loaded values of this field are stored.
+    public var columnType: CustomerTable.ColumnType {
+        switch spec.type {
+        case .int, .number, .money: .decimal
+        case .date: .date
+        case .bool: .bool
+        case .text: .text
+        case .duration: .other
+        }
+    }
+
     /// Plans every field of a schema, reporting date patterns that cannot be read.
     public static func plan(_ schema: Schema) -> ([FieldPlan], DiagnosticBag) {
         var diagnostics = DiagnosticBag()

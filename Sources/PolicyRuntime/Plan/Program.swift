@@ -72,6 +72,33 @@ public struct Program: Sendable {
 }
 
 extension Program {
+    /// The field slots any expression of the policy can read, and the key: the only
+    /// fields `policy run` needs to keep after checking each row.
+    public var usedFields: Set<Int> {
+        var used: Set<Int> = [policy.schema.keySlot]
+        func visit(_ node: Node) {
+            switch node {
+            case .field(let slot): used.insert(slot)
+            case .constant, .derived, .segment, .aggregate: break
+            case .negate(let x), .not(let x), .isNone(let x, _): visit(x)
+            case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .coalesce(let a, let b):
+                visit(a); visit(b)
+            case .between(let v, let lo, let hi): visit(v); visit(lo); visit(hi)
+            case .member(let v, let items, _): visit(v); items.forEach(visit)
+            case .call(_, let arguments): arguments.forEach(visit)
+            case .interpolate(let parts): for case .value(let x, _) in parts { visit(x) }
+            }
+        }
+        lets.forEach(visit)
+        for segment in segments { for c in segment.cases { c.condition.map(visit) } }
+        for aggregate in aggregates { aggregate.argument.map(visit) }
+        for rule in rules {
+            visit(rule.condition)
+            for action in rule.actions { [action.value, action.message, action.channel, action.within].compactMap { $0 }.forEach(visit) }
+        }
+        return used
+    }
+
     /// Plans one more expression against this program (a test's `expect` condition).
     public func node(for bound: Bound) -> Node {
         var planner = Planner(asOf: asOf)

@@ -58,6 +58,21 @@ public struct ExactDecimal: Sendable {
         }
     }
 
+    /// The fast form's parts, `mantissa / 10^scale`; nil for a wide value. Lets a
+    /// column of decimals be stored as plain integers.
+    @inlinable
+    public var smallParts: (mantissa: Int64, scale: Int32)? {
+        if case .small(let mantissa, let scale) = storage { return (mantissa, scale) }
+        return nil
+    }
+
+    /// Rebuilds a value from `smallParts`.
+    @inlinable
+    public init(smallMantissa mantissa: Int64, scale: Int32) {
+        // INVARIANT: `scale` came from `smallParts`, so it is within the fast form's range.
+        storage = .small(mantissa: mantissa, scale: scale)
+    }
+
     /// 0.
     public static let zero = ExactDecimal(0)
 
