@@ -93,6 +93,43 @@ struct AggregateTests {
         #expect(Self.text(Aggregates.ntile(Self.numbers([1, 2]), buckets: 5)) == ["1", "2"])
     }
 
+    /// The integer-key sort must give exactly the order (and ties) of the general sort.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func fastSortMatchesTheGeneralSort(seed: Int) {
+        var state = UInt64(seed)
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let numbers: [Value] = (0..<500).map { _ in
+            if next(10) == 0 { return .none }
+            // Mixed scales and many ties: 12, 12.0, 12.00 are one value.
+            return .number(ExactDecimal(mantissa: Int64(next(40) - 20) * [1, 10, 100][next(3)], scale: next(3)))
+        }
+        let dates: [Value] = (0..<300).map { _ in next(8) == 0 ? .none : .date(CivilDate(daysSinceEpoch: Int32(next(50)))) }
+        for values in [numbers, dates] {
+            guard let fast = Aggregates.sortedByIntegerKeys(values) else { Issue.record("fast path not taken"); continue }
+            var rows = values.indices.filter { !values[$0].isNone }
+            rows.sort { a, b in
+                let c = Value.compare(values[a], values[b]) ?? 0
+                return c != 0 ? c < 0 : a < b
+            }
+            let tied = rows.indices.map { $0 > 0 && Value.compare(values[rows[$0 - 1]], values[rows[$0]]) == 0 }
+            #expect(fast.rows == rows)
+            #expect(fast.tied == tied)
+        }
+    }
+
+    @Test func textAndWideValuesTakeTheGeneralPath() {
+        let texts: [Value] = [.text("b"), .text("a"), .none, .text("b")]
+        #expect(Aggregates.sortedByIntegerKeys(texts) == nil)
+        let ranks = Aggregates.percentRank(texts).map { v -> String in if case .number(let n) = v { n.description } else { "none" } }
+        #expect(ranks == ["0.5", "0", "none", "0.5"])
+        let wide: [Value] = [.number(ExactDecimal("99999999999999999999999")!), .number(ExactDecimal(1))]
+        #expect(Aggregates.sortedByIntegerKeys(wide) == nil)
+        #expect(Self.text(Aggregates.percentRank(wide)) == ["1", "0"])
+    }
+
     @Test func meanMedianSum() {
         let values = Self.numbers([1, 2, nil, 4, 10])
         #expect(Aggregates.mean(values) == .number(ExactDecimal("4.25")!))

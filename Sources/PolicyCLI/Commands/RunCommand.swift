@@ -79,7 +79,7 @@ enum RunCommand: Command {
             writer.begin(columns: ActionRecord.columns)
             let started = sink.writeSeconds
             timings.measure("evaluate") {
-                statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write($0.fields) }
+                statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write(record: $0) }
                 writer.finish()
                 sink.flush()
             }

@@ -18,5 +18,11 @@ enum OutputFormat: String, CaseIterable {
 protocol RecordWriter {
     mutating func begin(columns: [String])
     mutating func write(_ fields: [String])
+    /// One action record; formats with a faster path than `write(_:)` override it.
+    mutating func write(record: ActionRecord)
     mutating func finish()
+}
+
+extension RecordWriter {
+    mutating func write(record: ActionRecord) { write(record.fields) }
 }

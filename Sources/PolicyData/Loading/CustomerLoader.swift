@@ -1,3 +1,4 @@
+import Foundation
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
@@ -27,26 +28,34 @@ public enum CustomerLoader {
         var reader = try openDelimited(file)
         let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
                                     duplicates: duplicateNames(reader.headerIssues))
-        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep)
+        // Real exports run 60 to 200 bytes a row: guess generously, the index is small.
+        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep,
+                                 expectedRows: file.bytes.count / 80)
         var record = CSVRecord()
         let width = reader.header.count
-        while true {
-            do {
-                guard try reader.next(into: &record) else { break }
-            } catch {
-                builder.rejectRow(line: error.line, id: "", code: .malformedFile,
-                                  expected: "the file cannot be read from here on: \(error.message)")
-                break
+        // One reference to the bytes for the whole loop: cells are read through it
+        // without copying the reader (a copy per row costs several retains).
+        let bytes = reader.bytes
+        bytes.withUnsafeBufferPointer { buffer in
+            while true {
+                do throws(CSVError) {
+                    guard try reader.next(into: &record) else { break }
+                } catch {
+                    builder.rejectRow(line: error.line, id: "", code: .malformedFile,
+                                      expected: "the file cannot be read from here on: \(error.message)")
+                    break
+                }
+                let line = record.line
+                if record.fields.count != width {
+                    let id = columns[keySlot].flatMap { $0 < record.fields.count ? reader.string(record.fields[$0]) : nil } ?? ""
+                    builder.rejectRow(line: line, id: id.trimmingSpaces, code: .fieldCount,
+                                      expected: "the row has \(record.fields.count) cells, but the header has \(width)")
+                    continue
+                }
+                record.fields.withUnsafeBufferPointer { fields in
+                    builder.add(line: line, cells: CSVCells(bytes: buffer, fields: fields))
+                }
             }
-            let line = record.line
-            let fieldsOfRecord = record.fields
-            if fieldsOfRecord.count != width {
-                let id = columns[keySlot].flatMap { $0 < fieldsOfRecord.count ? reader.string(fieldsOfRecord[$0]) : nil } ?? ""
-                builder.rejectRow(line: line, id: id.trimmingSpaces, code: .fieldCount,
-                                  expected: "the row has \(fieldsOfRecord.count) cells, but the header has \(width)")
-                continue
-            }
-            builder.add(line: line, cells: CSVCells(reader: reader, fields: fieldsOfRecord))
         }
         return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
     }
@@ -133,15 +142,32 @@ public enum CustomerLoader {
 
 /// The cells of one CSV record: spans into the file's bytes.
 struct CSVCells: CellSource {
-    let reader: CSVReader
-    let fields: [CSVField]
+    let bytes: UnsafeBufferPointer<UInt8>
+    let fields: UnsafeBufferPointer<CSVField>
 
-    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome {
-        reader.withFieldBytes(fields[column]) { CellReader.read($0, as: plan) }
+    @inline(__always)
+    func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let field = fields[column]
+        if field.hasEscapedQuotes {
+            // `""` inside quotes stands for one quote: read an unescaped copy (rare).
+            var text = unescaped(field)
+            return text.withUTF8(body)
+        }
+        return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+    }
+
+    func isEmpty(_ column: Int) -> Bool {
+        let field = fields[column]
+        return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
     }
 
     func raw(_ column: Int) -> String {
-        reader.string(fields[column]).trimmingSpaces
+        unescaped(fields[column]).trimmingSpaces
+    }
+
+    func unescaped(_ field: CSVField) -> String {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+        return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
     }
 }
 
@@ -149,9 +175,14 @@ struct CSVCells: CellSource {
 struct JSONCells: CellSource {
     let cells: [String?]
 
-    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome {
-        guard column < cells.count, var text = cells[column] else { return .empty }
-        return text.withUTF8 { CellReader.read($0, as: plan) }
+    func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard column < cells.count, var text = cells[column] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return text.withUTF8(body)
+    }
+
+    func isEmpty(_ column: Int) -> Bool {
+        guard column < cells.count, let text = cells[column] else { return true }
+        return text.trimmingSpaces.isEmpty
     }
 
     func raw(_ column: Int) -> String {

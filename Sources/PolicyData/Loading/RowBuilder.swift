@@ -4,8 +4,10 @@ import PolicyRuntime
 
 /// Where a row's cells come from: a CSV record's spans, or a JSON record's strings.
 protocol CellSource {
-    /// Reads the cell of `column` as the field `plan`.
-    func read(_ column: Int, as plan: FieldPlan) -> CellReader.Outcome
+    /// Calls `body` with the bytes of the cell of `column`.
+    func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
+    /// Whether the cell holds nothing but spaces (cheaper than reading it).
+    func isEmpty(_ column: Int) -> Bool
     /// The cell's text, trimmed, for reports (only called for rejects).
     func raw(_ column: Int) -> String
 }
@@ -22,18 +24,25 @@ struct RowBuilder {
     var table: CustomerTable
     var rejects: [Reject] = []
     var rejectedRows = 0
-    var keyLines: [Value: Int] = [:]
+    var keyLines: [Value: Int32]
     var values: [Value]
     var problems: [Reject] = []
+    /// Per slot: a text field that is not kept and has no `in [...]` list. Any text
+    /// is valid for it, so only whether the cell is empty matters.
+    let emptinessOnly: [Bool]
 
     /// `keep`: the field slots to store (nil: all); the others are only checked.
-    init(file: String, fields: [FieldPlan], columns: [Int?], keySlot: Int, keep: Set<Int>? = nil) {
+    /// `expectedRows`: a guess of the row count, so the key index is not rebuilt as it grows.
+    init(file: String, fields: [FieldPlan], columns: [Int?], keySlot: Int, keep: Set<Int>? = nil, expectedRows: Int = 0) {
+        self.keyLines = Dictionary(minimumCapacity: expectedRows)
         self.file = file
         self.fields = fields
         self.columns = columns
         self.keySlot = keySlot
-        self.table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+        let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+        self.table = table
         self.values = Array(repeating: .none, count: fields.count)
+        self.emptinessOnly = fields.indices.map { !table.keeps($0) && fields[$0].spec.type == .text && fields[$0].allowed == nil }
     }
 
     /// Adds one row read from `cells`.
@@ -47,7 +56,13 @@ struct RowBuilder {
                     empty(slot, plans[slot], line: line, cells: cells)
                     continue
                 }
-                switch cells.read(column, as: plans[slot]) {
+                if emptinessOnly[slot] {
+                    if cells.isEmpty(column) { empty(slot, plans[slot], line: line, cells: cells) }
+                    continue
+                }
+                // The plan is borrowed from the buffer: passing it through the generic
+                // cell source would copy it (and retain every string in it) per cell.
+                switch cells.withCell(column, { CellReader.read($0, as: plans[slot]) }) {
                 case .value(let v):
                     if let allowed = plans[slot].allowed, !allowed.contains(v) {
                         problems.append(reject(line, slot, cells, .valueNotAllowed, "one of \(allowedText(plans[slot]))"))
@@ -62,7 +77,7 @@ struct RowBuilder {
         }
         if problems.isEmpty {
             let key = values[keySlot]
-            if let first = keyLines.updateValue(line, forKey: key) {
+            if let first = keyLines.updateValue(Int32(clamping: line), forKey: key) {
                 keyLines[key] = first
                 problems.append(reject(line, keySlot, cells, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
             }

@@ -20,6 +20,18 @@ extension Evaluator {
     /// assignments, then each rule that fires with its actions, then `resolve`.
     public mutating func outcome(row: Int) -> CustomerOutcome {
         var outcome = CustomerOutcome()
+        self.outcome(row: row, into: &outcome)
+        return outcome
+    }
+
+    /// The same, into a buffer reused from customer to customer (no allocation per
+    /// customer once the buffers have grown).
+    public mutating func outcome(row: Int, into outcome: inout CustomerOutcome) {
+        outcome.labels.removeAll(keepingCapacity: true)
+        outcome.firedRules.removeAll(keepingCapacity: true)
+        outcome.records.removeAll(keepingCapacity: true)
+        outcome.dropped.removeAll(keepingCapacity: true)
+        outcome.skippedNoValue = 0
         let id = customerID(row)
         for (index, segment) in program.segments.enumerated() {
             guard case .label(let label) = segmentValue(index, row: row) else {
@@ -42,12 +54,18 @@ extension Evaluator {
             }
         }
         Resolution.apply(program.policy.resolutions, to: &outcome.records, dropped: &outcome.dropped)
-        return outcome
     }
 
     /// The output records for one customer, counted into `statistics`.
     public mutating func actions(row: Int, statistics: inout RunStatistics) -> [ActionRecord] {
-        let outcome = outcome(row: row)
+        var outcome = CustomerOutcome()
+        count(row: row, into: &outcome, statistics: &statistics)
+        return outcome.records
+    }
+
+    /// Evaluates one customer into `outcome` and counts the result into `statistics`.
+    public mutating func count(row: Int, into outcome: inout CustomerOutcome, statistics: inout RunStatistics) {
+        self.outcome(row: row, into: &outcome)
         for (index, label) in outcome.labels.enumerated() {
             if let label { statistics.labelCounts[index][label] += 1 } else { statistics.unlabelled[index] += 1 }
         }
@@ -55,7 +73,6 @@ extension Evaluator {
         for record in outcome.records {
             statistics.actionCounts[record.action, default: 0] += 1
         }
-        return outcome.records
     }
 
     /// The key as text (an int key prints as a whole number).

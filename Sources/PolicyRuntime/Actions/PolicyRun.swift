@@ -36,8 +36,10 @@ public enum PolicyRun {
                                 sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
         var statistics = RunStatistics(program: program)
         var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
+        var outcome = CustomerOutcome()
         for row in 0..<table.count {
-            for record in evaluator.actions(row: row, statistics: &statistics) {
+            evaluator.count(row: row, into: &outcome, statistics: &statistics)
+            for record in outcome.records {
                 try sink(record)
             }
         }

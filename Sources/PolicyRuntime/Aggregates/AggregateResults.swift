@@ -42,27 +42,70 @@ public struct AggregateResults: Sendable {
 /// The aggregate functions themselves, over a column of values; `none` values are
 /// skipped (and get `none` where each customer gets a result).
 enum Aggregates {
-    /// Rows with a value, sorted by value; ties keep input order (a stable sort).
-    static func sortedRows(_ values: [Value]) -> [Int] {
+    /// Rows with a value, sorted by value; ties keep input order. `tied[i]` says
+    /// whether `rows[i]` has the same value as `rows[i - 1]`.
+    static func sortedRows(_ values: [Value]) -> (rows: [Int], tied: [Bool]) {
+        if let fast = sortedByIntegerKeys(values) { return fast }
         var rows = values.indices.filter { !values[$0].isNone }
         rows.sort { a, b in
             let c = Value.compare(values[a], values[b]) ?? 0
             return c != 0 ? c < 0 : a < b
         }
-        return rows
+        let tied = rows.indices.map { $0 > 0 && Value.compare(values[rows[$0 - 1]], values[rows[$0]]) == 0 }
+        return (rows, tied)
+    }
+
+    /// The fast path: every value a decimal of the fast form (brought to one scale)
+    /// or every value a date, sorted as integers with the row breaking ties, which
+    /// is the same order as the stable sort above. Nil when the values do not fit.
+    static func sortedByIntegerKeys(_ values: [Value]) -> (rows: [Int], tied: [Bool])? {
+        var scale: Int32 = 0
+        var sawNumber = false, sawDate = false
+        for v in values {
+            switch v {
+            case .none: continue
+            case .number(let n):
+                guard let (_, s) = n.smallParts, !sawDate else { return nil }
+                sawNumber = true
+                scale = max(scale, s)
+            case .date:
+                guard !sawNumber else { return nil }
+                sawDate = true
+            default: return nil
+            }
+        }
+        guard scale < Int32(ExactDecimal.powersOfTen.count) else { return nil }
+        var keys: [(key: Int64, row: Int32)] = []
+        keys.reserveCapacity(values.count)
+        for (row, v) in values.enumerated() {
+            switch v {
+            case .number(let n):
+                guard let (m, s) = n.smallParts else { return nil }
+                let (key, overflow) = m.multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(scale - s)])
+                if overflow { return nil }
+                keys.append((key, Int32(row)))
+            case .date(let d):
+                keys.append((Int64(d.daysSinceEpoch), Int32(row)))
+            default:
+                continue
+            }
+        }
+        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
+        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1].key == keys[$0].key }
+        return (keys.map { Int($0.row) }, tied)
     }
 
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
     /// is one more than the number of smaller values; 0 when n = 1.
     static func percentRank(_ values: [Value]) -> [Value] {
         var result = [Value](repeating: .none, count: values.count)
-        let rows = sortedRows(values)
+        let (rows, tied) = sortedRows(values)
         let n = rows.count
         guard n > 0 else { return result }
         let denominator = ExactDecimal(max(1, n - 1))
         var rankStart = 0
         for (position, row) in rows.enumerated() {
-            if position > 0, Value.compare(values[rows[position - 1]], values[row]) != 0 { rankStart = position }
+            if position > 0, !tied[position] { rankStart = position }
             let rank = n == 1 ? ExactDecimal.zero : (ExactDecimal(rankStart).divided(by: denominator) ?? .zero)
             result[row] = .number(rank)
         }
@@ -73,7 +116,7 @@ enum Aggregates {
     /// most one, the larger ones first; ties in input order.
     static func ntile(_ values: [Value], buckets: Int) -> [Value] {
         var result = [Value](repeating: .none, count: values.count)
-        let rows = sortedRows(values)
+        let rows = sortedRows(values).rows
         let n = rows.count
         guard n > 0, buckets > 0 else { return result }
         let size = n / buckets, extra = n % buckets

@@ -6,83 +6,92 @@
 /// checked while loading and then not kept at all. Evaluation only calls
 /// `value(slot, row)`, so the storage can change without touching the evaluator.
 public struct CustomerTable: Sendable {
-    enum Column: Sendable {
-        // INVARIANT: scale `noneScale` marks none; `wideScale` marks a value in `wide`.
-        case decimals(mantissas: [Int64], scales: [Int8], wide: [Int: ExactDecimal])
-        // INVARIANT: `Int32.min` marks none.
-        case dates([Int32])
-        // INVARIANT: 0 false, 1 true, 2 none.
-        case bools([UInt8])
-        case texts([String?])
-        /// Anything else (durations), as values.
-        case values([Value])
-        /// A field checked while loading but not kept: the policy never reads it.
-        case skipped
-    }
-
-    static let noneScale: Int8 = -1
-    static let wideScale: Int8 = -2
-
-    var columns: [Column]
-    /// The source line each row came from, for messages.
-    public private(set) var lines: [Int32]
-
-    /// An empty table for fields of these types. `keep` names the slots to store
-    /// (nil: all); the others are `skipped` and must never be read.
-    public init(types: [ColumnType], keep: Set<Int>? = nil, capacity: Int = 0) {
-        columns = types.enumerated().map { slot, type in
-            if let keep, !keep.contains(slot) { return .skipped }
-            switch type {
-            case .decimal:
-                var m = [Int64](), s = [Int8]()
-                m.reserveCapacity(capacity); s.reserveCapacity(capacity)
-                return .decimals(mantissas: m, scales: s, wide: [:])
-            case .date:
-                var d = [Int32](); d.reserveCapacity(capacity)
-                return .dates(d)
-            case .bool:
-                var b = [UInt8](); b.reserveCapacity(capacity)
-                return .bools(b)
-            case .text:
-                var t = [String?](); t.reserveCapacity(capacity)
-                return .texts(t)
-            case .other:
-                return .values([])
-            }
-        }
-        lines = []
-        lines.reserveCapacity(capacity)
-    }
-
-    /// A table keeping every field, each stored as `Value` needs (tests, explain).
-    public init(fieldCount: Int) {
-        self.init(types: Array(repeating: .other, count: fieldCount))
-    }
-
     /// How a field's values are stored.
     public enum ColumnType: Sendable {
         case decimal, date, bool, text, other
     }
 
+    enum Storage: Sendable {
+        case decimal, date, bool, text, other, skipped
+    }
+
+    // Columns live in one array per type, appended in place through the subscript
+    // (an array inside an enum payload would be copied on every append).
+    // INVARIANT: scale `noneScale` marks none; `wideScale` marks a value in `wide`.
+    var mantissas: [[Int64]] = []
+    var scales: [[Int8]] = []
+    var wide: [[Int: ExactDecimal]] = []
+    // INVARIANT: `Int32.min` marks none.
+    var days: [[Int32]] = []
+    // INVARIANT: 0 false, 1 true, 2 none.
+    var bools: [[UInt8]] = []
+    var texts: [[String?]] = []
+    var others: [[Value]] = []
+    /// Per field slot: how it is stored and its index among the columns of that kind.
+    let layout: [(storage: Storage, index: Int)]
+
+    static let noneScale: Int8 = -1
+    static let wideScale: Int8 = -2
+
+    /// The source line each row came from, for messages.
+    public private(set) var lines: [Int32] = []
+
+    /// An empty table for fields of these types. `keep` names the slots to store
+    /// (nil: all); the others are skipped and must never be read.
+    public init(types: [ColumnType], keep: Set<Int>? = nil) {
+        var layout: [(Storage, Int)] = []
+        for (slot, type) in types.enumerated() {
+            if let keep, !keep.contains(slot) {
+                layout.append((.skipped, 0))
+                continue
+            }
+            switch type {
+            case .decimal:
+                layout.append((.decimal, mantissas.count))
+                mantissas.append([]); scales.append([]); wide.append([:])
+            case .date: layout.append((.date, days.count)); days.append([])
+            case .bool: layout.append((.bool, bools.count)); bools.append([])
+            case .text: layout.append((.text, texts.count)); texts.append([])
+            case .other: layout.append((.other, others.count)); others.append([])
+            }
+        }
+        self.layout = layout
+    }
+
+    /// A table keeping every field as a `Value` (tests, explain).
+    public init(fieldCount: Int) {
+        self.init(types: Array(repeating: .other, count: fieldCount))
+    }
+
     public var count: Int { lines.count }
 
+    /// Whether a slot's values are kept (false: checked while loading, then dropped).
+    public func keeps(_ slot: Int) -> Bool { layout[slot].storage != .skipped }
+
     /// The value of a field for a customer.
+    @inlinable
     public func value(_ slot: Int, _ row: Int) -> Value {
-        switch columns[slot] {
-        case .decimals(let mantissas, let scales, let wide):
-            let scale = scales[row]
-            if scale >= 0 { return .number(ExactDecimal(smallMantissa: mantissas[row], scale: Int32(scale))) }
-            return scale == Self.noneScale ? .none : .number(wide[row] ?? .zero)
-        case .dates(let days):
-            let d = days[row]
+        readValue(slot, row)
+    }
+
+    @usableFromInline
+    func readValue(_ slot: Int, _ row: Int) -> Value {
+        let (storage, i) = layout[slot]
+        switch storage {
+        case .decimal:
+            let scale = scales[i][row]
+            if scale >= 0 { return .number(ExactDecimal(smallMantissa: mantissas[i][row], scale: Int32(scale))) }
+            return scale == Self.noneScale ? .none : .number(wide[i][row] ?? .zero)
+        case .date:
+            let d = days[i][row]
             return d == Int32.min ? .none : .date(CivilDate(daysSinceEpoch: d))
-        case .bools(let bytes):
-            let b = bytes[row]
+        case .bool:
+            let b = bools[i][row]
             return b == 2 ? .none : .bool(b == 1)
-        case .texts(let texts):
-            return texts[row].map { .text($0) } ?? .none
-        case .values(let values):
-            return values[row]
+        case .text:
+            return texts[i][row].map { .text($0) } ?? .none
+        case .other:
+            return others[i][row]
         case .skipped:
             // INVARIANT: the program reads only kept slots (see `Program.usedFields`).
             return .none
@@ -93,37 +102,27 @@ public struct CustomerTable: Sendable {
     public mutating func append(_ values: [Value], line: Int) {
         // INVARIANT: callers pass exactly one value per field, of the field's type.
         let row = lines.count
-        for slot in columns.indices {
-            let value = values[slot]
-            switch columns[slot] {
-            case .decimals(var mantissas, var scales, var wide):
-                columns[slot] = .skipped  // release the arrays so they are appended in place
-                if case .number(let n) = value {
+        for slot in layout.indices {
+            let (storage, i) = layout[slot]
+            switch storage {
+            case .decimal:
+                if case .number(let n) = values[slot] {
                     if let (m, s) = n.smallParts, s <= Int32(Int8.max) {
-                        mantissas.append(m); scales.append(Int8(s))
+                        mantissas[i].append(m); scales[i].append(Int8(s))
                     } else {
-                        mantissas.append(0); scales.append(Self.wideScale); wide[row] = n
+                        mantissas[i].append(0); scales[i].append(Self.wideScale); wide[i][row] = n
                     }
                 } else {
-                    mantissas.append(0); scales.append(Self.noneScale)
+                    mantissas[i].append(0); scales[i].append(Self.noneScale)
                 }
-                columns[slot] = .decimals(mantissas: mantissas, scales: scales, wide: wide)
-            case .dates(var days):
-                columns[slot] = .skipped
-                if case .date(let d) = value { days.append(d.daysSinceEpoch) } else { days.append(Int32.min) }
-                columns[slot] = .dates(days)
-            case .bools(var bytes):
-                columns[slot] = .skipped
-                if case .bool(let b) = value { bytes.append(b ? 1 : 0) } else { bytes.append(2) }
-                columns[slot] = .bools(bytes)
-            case .texts(var texts):
-                columns[slot] = .skipped
-                if case .text(let t) = value { texts.append(t) } else { texts.append(nil) }
-                columns[slot] = .texts(texts)
-            case .values(var all):
-                columns[slot] = .skipped
-                all.append(value)
-                columns[slot] = .values(all)
+            case .date:
+                if case .date(let d) = values[slot] { days[i].append(d.daysSinceEpoch) } else { days[i].append(Int32.min) }
+            case .bool:
+                if case .bool(let b) = values[slot] { bools[i].append(b ? 1 : 0) } else { bools[i].append(2) }
+            case .text:
+                if case .text(let t) = values[slot] { texts[i].append(t) } else { texts[i].append(nil) }
+            case .other:
+                others[i].append(values[slot])
             case .skipped:
                 break
             }
