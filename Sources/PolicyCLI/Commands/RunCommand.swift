@@ -1,3 +1,4 @@
+import Foundation
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
@@ -79,7 +80,14 @@ enum RunCommand: Command {
             writer.begin(columns: ActionRecord.columns)
             let started = sink.writeSeconds
             timings.measure("evaluate") {
-                statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write(record: $0) }
+                if let encode = format.chunkEncoder {
+                    statistics = PolicyRun.evaluateInChunks(program, on: data.table, aggregates: aggregates,
+                                                            workers: workerCount, encode: encode) { bytes in
+                        sink.write(bytes)
+                    }
+                } else {
+                    statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write($0.fields) }
+                }
                 writer.finish()
                 sink.flush()
             }
@@ -102,6 +110,13 @@ enum RunCommand: Command {
             io.stderr.write(Summary.text(statistics, data: data, program: program))
         }
         return data.rejectedRows > 0 ? .rowsRejected : .ok
+    }
+
+    /// Threads for evaluation: every core, or `POLICY_THREADS` (1 for a
+    /// single-threaded run, to compare or to measure).
+    static var workerCount: Int {
+        if let text = ProcessInfo.processInfo.environment["POLICY_THREADS"], let n = Int(text), n >= 1 { return min(n, 64) }
+        return ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Rejects go to standard error, the first few in full.

@@ -1,8 +1,6 @@
 /// RFC 4180 output. A text cell a spreadsheet would run as a formula (starting
 /// with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises; plain
 /// numbers such as `-5.00` are left alone.
-import PolicyRuntime
-
 struct CSVRecordWriter: RecordWriter {
     let sink: ByteSink
 
@@ -19,28 +17,6 @@ struct CSVRecordWriter: RecordWriter {
     }
 
     mutating func finish() {}
-
-    /// The hot path of `policy run`: one action record appended as bytes, with no
-    /// array of fields and no line string in between.
-    mutating func write(record r: ActionRecord) {
-        append(r.customerID); sink.append(byte: 0x2C)
-        append(r.rule); sink.append(byte: 0x2C)
-        append(r.action); sink.append(byte: 0x2C)
-        append(r.value); sink.append(byte: 0x2C)
-        append(r.channel); sink.append(byte: 0x2C)
-        append(r.due); sink.append(byte: 0x2C)
-        append(r.severity); sink.append(byte: 0x2C)
-        append(r.message); sink.append(byte: 0x0A)
-        sink.flushIfFull()
-    }
-
-    /// A cell needs care only if it starts with a formula character or holds a
-    /// comma, quote or line break; the common cell is copied as it is.
-    @inline(__always)
-    func append(_ text: String) {
-        let plain = text.utf8.withContiguousStorageIfAvailable(Self.isPlain) ?? Self.isPlain(Array(text.utf8))
-        if plain { sink.append(text) } else { sink.append(Self.cell(text)) }
-    }
 
     /// No byte that needs quoting, and no formula character first.
     static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {

@@ -18,11 +18,17 @@ enum OutputFormat: String, CaseIterable {
 protocol RecordWriter {
     mutating func begin(columns: [String])
     mutating func write(_ fields: [String])
-    /// One action record; formats with a faster path than `write(_:)` override it.
-    mutating func write(record: ActionRecord)
     mutating func finish()
 }
 
-extension RecordWriter {
-    mutating func write(record: ActionRecord) { write(record.fields) }
+extension OutputFormat {
+    /// The encoder of a format written in parallel chunks; nil for formats that
+    /// need the whole output at once (a JSON array, an aligned table).
+    var chunkEncoder: (@Sendable (ActionRecord, inout [UInt8]) -> Void)? {
+        switch self {
+        case .csv: RecordEncoding.csv
+        case .jsonl: RecordEncoding.jsonl
+        case .json, .table: nil
+        }
+    }
 }
