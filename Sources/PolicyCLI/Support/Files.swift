@@ -9,10 +9,30 @@ enum Files {
             return .failure(FileFailure(path: path, reason: "no such file"))
         }
         if isDirectory.boolValue { return .failure(FileFailure(path: path, reason: "it is a folder, not a file")) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(FileFailure(path: path, reason: "permission denied"))
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return .failure(FileFailure(path: path, reason: "permission denied")) }
+        defer { close(fd) }
+        // Straight into one byte array: going through `Data` held the file twice.
+        var info = stat()
+        let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, size - filled) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            filled += n
         }
-        return .success([UInt8](data))
+        if filled < size { bytes.removeLast(size - filled) }
+        // A file that grew while being read (or a pipe-like file with no size): read the rest.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return .success(bytes)
     }
 
     /// Writes a file whole or not at all: into a temporary file beside it, then a

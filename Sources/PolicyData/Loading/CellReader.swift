@@ -13,10 +13,43 @@ public enum CellReader {
         case bad(String)
     }
 
+    /// How a cell is read: a field's type, reduced to a value with no references so
+    /// that the row loop can pass it around for free.
+    public enum Kind: Sendable, Equatable {
+        case text, int, number, money, bool, isoDate, duration
+        /// A date in the field's pattern (an index into the patterns passed along).
+        case patternDate(Int)
+    }
+
+    /// The kind of each plan, with the date patterns the kinds refer to.
+    public static func kinds(_ plans: [FieldPlan]) -> (kinds: [Kind], patterns: [DatePattern]) {
+        var patterns: [DatePattern] = []
+        let kinds = plans.map { plan -> Kind in
+            switch plan.spec.type {
+            case .text: return .text
+            case .int: return .int
+            case .number: return .number
+            case .money: return .money
+            case .bool: return .bool
+            case .duration: return .duration
+            case .date:
+                guard let pattern = plan.pattern else { return .isoDate }
+                patterns.append(pattern)
+                return .patternDate(patterns.count - 1)
+            }
+        }
+        return (kinds, patterns)
+    }
+
     public static func read(_ raw: UnsafeBufferPointer<UInt8>, as plan: FieldPlan) -> Outcome {
+        let (kinds, patterns) = kinds([plan])
+        return read(raw, kind: kinds[0], patterns: patterns)
+    }
+
+    public static func read(_ raw: UnsafeBufferPointer<UInt8>, kind: Kind, patterns: [DatePattern]) -> Outcome {
         let cell = trimmed(raw)
         if cell.isEmpty { return .empty }
-        switch plan.spec.type {
+        switch kind {
         case .text:
             return .value(.text(String(decoding: cell, as: UTF8.self)))
         case .int:
@@ -28,10 +61,9 @@ public enum CellReader {
             return ExactDecimal.parseLenient(cell).map { .value(.number($0)) } ?? .bad("an amount of money, such as 1,234.50")
         case .bool:
             return bool(cell).map { .value(.bool($0)) } ?? .bad("yes or no (true/false, y/n, 1/0)")
-        case .date:
-            if let pattern = plan.pattern {
-                return pattern.parse(cell).map { .value(.date($0)) } ?? .bad("a date written \(pattern.text)")
-            }
+        case .patternDate(let i):
+            return patterns[i].parse(cell).map { .value(.date($0)) } ?? .bad("a date written \(patterns[i].text)")
+        case .isoDate:
             return CivilDate(isoUTF8: cell).map { .value(.date($0)) } ?? .bad("a date written YYYY-MM-DD")
         case .duration:
             return Duration(text: String(decoding: cell, as: UTF8.self)).map { .value(.duration($0)) }

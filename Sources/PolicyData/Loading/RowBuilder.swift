@@ -30,6 +30,11 @@ struct RowBuilder {
     /// Per slot: a text field that is not kept and has no `in [...]` list. Any text
     /// is valid for it, so only whether the cell is empty matters.
     let emptinessOnly: [Bool]
+    /// Per slot, how its cells are read; and the date patterns those kinds refer to.
+    let kinds: [CellReader.Kind]
+    let patterns: [DatePattern]
+    /// Per slot: the field has an `in [...]` list to check.
+    let checksAllowed: [Bool]
 
     /// `keep`: the field slots to store (nil: all); the others are only checked.
     /// `expectedRows`: a guess of the row count, so the key index is not rebuilt as it grows.
@@ -42,37 +47,37 @@ struct RowBuilder {
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         self.table = table
         self.values = Array(repeating: .none, count: fields.count)
+        (self.kinds, self.patterns) = CellReader.kinds(fields)
+        self.checksAllowed = fields.map { $0.allowed != nil }
         self.emptinessOnly = fields.indices.map { !table.keeps($0) && fields[$0].spec.type == .text && fields[$0].allowed == nil }
     }
 
     /// Adds one row read from `cells`.
     mutating func add<Source: CellSource>(line: Int, cells: Source) {
         problems.removeAll(keepingCapacity: true)
-        // Index loop over a borrowed buffer: copying a `FieldPlan` per cell retains all
-        // of its strings and sets, which showed up as a third of the load time.
-        fields.withUnsafeBufferPointer { plans in
-            for slot in 0..<plans.count {
-                guard let column = columns[slot] else {
-                    empty(slot, plans[slot], line: line, cells: cells)
-                    continue
+        // The hot loop passes only plain kinds: a `FieldPlan` passed per cell gets
+        // copied, retaining every string and set in it (a third of the load time once).
+        // Plans are looked at only for empty cells, `in [...]` lists and rejects.
+        for slot in 0..<kinds.count {
+            guard let column = columns[slot] else {
+                empty(slot, line: line, cells: cells)
+                continue
+            }
+            if emptinessOnly[slot] {
+                if cells.isEmpty(column) { empty(slot, line: line, cells: cells) }
+                continue
+            }
+            let kind = kinds[slot]
+            switch cells.withCell(column, { CellReader.read($0, kind: kind, patterns: patterns) }) {
+            case .value(let v):
+                if checksAllowed[slot], let allowed = fields[slot].allowed, !allowed.contains(v) {
+                    problems.append(reject(line, slot, cells, .valueNotAllowed, "one of \(allowedText(fields[slot]))"))
                 }
-                if emptinessOnly[slot] {
-                    if cells.isEmpty(column) { empty(slot, plans[slot], line: line, cells: cells) }
-                    continue
-                }
-                // The plan is borrowed from the buffer: passing it through the generic
-                // cell source would copy it (and retain every string in it) per cell.
-                switch cells.withCell(column, { CellReader.read($0, as: plans[slot]) }) {
-                case .value(let v):
-                    if let allowed = plans[slot].allowed, !allowed.contains(v) {
-                        problems.append(reject(line, slot, cells, .valueNotAllowed, "one of \(allowedText(plans[slot]))"))
-                    }
-                    values[slot] = v
-                case .empty:
-                    empty(slot, plans[slot], line: line, cells: cells)
-                case .bad(let expected):
-                    problems.append(reject(line, slot, cells, .badCell, expected))
-                }
+                values[slot] = v
+            case .empty:
+                empty(slot, line: line, cells: cells)
+            case .bad(let expected):
+                problems.append(reject(line, slot, cells, .badCell, expected))
             }
         }
         if problems.isEmpty {
@@ -91,9 +96,9 @@ struct RowBuilder {
     }
 
     /// An empty cell: the default, `none` for an optional field, or a reject.
-    mutating func empty<Source: CellSource>(_ slot: Int, _ plan: FieldPlan, line: Int, cells: Source) {
-        if let d = plan.defaultValue { values[slot] = d }
-        else if plan.spec.optional { values[slot] = .none }
+    mutating func empty<Source: CellSource>(_ slot: Int, line: Int, cells: Source) {
+        if let d = fields[slot].defaultValue { values[slot] = d }
+        else if fields[slot].spec.optional { values[slot] = .none }
         else { problems.append(reject(line, slot, cells, .emptyRequiredCell, "a value")) }
     }
 
