@@ -83,11 +83,16 @@ extension Evaluator {
 
     /// One action's output record; nil when its value is `none` (nothing to act on).
     mutating func record(_ action: Program.Action, rule: String, priority: Int, row: Int, id: String) -> ActionRecord? {
-        var record = ActionRecord(row: row, customerID: id, rule: rule, action: action.kind.rawValue, value: "",
+        var record = ActionRecord(row: row, customerID: id, rule: rule, action: action.kindName, value: "",
                                   channel: "", due: "", severity: action.severity ?? "", message: "",
                                   kind: action.kind, amount: nil, isPercent: false, priority: priority)
         let formatter = program.formatter
-        if let node = action.value {
+        if let constant = action.constant {
+            // Worked out once when planning (see `Program.Action.constant`).
+            record.value = constant.text
+            record.amount = constant.amount
+            record.isPercent = constant.isPercent
+        } else if let node = action.value {
             let v = value(node, row: row)
             if v.isNone { return nil }
             switch (action.kind, v) {
@@ -110,11 +115,15 @@ extension Evaluator {
         if action.kind == .contact {
             if let fixed = action.fixedChannel { record.channel = fixed }
             else if let node = action.channel { record.channel = formatter.text(value(node, row: row), as: .text) }
-            var due = program.asOf
-            if let within = action.within, case .duration(let d) = value(within, row: row), let moved = d.added(to: due) {
-                due = moved
+            if let due = action.constantDue {
+                record.due = due
+            } else {
+                var due = program.asOf
+                if let within = action.within, case .duration(let d) = value(within, row: row), let moved = d.added(to: due) {
+                    due = moved
+                }
+                record.due = due.iso
             }
-            record.due = due.iso
         }
         return record
     }

@@ -22,6 +22,13 @@ public struct Program: Sendable {
         public var fixedChannel: String?
         public var channel: Node?
         public var within: Node?
+        /// `kind.rawValue`, kept so records do not build it again.
+        public var kindName: String = ""
+        /// The written value, when it is a constant (`discount 15%`, a template):
+        /// formatted once here instead of for every customer.
+        public var constant: (text: String, amount: ExactDecimal?, isPercent: Bool)?
+        /// A contact's due date, when `within` is a constant (or absent).
+        public var constantDue: String?
     }
 
     /// A segment: labels, and in order the label each condition gives.
@@ -153,6 +160,29 @@ struct Planner {
         case nil: break
         }
         action.within = spec.within.map { node($0) }
+        action.kindName = spec.kind.rawValue
+        action.constant = Self.constantValue(action)
+        if spec.kind == .contact {
+            switch action.within {
+            case nil: action.constantDue = asOf.iso
+            case .constant(.duration(let d))?: action.constantDue = d.added(to: asOf).map(\.iso)
+            default: break
+            }
+        }
         return action
+    }
+
+    /// An action's value formatted as `record` would, when it does not depend on the customer.
+    static func constantValue(_ action: Program.Action) -> (text: String, amount: ExactDecimal?, isPercent: Bool)? {
+        guard case .constant(let v)? = action.value, !v.isNone else { return nil }
+        switch (action.kind, v) {
+        case (.discount, .number(let n)):
+            let percent = action.valueType == .percent
+            return (percent ? n.percentText() : n.formatted(fractionDigits: 2), n, percent)
+        case (.points, .number(let n)): return (n.description, n, false)
+        case (.credit, .duration(let d)): return (d.text, ExactDecimal(d.approximateDays), false)
+        case (_, .text(let t)): return (t, nil, false)
+        default: return nil
+        }
     }
 }
