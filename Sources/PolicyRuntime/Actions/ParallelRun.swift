@@ -35,7 +35,7 @@ extension PolicyRun {
             let count = min(batch, chunkCount - first)
             let results = ChunkResults(count: count)
             let base = first
-            DispatchQueue.concurrentPerform(iterations: count) { i in
+            let work: @Sendable (Int) -> Void = { i in
                 let chunk = base + i
                 let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
                 var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
@@ -51,6 +51,12 @@ extension PolicyRun {
                 statistics.divisionsByZero = evaluator.divisionsByZero
                 results.store(i, bytes, statistics)
             }
+            // One worker means one thread: `concurrentPerform` would use every core anyway.
+            if workers <= 1 {
+                for i in 0..<count { work(i) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: count, execute: work)
+            }
             for i in 0..<count {
                 let (bytes, statistics) = results.take(i)
                 emit(bytes)
@@ -64,8 +70,8 @@ extension PolicyRun {
 
 /// Per-chunk results written by worker threads, each into its own slot.
 final class ChunkResults: @unchecked Sendable {
-    // INVARIANT: slot i is written by exactly one worker, and read only after
-    // `concurrentPerform` has returned, which orders every write before the reads.
+    // INVARIANT: slot i is written by exactly one worker, and read only after all the
+    // work has returned (`concurrentPerform` orders every write before the reads).
     private let slots: UnsafeMutablePointer<([UInt8], RunStatistics?)>
     private let count: Int
 
