@@ -24,7 +24,7 @@ let package = Package(
         .executableTarget(name: "policy", dependencies: ["PolicyCLI"]),
         // The benchmark: generates customers shaped like the reference workload and
         // runs `policy run` on them, printing time per stage and peak memory.
-        .executableTarget(name: "policy-bench", dependencies: ["PolicyCLI"]),
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyCLI", "PolicyRuntime"]),
 
         .testTarget(name: "PolicySyntaxTests", dependencies: ["PolicySyntax"], exclude: ["Format"]),
         .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// Writes a deterministic customer file shaped like the reference workload
 /// (WORKLOAD.md): skewed spend (log-normal), ~20% Chinese names, ~5% names with a
@@ -118,18 +119,9 @@ struct CustomerGenerator {
         return "\(c / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// `YYYY-MM-DD` of a day count since 1970-01-01 (Hinnant's civil_from_days).
+    /// `YYYY-MM-DD` of a day count since 1970-01-01.
     static func iso(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+        CivilDate(daysSinceEpoch: Int32(days)).iso
     }
 }
 

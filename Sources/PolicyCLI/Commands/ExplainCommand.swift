@@ -26,13 +26,9 @@ enum ExplainCommand: Command {
               let customers = pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]) else {
             return .usageOrPolicyError
         }
-        var inferred: Schema? = nil
-        if !loaded.declarations.contains(where: { if case .customer = $0 { true } else { false } }) {
-            do { inferred = try SchemaInference.infer(customers) } catch { console.report(error); return .usageOrPolicyError }
-        }
         let parts = Explainer.conditionParts(loaded)
-        let (checked, bound, bag) = Checker.check(loaded, inferredSchema: inferred, extra: parts)
-        guard !console.report(bag), let policy = checked, let program = pipeline.plan(policy, asOf: asOf) else {
+        guard let (policy, bound) = pipeline.check(loaded, customers: customers, extra: parts),
+              let program = pipeline.plan(policy, asOf: asOf) else {
             return .usageOrPolicyError
         }
         let data: LoadResult

@@ -53,6 +53,11 @@ struct Pipeline {
 
     /// Checks the policy; without a `customer` block the fields come from `customers`.
     func check(_ loaded: LoadedPolicy, customers: CustomerFile?) -> CheckedPolicy? {
+        check(loaded, customers: customers, extra: [])?.policy
+    }
+
+    /// The same, binding `extra` expressions of the policy too (for `explain`).
+    func check(_ loaded: LoadedPolicy, customers: CustomerFile?, extra: [Expression]) -> (policy: CheckedPolicy, extra: [Typed])? {
         var inferred: Schema? = nil
         let hasBlock = loaded.declarations.contains { if case .customer = $0 { true } else { false } }
         if !hasBlock, let customers {
@@ -63,9 +68,9 @@ struct Pipeline {
                 return nil
             }
         }
-        let (policy, bag) = Checker.check(loaded, inferredSchema: inferred)
+        let (policy, bound, bag) = Checker.check(loaded, inferredSchema: inferred, extra: extra)
         if console.report(bag) { return nil }
-        return policy
+        return policy.map { ($0, bound) }
     }
 
     func plan(_ policy: CheckedPolicy, asOf: CivilDate) -> Program? {

@@ -191,7 +191,8 @@ struct JSONCells: CellSource {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The text without surrounding spaces and tabs (as cells are read).
+    package var trimmingSpaces: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
         while let l = s.last, l == " " || l == "\t" { s.removeLast() }
