@@ -36,24 +36,6 @@ public final class ByteSink: @unchecked Sendable {
     }
 
     /// Appends raw bytes.
-    /// Appends a string's UTF-8 bytes, without an intermediate copy for native strings.
-    @inline(__always)
-    public func append(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-    }
-
-    /// Appends one byte.
-    @inline(__always)
-    public func append(byte: UInt8) {
-        buffer.append(byte)
-    }
-
-    /// Flushes when the buffer is past a block; call between records.
-    @inline(__always)
-    public func flushIfFull() {
-        if buffer.count >= Self.blockSize { flush() }
-    }
-
     public func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.blockSize { flush() }

@@ -56,13 +56,6 @@ extension Evaluator {
         Resolution.apply(program.policy.resolutions, to: &outcome.records, dropped: &outcome.dropped)
     }
 
-    /// The output records for one customer, counted into `statistics`.
-    public mutating func actions(row: Int, statistics: inout RunStatistics) -> [ActionRecord] {
-        var outcome = CustomerOutcome()
-        count(row: row, into: &outcome, statistics: &statistics)
-        return outcome.records
-    }
-
     /// Evaluates one customer into `outcome` and counts the result into `statistics`.
     public mutating func count(row: Int, into outcome: inout CustomerOutcome, statistics: inout RunStatistics) {
         self.outcome(row: row, into: &outcome)

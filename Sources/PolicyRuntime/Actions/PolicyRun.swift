@@ -19,19 +19,11 @@ public struct RunStatistics: Sendable {
     }
 }
 
-/// Runs a planned policy over a loaded customer table: aggregates first, then every
-/// customer in input order, handing each customer's records to `sink`.
+/// Runs a planned policy over a loaded customer table (its aggregates computed first):
+/// every customer in input order, here on one thread, or in chunks on every core.
 public enum PolicyRun {
-    /// Runs every customer in input order and hands each output record to `sink` as it is made.
-    public static func run(_ program: Program, on table: CustomerTable,
-                           sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
-        let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
-        var statistics = try evaluate(program, on: table, aggregates: aggregates, sink: sink)
-        statistics.divisionsByZero += divisions
-        return statistics
-    }
-
-    /// The second stage of `run`: every customer in input order, aggregates already known.
+    /// Every customer in input order on the calling thread, aggregates already known
+    /// (`AggregateResults.compute`); each record goes to `sink` as it is made.
     public static func evaluate(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
                                 sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
         var statistics = RunStatistics(program: program)
