@@ -24,7 +24,13 @@ struct RowBuilder {
     var table: CustomerTable
     var rejects: [Reject] = []
     var rejectedRows = 0
-    var keyLines: [Value: Int32]
+    /// Duplicate-key detection: the key's hash and the table row that has it. A hit is
+    /// confirmed against the key column itself, so the check is exact; two different
+    /// keys with one hash go to `collidedKeys`. Half the memory of a dictionary of keys.
+    var keyRows: [Int: Int32]
+    var collidedKeys: [Value: Int32] = [:]
+    /// The hash used for `keyRows` (a test forces collisions through it).
+    var keyHash: (Value) -> Int = { $0.hashValue }
     var values: [Value]
     var problems: [Reject] = []
     /// Per slot: a text field that is not kept and has no `in [...]` list. Any text
@@ -39,7 +45,7 @@ struct RowBuilder {
     /// `keep`: the field slots to store (nil: all); the others are only checked.
     /// `expectedRows`: a guess of the row count, so the key index is not rebuilt as it grows.
     init(file: String, fields: [FieldPlan], columns: [Int?], keySlot: Int, keep: Set<Int>? = nil, expectedRows: Int = 0) {
-        self.keyLines = Dictionary(minimumCapacity: expectedRows)
+        self.keyRows = Dictionary(minimumCapacity: expectedRows)
         self.file = file
         self.fields = fields
         self.columns = columns
@@ -80,12 +86,8 @@ struct RowBuilder {
                 problems.append(reject(line, slot, cells, .badCell, expected))
             }
         }
-        if problems.isEmpty {
-            let key = values[keySlot]
-            if let first = keyLines.updateValue(Int32(clamping: line), forKey: key) {
-                keyLines[key] = first
-                problems.append(reject(line, keySlot, cells, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
-            }
+        if problems.isEmpty, let firstLine = earlierLine(of: values[keySlot]) {
+            problems.append(reject(line, keySlot, cells, .duplicateKey, "a key no earlier row has (line \(firstLine) has it)"))
         }
         if problems.isEmpty {
             table.append(values, line: line)
@@ -93,6 +95,21 @@ struct RowBuilder {
             rejectedRows += 1
             rejects.append(contentsOf: problems)
         }
+    }
+
+    /// The line of an earlier accepted row with this key, or nil (and the key is
+    /// then recorded as the next row's, which the caller appends).
+    mutating func earlierLine(of key: Value) -> Int32? {
+        let row = Int32(table.count)
+        let hash = keyHash(key)
+        guard let other = keyRows[hash] else {
+            keyRows[hash] = row
+            return nil
+        }
+        if table.value(keySlot, Int(other)) == key { return table.lines[Int(other)] }
+        if let collided = collidedKeys[key] { return table.lines[Int(collided)] }
+        collidedKeys[key] = row
+        return nil
     }
 
     /// An empty cell: the default, `none` for an optional field, or a reject.
