@@ -322,6 +322,11 @@ public struct Lexer {
     }
 
     func scalarLength(at i: Int) -> Int {
+        Self.scalarLength(bytes, at: i, limit: limit)
+    }
+
+    /// The length of the UTF-8 sequence a lead byte announces, cut at `limit`.
+    static func scalarLength(_ bytes: [UInt8], at i: Int, limit: Int) -> Int {
         let c = bytes[i]
         if c < 0x80 { return 1 }
         if c >= 0xF0 { return min(4, limit - i) }

@@ -135,7 +135,7 @@ extension Parser {
                               help: "write a code point in hex inside braces, as in \\u{4E2D}")
             return ([], stop - i)
         default:
-            let length = max(1, Lexer(file: file).scalarLength(at: i + 1))
+            let length = max(1, Lexer.scalarLength(bytes, at: i + 1, limit: end))
             diagnostics.error(.invalidEscape, "unknown escape `\(file.text(i..<(i + 1 + length)))`",
                               at: SourceSpan(file: file, start: i, end: i + 1 + length),
                               help: "the escapes are \\\" \\\\ \\n \\t and \\u{...}")

@@ -194,7 +194,7 @@ public struct Explainer {
         var result: [(String, String, String?)] = []
         for slot in fields.sorted() {
             let field = policy.schema.fields[slot]
-            result.append((field.name, shown(table(evaluator).value(slot, row), type: field.type.valueType), nil))
+            result.append((field.name, shown(evaluator.table.value(slot, row), type: field.type.valueType), nil))
         }
         for i in lets.sorted() {
             let spec = policy.lets[i]
@@ -205,8 +205,6 @@ public struct Explainer {
         }
         return result
     }
-
-    func table(_ evaluator: Evaluator) -> CustomerTable { evaluator.table }
 
     func shown(_ value: Value, type: ValueType?) -> String {
         if case .none = value { return "none" }
