@@ -16,8 +16,12 @@ struct ParallelRunTests {
     resolve discount by best
     """
 
-    static func encode(_ r: ActionRecord, into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: (r.fields.joined(separator: "|") + "\n").utf8)
+    static func encode(_ r: RecordFields, into bytes: inout [UInt8]) {
+        r.forEachField { i, field in
+            if i > 0 { bytes.append(UInt8(ascii: "|")) }
+            bytes.append(contentsOf: field)
+        }
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     @Test(arguments: [(1, 7), (2, 7), (2, 64), (4, 1), (3, 1000)])
@@ -38,7 +42,7 @@ struct ParallelRunTests {
         }
         let aggregates = AggregateResults.compute(program: program, table: table).0
         var sequential: [UInt8] = []
-        let expected = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { Self.encode($0, into: &sequential) }
+        let expected = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { Self.encode(RecordFields($0), into: &sequential) }
         var parallel: [UInt8] = []
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
                                                     chunkSize: chunkSize, encode: Self.encode) { parallel += $0 }

@@ -20,17 +20,14 @@ struct CSVRecordWriter: RecordWriter {
 
     /// No byte that needs quoting, and no formula character first.
     static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
-        if let first = bytes.first, first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 {
-            return false
-        }
+        if let first = bytes.first, isFormulaStart(first) { return false }
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return false }
         return true
     }
 
     static func cell(_ raw: String) -> String {
         var text = raw
-        if let first = text.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first),
-           !isPlainNumber(text) {
+        if let first = text.utf8.first, isFormulaStart(first), !isPlainNumber(text) {
             text = "'" + text
         }
         let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
@@ -40,6 +37,12 @@ struct CSVRecordWriter: RecordWriter {
             if c == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(c) }
         }
         return quoted + "\""
+    }
+
+    /// `=` `+` `-` `@`, tab or CR: how a formula can start.
+    @inline(__always)
+    static func isFormulaStart(_ b: UInt8) -> Bool {
+        b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 || b == 0x09 || b == 0x0D
     }
 
     /// `-5`, `+3.50`, `-12%`: numbers, not formulas.

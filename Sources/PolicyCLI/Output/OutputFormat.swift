@@ -24,7 +24,7 @@ protocol RecordWriter {
 extension OutputFormat {
     /// The encoder of a format written in parallel chunks; nil for formats that
     /// need the whole output at once (a JSON array, an aligned table).
-    var chunkEncoder: (@Sendable (ActionRecord, inout [UInt8]) -> Void)? {
+    var chunkEncoder: (@Sendable (RecordFields, inout [UInt8]) -> Void)? {
         switch self {
         case .csv: RecordEncoding.csv
         case .jsonl: RecordEncoding.jsonl

@@ -4,32 +4,36 @@ import PolicyRuntime
 /// JSON Lines). Pure functions of one record: safe on any thread, and a chunk's
 /// bytes do not depend on which thread encoded it.
 enum RecordEncoding {
-    static func csv(_ r: ActionRecord, into bytes: inout [UInt8]) {
-        csvCell(r.customerID, &bytes); bytes.append(0x2C)
-        csvCell(r.rule, &bytes); bytes.append(0x2C)
-        csvCell(r.action, &bytes); bytes.append(0x2C)
-        csvCell(r.value, &bytes); bytes.append(0x2C)
-        csvCell(r.channel, &bytes); bytes.append(0x2C)
-        csvCell(r.due, &bytes); bytes.append(0x2C)
-        csvCell(r.severity, &bytes); bytes.append(0x2C)
-        csvCell(r.message, &bytes); bytes.append(0x0A)
-    }
-
     /// The common cell is copied as it is; one that needs quoting or starts like a
     /// formula goes through `CSVRecordWriter.cell`.
-    @inline(__always)
-    static func csvCell(_ text: String, _ bytes: inout [UInt8]) {
-        let plain = text.utf8.withContiguousStorageIfAvailable(CSVRecordWriter.isPlain) ?? CSVRecordWriter.isPlain(Array(text.utf8))
-        bytes.append(contentsOf: (plain ? text : CSVRecordWriter.cell(text)).utf8)
+    static func csv(_ r: RecordFields, into bytes: inout [UInt8]) {
+        r.forEachField { i, cell in
+            if i > 0 { bytes.append(0x2C) }
+            if CSVRecordWriter.isPlain(cell) {
+                bytes.append(contentsOf: cell)
+            } else if let first = cell.first, !CSVRecordWriter.isFormulaStart(first) {
+                // Quoted, with quotes doubled: what `cell` gives when no `'` is needed.
+                bytes.append(0x22)
+                for b in cell {
+                    bytes.append(b)
+                    if b == 0x22 { bytes.append(0x22) }
+                }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: CSVRecordWriter.cell(String(decoding: cell, as: UTF8.self)).utf8)
+            }
+        }
+        bytes.append(0x0A)
     }
 
-    static func jsonl(_ r: ActionRecord, into bytes: inout [UInt8]) {
+    static func jsonl(_ r: RecordFields, into bytes: inout [UInt8]) {
         var line = "{"
         var first = true
-        for (name, value) in zip(ActionRecord.columns, r.fields) where !value.isEmpty {
+        r.forEachField { i, cell in
+            guard !cell.isEmpty else { return }
             if !first { line += "," }
             first = false
-            line += JSONRecordWriter.quote(name) + ":" + JSONRecordWriter.quote(value)
+            line += JSONRecordWriter.quote(ActionRecord.columns[i]) + ":" + JSONRecordWriter.quote(String(decoding: cell, as: UTF8.self))
         }
         line += "}\n"
         bytes.append(contentsOf: line.utf8)

@@ -60,11 +60,16 @@ extension Evaluator {
     public mutating func count(row: Int, into outcome: inout CustomerOutcome, statistics: inout RunStatistics) {
         self.outcome(row: row, into: &outcome)
         for (index, label) in outcome.labels.enumerated() {
-            if let label { statistics.labelCounts[index][label] += 1 } else { statistics.unlabelled[index] += 1 }
+            if let label {
+                statistics.labelCounts[index][label] += 1
+                statistics.segmentRecords[index] += 1
+            } else {
+                statistics.unlabelled[index] += 1
+            }
         }
         statistics.skippedNoValue += outcome.skippedNoValue
         for record in outcome.records {
-            statistics.actionCounts[record.action, default: 0] += 1
+            if let kind = record.kind { statistics.kindRecords[kind.ordinal] += 1 }
         }
     }
 
@@ -88,36 +93,44 @@ extension Evaluator {
         } else if let node = action.value {
             let v = value(node, row: row)
             if v.isNone { return nil }
-            switch (action.kind, v) {
-            case (.discount, .number(let n)):
-                record.amount = n
-                record.isPercent = action.valueType == .percent
-                record.value = record.isPercent ? n.percentText() : n.formatted(fractionDigits: 2)
-            case (.points, .number(let n)):
-                record.amount = n
-                record.value = n.description
-            case (.credit, .duration(let d)):
-                record.amount = ExactDecimal(d.approximateDays)
-                record.value = d.text
-            default:
-                record.value = formatter.text(v, as: action.valueType)
-            }
+            (record.value, record.amount, record.isPercent) = Program.Action.written(v, kind: action.kind, valueType: action.valueType,
+                                                                                   formatter: formatter)
         }
         if action.kind == .alert { record.value = action.alertName ?? "" }
         if let message = action.message { record.message = formatter.text(value(message, row: row), as: .text) }
         if action.kind == .contact {
             if let fixed = action.fixedChannel { record.channel = fixed }
             else if let node = action.channel { record.channel = formatter.text(value(node, row: row), as: .text) }
-            if let due = action.constantDue {
-                record.due = due
-            } else {
-                var due = program.asOf
-                if let within = action.within, case .duration(let d) = value(within, row: row), let moved = d.added(to: due) {
-                    due = moved
-                }
-                record.due = due.iso
-            }
+            record.due = action.constantDue ?? program.due(within: action.within.map { value($0, row: row) }).iso
         }
         return record
+    }
+}
+
+extension Program {
+    /// A contact's due date: the as-of date, moved by `within` when it is a duration.
+    func due(within: Value?) -> CivilDate {
+        if case .duration(let d)? = within, let moved = d.added(to: asOf) { return moved }
+        return asOf
+    }
+}
+
+extension Program.Action {
+    /// An action's value as written, with the amount `resolve` compares: a discount
+    /// as `15%` or `25.00`, points as a number, credit as `30 days`, anything else as
+    /// its type prints.
+    static func written(_ v: Value, kind: ActionKind, valueType: ValueType,
+                        formatter: ValueFormatter) -> (text: String, amount: ExactDecimal?, isPercent: Bool) {
+        switch (kind, v) {
+        case (.discount, .number(let n)):
+            let percent = valueType == .percent
+            return (percent ? n.percentText() : n.formatted(fractionDigits: 2), n, percent)
+        case (.points, .number(let n)):
+            return (n.description, n, false)
+        case (.credit, .duration(let d)):
+            return (d.text, ExactDecimal(d.approximateDays), false)
+        default:
+            return (formatter.text(v, as: valueType), nil, false)
+        }
     }
 }

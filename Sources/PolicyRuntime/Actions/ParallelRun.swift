@@ -8,7 +8,8 @@ extension RunStatistics {
             for l in labelCounts[s].indices { labelCounts[s][l] += other.labelCounts[s][l] }
             unlabelled[s] += other.unlabelled[s]
         }
-        for (action, count) in other.actionCounts { actionCounts[action, default: 0] += count }
+        for s in segmentRecords.indices { segmentRecords[s] += other.segmentRecords[s] }
+        for k in kindRecords.indices { kindRecords[k] += other.kindRecords[k] }
         divisionsByZero += other.divisionsByZero
         skippedNoValue += other.skippedNoValue
     }
@@ -20,14 +21,19 @@ extension PolicyRun {
     /// however large the table. The bytes are the same as a single-threaded run's:
     /// each chunk is encoded on its own, and chunks are emitted strictly in order.
     ///
+    /// Customers go through the flat evaluator (`FlatProgram`), or through the node
+    /// tree when the policy has `resolve` lines or `treeOnly` asks for it (tests
+    /// compare the two); both give the same bytes.
+    ///
     /// - Parameters:
     ///   - encode: appends one record's bytes (it runs on worker threads).
     ///   - emit: receives each chunk's bytes, in order (on the calling thread).
     public static func evaluateInChunks(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
-                                        workers: Int, chunkSize: Int = 8192,
-                                        encode: @escaping @Sendable (ActionRecord, inout [UInt8]) -> Void,
+                                        workers: Int, chunkSize: Int = 8192, treeOnly: Bool = false,
+                                        encode: @escaping @Sendable (RecordFields, inout [UInt8]) -> Void,
                                         emit: ([UInt8]) -> Void) -> RunStatistics {
         var total = RunStatistics(program: program)
+        let flat = treeOnly || !program.policy.resolutions.isEmpty ? nil : FlatProgram(program, table: table, aggregates: aggregates)
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let batch = max(1, workers) * 4
         var first = 0
@@ -38,17 +44,27 @@ extension PolicyRun {
             let work: @Sendable (Int) -> Void = { i in
                 let chunk = base + i
                 let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
-                var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
                 var statistics = RunStatistics(program: program)
-                var outcome = CustomerOutcome()
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(rows.count * 128)
-                for row in rows {
-                    evaluator.count(row: row, into: &outcome, statistics: &statistics)
-                    for record in outcome.records { encode(record, &bytes) }
+                var record = RecordFields()
+                if let flat {
+                    var evaluator = FlatEvaluator(flat, program: program, table: table, aggregates: aggregates)
+                    for row in rows { evaluator.emit(row: row, record: &record, statistics: &statistics, encode: encode, into: &bytes) }
+                    statistics.divisionsByZero = evaluator.divisionsByZero
+                } else {
+                    var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
+                    var outcome = CustomerOutcome()
+                    for row in rows {
+                        evaluator.count(row: row, into: &outcome, statistics: &statistics)
+                        for r in outcome.records {
+                            record.set(r)
+                            encode(record, &bytes)
+                        }
+                    }
+                    statistics.divisionsByZero = evaluator.divisionsByZero
                 }
                 statistics.customers = rows.count
-                statistics.divisionsByZero = evaluator.divisionsByZero
                 results.store(i, bytes, statistics)
             }
             // One worker means one thread: `concurrentPerform` would use every core anyway.

@@ -1,3 +1,4 @@
+import PolicySyntax
 import PolicySemantics
 
 /// What a run counted, for `--summary`.
@@ -7,15 +8,30 @@ public struct RunStatistics: Sendable {
     public var labelCounts: [[Int]]
     /// Per segment, customers that matched no label.
     public var unlabelled: [Int]
-    /// Records written per action (segment names count as actions too).
-    public var actionCounts: [String: Int] = [:]
+    /// Records written per segment (one per labelled customer) and per action kind
+    /// (by `ActionKind.ordinal`).
+    public var segmentRecords: [Int]
+    public var kindRecords = Array(repeating: 0, count: ActionKind.allCases.count)
     public var divisionsByZero = 0
     /// Actions not written because their value was `none`.
     public var skippedNoValue = 0
+    let segmentNames: [String]
 
     public init(program: Program) {
         labelCounts = program.segments.map { Array(repeating: 0, count: $0.labels.count) }
         unlabelled = Array(repeating: 0, count: program.segments.count)
+        segmentRecords = Array(repeating: 0, count: program.segments.count)
+        segmentNames = program.segments.map(\.name)
+    }
+
+    /// Records written per action name (a segment's records go by its name).
+    public var actionCounts: [String: Int] {
+        var counts: [String: Int] = [:]
+        for (name, n) in zip(segmentNames, segmentRecords) where n > 0 { counts[name, default: 0] += n }
+        for kind in ActionKind.allCases where kindRecords[kind.ordinal] > 0 {
+            counts[kind.rawValue, default: 0] += kindRecords[kind.ordinal]
+        }
+        return counts
     }
 }
 

@@ -1,14 +1,56 @@
 import PolicySemantics
 
+/// A per-customer aggregate's results, kept in the smallest exact form: a rank as
+/// its numerator over the population's shared denominator, a bucket as its number.
+/// `value(row)` gives the number a customer sees, always the same exact decimal.
+public enum AggregateColumn: Sendable {
+    /// `percent_rank`: `numerators[row] / denominator` (-1: none).
+    case ranks(numerators: [Int32], denominator: Int32)
+    /// `ntile`: the bucket, 1...n (0: none).
+    case buckets([Int32])
+
+    public func value(_ row: Int) -> Value {
+        switch self {
+        case .ranks(let numerators, let denominator):
+            return Self.rank(numerator: numerators[row], denominator: denominator)
+        case .buckets(let buckets):
+            let b = buckets[row]
+            return b == 0 ? .none : .number(ExactDecimal(Int(b)))
+        }
+    }
+
+    /// A rank as the exact decimal everybody sees (rounded to 38 significant digits
+    /// when the fraction does not end); none for a negative numerator.
+    static func rank(numerator: Int32, denominator: Int32) -> Value {
+        if numerator < 0 { return .none }
+        if numerator == 0 { return .number(.zero) }
+        return ExactDecimal(Int(numerator)).divided(by: ExactDecimal(Int(denominator))).map { .number($0) } ?? .none
+    }
+
+    /// Every customer's value, in row order.
+    public var values: [Value] {
+        switch self {
+        case .ranks(let numerators, _): numerators.indices.map(value)
+        case .buckets(let buckets): buckets.indices.map(value)
+        }
+    }
+}
+
 /// The computed population aggregates: a column per per-customer aggregate
 /// (`percent_rank`, `ntile`), a single value for the others.
 public struct AggregateResults: Sendable {
-    public var columns: [[Value]]
+    /// Per aggregate: its column, or nil for an aggregate with one value for everybody.
+    public var columns: [AggregateColumn?]
     public var scalars: [Value]
 
     public init(count: Int) {
-        columns = Array(repeating: [], count: count)
+        columns = Array(repeating: nil, count: count)
         scalars = Array(repeating: .none, count: count)
+    }
+
+    /// An aggregate's value for one customer.
+    public func value(_ index: Int, row: Int) -> Value {
+        columns[index]?.value(row) ?? scalars[index]
     }
 
     /// Computes every aggregate of the program over the whole table, in index order
@@ -26,8 +68,8 @@ public struct AggregateResults: Sendable {
             }
             divisions += evaluator.divisionsByZero
             switch aggregate.kind {
-            case .percentRank: results.columns[index] = Aggregates.percentRank(values)
-            case .ntile: results.columns[index] = Aggregates.ntile(values, buckets: aggregate.buckets)
+            case .percentRank: results.columns[index] = Aggregates.percentRanks(values)
+            case .ntile: results.columns[index] = Aggregates.ntiles(values, buckets: aggregate.buckets)
             case .mean: results.scalars[index] = Aggregates.mean(values)
             case .median: results.scalars[index] = Aggregates.median(values)
             case .sum: results.scalars[index] = Aggregates.sum(values)
@@ -97,37 +139,34 @@ enum Aggregates {
 
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
     /// is one more than the number of smaller values; 0 when n = 1.
-    static func percentRank(_ values: [Value]) -> [Value] {
-        var result = [Value](repeating: .none, count: values.count)
+    static func percentRanks(_ values: [Value]) -> AggregateColumn {
+        var numerators = [Int32](repeating: -1, count: values.count)
         let (rows, tied) = sortedRows(values)
         let n = rows.count
-        guard n > 0 else { return result }
-        let denominator = ExactDecimal(max(1, n - 1))
         var rankStart = 0
         for (position, row) in rows.enumerated() {
             if position > 0, !tied[position] { rankStart = position }
-            let rank = n == 1 ? ExactDecimal.zero : (ExactDecimal(rankStart).divided(by: denominator) ?? .zero)
-            result[row] = .number(rank)
+            numerators[row] = Int32(rankStart)
         }
-        return result
+        return .ranks(numerators: numerators, denominator: Int32(max(1, n - 1)))
     }
 
     /// As SQL `NTILE(n) OVER (ORDER BY x)`: buckets 1...n of sizes differing by at
     /// most one, the larger ones first; ties in input order.
-    static func ntile(_ values: [Value], buckets: Int) -> [Value] {
-        var result = [Value](repeating: .none, count: values.count)
+    static func ntiles(_ values: [Value], buckets: Int) -> AggregateColumn {
+        var result = [Int32](repeating: 0, count: values.count)
         let rows = sortedRows(values).rows
         let n = rows.count
-        guard n > 0, buckets > 0 else { return result }
+        guard n > 0, buckets > 0 else { return .buckets(result) }
         let size = n / buckets, extra = n % buckets
         var position = 0
         for bucket in 1...buckets {
             let length = size + (bucket <= extra ? 1 : 0)
             if length == 0 { break }
-            for row in rows[position..<(position + length)] { result[row] = .number(ExactDecimal(bucket)) }
+            for row in rows[position..<(position + length)] { result[row] = Int32(bucket) }
             position += length
         }
-        return result
+        return .buckets(result)
     }
 
     static func numbers(_ values: [Value]) -> [ExactDecimal] {

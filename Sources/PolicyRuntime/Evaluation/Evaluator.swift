@@ -7,9 +7,7 @@ import PolicySemantics
 public struct Evaluator {
     public let program: Program
     public let table: CustomerTable
-    /// Per-customer aggregate columns (empty for scalar aggregates).
-    var aggregateColumns: [[Value]]
-    var aggregateScalars: [Value]
+    public let aggregates: AggregateResults
 
     var letValues: [Value]
     var letStamps: [Int]
@@ -22,8 +20,7 @@ public struct Evaluator {
     public init(program: Program, table: CustomerTable, aggregates: AggregateResults) {
         self.program = program
         self.table = table
-        self.aggregateColumns = aggregates.columns
-        self.aggregateScalars = aggregates.scalars
+        self.aggregates = aggregates
         letValues = Array(repeating: .none, count: program.lets.count)
         letStamps = Array(repeating: -1, count: program.lets.count)
         segmentValues = Array(repeating: .none, count: program.segments.count)
@@ -67,17 +64,14 @@ public struct Evaluator {
         case .field(let slot): return table.value(slot, row)
         case .derived(let index): return letValue(index, row: row)
         case .segment(let index): return segmentValue(index, row: row)
-        case .aggregate(let index):
-            let column = aggregateColumns[index]
-            return column.isEmpty ? aggregateScalars[index] : column[row]
+        case .aggregate(let index): return aggregates.value(index, row: row)
         case .negate(let inner):
-            if case .number(let n) = value(inner, row: row) { return .number(-n) }
-            return .none
+            return Self.negate(value(inner, row: row))
         case .not(let inner):
             if case .bool(let b) = value(inner, row: row) { return .bool(!b) }
             return .none
         case .arithmetic(let op, let a, let b):
-            return arithmetic(op, value(a, row: row), value(b, row: row))
+            return Self.arithmetic(op, value(a, row: row), value(b, row: row), divisionsByZero: &divisionsByZero)
         case .compare(let op, let a, let b):
             return Self.compare(op, value(a, row: row), value(b, row: row))
         case .and(let a, let b):
@@ -114,6 +108,12 @@ public struct Evaluator {
         case .isNone(let v, let negated):
             return .bool(value(v, row: row).isNone != negated)
         case .call(let builtin, let arguments):
+            if arguments.count == 1, builtin.takesOneDate {
+                // The common date calls, without an array per call.
+                let v = value(arguments[0], row: row)
+                guard case .date(let d) = v else { return .none }
+                return DateBuiltins.call(builtin, date: d, asOf: program.asOf)
+            }
             var values: [Value] = []
             values.reserveCapacity(arguments.count)
             for argument in arguments {
@@ -134,7 +134,13 @@ public struct Evaluator {
         }
     }
 
-    mutating func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Value {
+    static func negate(_ v: Value) -> Value {
+        if case .number(let n) = v { return .number(-n) }
+        return .none
+    }
+
+    /// `a op b`; a division by zero is none, and counted.
+    static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, divisionsByZero: inout Int) -> Value {
         switch (a, b) {
         case (.number(let x), .number(let y)):
             switch op {
@@ -161,13 +167,19 @@ public struct Evaluator {
 
     static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Value {
         guard let c = Value.compare(a, b) else { return .none }
+        return .bool(holds(op, order: c))
+    }
+
+    /// Whether a comparison holds, given how its sides order (-1, 0, 1).
+    @inline(__always)
+    static func holds(_ op: BinaryOperator, order c: Int) -> Bool {
         switch op {
-        case .equal: return .bool(c == 0)
-        case .notEqual: return .bool(c != 0)
-        case .less: return .bool(c < 0)
-        case .lessEqual: return .bool(c <= 0)
-        case .greater: return .bool(c > 0)
-        default: return .bool(c >= 0)
+        case .equal: return c == 0
+        case .notEqual: return c != 0
+        case .less: return c < 0
+        case .lessEqual: return c <= 0
+        case .greater: return c > 0
+        default: return c >= 0
         }
     }
 }

@@ -58,7 +58,8 @@ public struct Program: Sendable {
     /// date patterns that cannot be read.
     public static func plan(_ policy: CheckedPolicy, asOf: CivilDate) -> (Program?, DiagnosticBag) {
         let (fields, diagnostics) = FieldPlan.plan(policy.schema)
-        var planner = Planner(asOf: asOf)
+        let formatter = ValueFormatter(labels: policy.segments.map(\.labels))
+        var planner = Planner(asOf: asOf, formatter: formatter)
         let lets = policy.lets.map { planner.node($0.value.bound) }
         let segments = policy.segments.map { s in
             Segment(name: s.name, labels: s.labels, cases: s.cases.map { ($0.label, $0.condition.map { planner.node($0) }) })
@@ -73,7 +74,7 @@ public struct Program: Sendable {
         all.append(contentsOf: planner.diagnostics)
         if all.hasErrors { return (nil, all) }
         let program = Program(policy: policy, asOf: asOf, fields: fields, lets: lets, segments: segments, rules: rules,
-                              aggregates: aggregates, formatter: ValueFormatter(labels: policy.segments.map(\.labels)))
+                              aggregates: aggregates, formatter: formatter)
         return (program, all)
     }
 }
@@ -108,7 +109,7 @@ extension Program {
 
     /// Plans one more expression against this program (a test's `expect` condition).
     public func node(for bound: Bound) -> Node {
-        var planner = Planner(asOf: asOf)
+        var planner = Planner(asOf: asOf, formatter: formatter)
         return planner.node(bound)
     }
 }
@@ -116,6 +117,7 @@ extension Program {
 /// Turns bound expressions into nodes.
 struct Planner {
     let asOf: CivilDate
+    let formatter: ValueFormatter
     var diagnostics = DiagnosticBag()
 
     mutating func node(_ bound: Bound) -> Node {
@@ -161,7 +163,7 @@ struct Planner {
         }
         action.within = spec.within.map { node($0) }
         action.kindName = spec.kind.rawValue
-        action.constant = Self.constantValue(action)
+        action.constant = constantValue(action)
         if spec.kind == .contact {
             switch action.within {
             case nil: action.constantDue = asOf.iso
@@ -173,16 +175,8 @@ struct Planner {
     }
 
     /// An action's value formatted as `record` would, when it does not depend on the customer.
-    static func constantValue(_ action: Program.Action) -> (text: String, amount: ExactDecimal?, isPercent: Bool)? {
+    func constantValue(_ action: Program.Action) -> (text: String, amount: ExactDecimal?, isPercent: Bool)? {
         guard case .constant(let v)? = action.value, !v.isNone else { return nil }
-        switch (action.kind, v) {
-        case (.discount, .number(let n)):
-            let percent = action.valueType == .percent
-            return (percent ? n.percentText() : n.formatted(fractionDigits: 2), n, percent)
-        case (.points, .number(let n)): return (n.description, n, false)
-        case (.credit, .duration(let d)): return (d.text, ExactDecimal(d.approximateDays), false)
-        case (_, .text(let t)): return (t, nil, false)
-        default: return nil
-        }
+        return Program.Action.written(v, kind: action.kind, valueType: action.valueType, formatter: formatter)
     }
 }

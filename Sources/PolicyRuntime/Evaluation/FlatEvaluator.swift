@@ -1,0 +1,271 @@
+import PolicySyntax
+import PolicySemantics
+
+/// Evaluates a `FlatProgram` for one customer at a time, as `Evaluator` evaluates
+/// the node tree: same order, same short cuts, same `none` logic, lets and segments
+/// computed at most once per customer. Numbers, dates, booleans, labels and ranks
+/// are handled in place; every other case goes through `Value` to the very
+/// functions the tree evaluator calls, so the two cannot disagree.
+///
+/// Call `begin(row:)` before evaluating a customer: it resets the customer's
+/// scratch values.
+struct FlatEvaluator {
+    let flat: FlatProgram
+    let ops: UnsafeMutableBufferPointer<FlatOp>
+    let program: Program
+    let table: CustomerTable
+    /// Per aggregate: the numerators and denominator of a rank column, or a bucket column.
+    let rankNumerators: [[Int32]]
+    let rankDenominators: [Int32]
+    let buckets: [[Int32]]
+
+    private(set) var row = -1
+    /// The current customer's values that do not fit a `Scalar` inline.
+    var scratch: [Value] = []
+    var letValues: [Scalar]
+    var letStamps: [Int]
+    var segmentValues: [Scalar]
+    var segmentStamps: [Int]
+    var divisionsByZero = 0
+
+    init(_ flat: FlatProgram, program: Program, table: CustomerTable, aggregates: AggregateResults) {
+        self.flat = flat
+        self.ops = flat.ops
+        self.program = program
+        self.table = table
+        var numerators: [[Int32]] = [], denominators: [Int32] = [], buckets: [[Int32]] = []
+        for column in aggregates.columns {
+            switch column {
+            case .ranks(let n, let d)?: numerators.append(n); denominators.append(d); buckets.append([])
+            case .buckets(let b)?: numerators.append([]); denominators.append(1); buckets.append(b)
+            case nil: numerators.append([]); denominators.append(1); buckets.append([])
+            }
+        }
+        rankNumerators = numerators
+        rankDenominators = denominators
+        self.buckets = buckets
+        letValues = Array(repeating: .none, count: flat.lets.count)
+        letStamps = Array(repeating: -1, count: flat.lets.count)
+        segmentValues = Array(repeating: .none, count: flat.segments.count)
+        segmentStamps = Array(repeating: -1, count: flat.segments.count)
+    }
+
+    mutating func begin(row: Int) {
+        self.row = row
+        scratch.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether a condition fires: only a definite true does.
+    @inline(__always)
+    mutating func holds(_ op: Int32) -> Bool {
+        let v = eval(op)
+        return v.kind == .bool && v.bits != 0
+    }
+
+    mutating func letValue(_ index: Int) -> Scalar {
+        if letStamps[index] == row { return letValues[index] }
+        let v = eval(flat.lets[index])
+        letValues[index] = v
+        letStamps[index] = row
+        return v
+    }
+
+    /// The label a customer gets in a segment: the first case whose condition holds.
+    mutating func segmentValue(_ index: Int) -> Scalar {
+        if segmentStamps[index] == row { return segmentValues[index] }
+        var result = Scalar.none
+        for c in flat.segments[index] where c.condition < 0 || holds(c.condition) {
+            result = .label(c.label)
+            break
+        }
+        segmentValues[index] = result
+        segmentStamps[index] = row
+        return result
+    }
+
+    mutating func eval(_ index: Int32) -> Scalar {
+        switch ops[Int(index)] {
+        case .constant(let s):
+            return s
+        case .decimalField(let column, let slot):
+            let scale = table.scales[Int(column)][row]
+            if scale >= 0 { return .decimal(table.mantissas[Int(column)][row], scale: scale) }
+            if scale == CustomerTable.noneScale { return .none }
+            return scalar(table.value(Int(slot), row))
+        case .dateField(let column):
+            let days = table.days[Int(column)][row]
+            return days == Int32.min ? .none : .date(days)
+        case .boolField(let column):
+            let b = table.bools[Int(column)][row]
+            return b == 2 ? .none : .bool(b == 1)
+        case .field(let slot):
+            return scalar(table.value(Int(slot), row))
+        case .derived(let i):
+            return letValue(Int(i))
+        case .segment(let i):
+            return segmentValue(Int(i))
+        case .rank(let column):
+            let n = rankNumerators[Int(column)][row]
+            return n < 0 ? .none : .ratio(n, over: rankDenominators[Int(column)])
+        case .bucket(let column):
+            let b = buckets[Int(column)][row]
+            return b == 0 ? .none : .decimal(Int64(b), scale: 0)
+        case .negate(let x):
+            let v = eval(x)
+            return scalar(Evaluator.negate(value(of: v)))
+        case .not(let x):
+            let v = eval(x)
+            return v.kind == .bool ? .bool(v.bits == 0) : .none
+        case .arithmetic(let op, let a, let b):
+            let x = eval(a), y = eval(b)
+            return scalar(Evaluator.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
+        case .compare(let op, let a, let b):
+            let x = eval(a), y = eval(b)
+            guard let c = order(x, y) else { return .none }
+            return .bool(Evaluator.holds(op, order: c))
+        case .and(let a, let b):
+            let x = eval(a)
+            if x.kind == .bool && x.bits == 0 { return .false }
+            let y = eval(b)
+            if y.kind == .bool && y.bits == 0 { return .false }
+            return x.kind == .bool && y.kind == .bool ? .true : .none
+        case .or(let a, let b):
+            let x = eval(a)
+            if x.kind == .bool && x.bits != 0 { return .true }
+            let y = eval(b)
+            if y.kind == .bool && y.bits != 0 { return .true }
+            return x.kind == .bool && y.kind == .bool ? .false : .none
+        case .coalesce(let a, let b):
+            let x = eval(a)
+            return x.isNone ? eval(b) : x
+        case .between(let v, let lower, let upper):
+            let x = eval(v)
+            let lo = eval(lower)
+            guard let below = order(x, lo) else { return .none }
+            let hi = eval(upper)
+            guard let above = order(x, hi) else { return .none }
+            return .bool(below >= 0 && above <= 0)
+        case .member(let v, let first, let count, let negated):
+            let x = eval(v)
+            if x.isNone { return .none }
+            var found = false
+            for k in 0..<Int(count) {
+                let item = eval(flat.operands[Int(first) + k])
+                if order(x, item) == 0 {
+                    found = true
+                    break
+                }
+            }
+            return .bool(found != negated)
+        case .isNone(let v, let negated):
+            return .bool(eval(v).isNone != negated)
+        case .call(let builtin, let first, let count):
+            return call(builtin, first: Int(first), count: Int(count))
+        case .interpolate(let first, let count):
+            var text = ""
+            for part in flat.parts[Int(first)..<Int(first + count)] {
+                switch part {
+                case .text(let t): text += String(decoding: flat.bytes(t), as: UTF8.self)
+                case .value(let op, let type):
+                    let v = eval(op)
+                    text += program.formatter.text(value(of: v), as: flat.types[Int(type)])
+                }
+            }
+            return box(.text(text))
+        }
+    }
+
+    /// A built-in call: `none` as soon as an argument is `none`, as in `Evaluator`.
+    mutating func call(_ builtin: Builtin, first: Int, count: Int) -> Scalar {
+        if count == 1, builtin.takesOneDate {
+            let x = eval(flat.operands[first])
+            guard x.kind == .date else { return x.kind == .boxed ? call(builtin, values: [value(of: x)]) : .none }
+            return scalar(DateBuiltins.call(builtin, date: CivilDate(daysSinceEpoch: Int32(truncatingIfNeeded: x.bits)), asOf: program.asOf))
+        }
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for k in 0..<count {
+            let v = eval(flat.operands[first + k])
+            if v.isNone { return .none }
+            values.append(value(of: v))
+        }
+        return call(builtin, values: values)
+    }
+
+    mutating func call(_ builtin: Builtin, values: [Value]) -> Scalar {
+        scalar(Builtins.call(builtin, values, asOf: program.asOf))
+    }
+
+    /// How two values order, as `Value.compare` orders them; nil when they cannot be
+    /// compared (`none`, or a mismatch).
+    func order(_ a: Scalar, _ b: Scalar) -> Int? {
+        if a.kind == b.kind {
+            switch a.kind {
+            case .none: return nil
+            case .bool, .date, .label: return Self.order(a.bits, b.bits)
+            case .decimal:
+                if a.scale == b.scale { return Self.order(a.bits, b.bits) }
+                let x = ExactDecimal(smallMantissa: a.bits, scale: Int32(a.scale))
+                let y = ExactDecimal(smallMantissa: b.bits, scale: Int32(b.scale))
+                return x < y ? -1 : (x == y ? 0 : 1)
+            case .ratio:
+                if let c = Self.orderRatios(a, b) { return c }
+            case .boxed: break
+            }
+        } else if a.isNone || b.isNone {
+            return nil
+        } else if a.kind == .ratio, b.kind == .decimal, let c = Self.orderRatio(a, b) {
+            return c
+        } else if a.kind == .decimal, b.kind == .ratio, let c = Self.orderRatio(b, a) {
+            return -c
+        }
+        return Value.compare(value(of: a), value(of: b))
+    }
+
+    /// A rank p/q against a decimal m/10^s, compared as fractions (p·10^s against
+    /// m·q); nil when that might not be the order of the rank's decimal.
+    ///
+    /// The rank's decimal is p/q rounded to 18 significant digits
+    /// (`AggregateColumn.rank`), off by at most 0.5·10^-18 as p/q <= 1. Two different
+    /// fractions p/q and m/10^s differ by at least 1/(q·10^s), which is more than
+    /// twice that when q·10^s < 10^18: the rounding cannot move the rank across or
+    /// onto the decimal. When they are equal, the division is exact (s <= 18 digits).
+    static func orderRatio(_ ratio: Scalar, _ decimal: Scalar) -> Int? {
+        guard decimal.scale <= 18 else { return nil }
+        let power = Int128(ExactDecimal.powersOfTen[Int(decimal.scale)])
+        guard Int128(ratio.extra) * power < 1_000_000_000_000_000_000 else { return nil }
+        return order(Int128(ratio.bits) * power, Int128(decimal.bits) * Int128(ratio.extra))
+    }
+
+    /// Two ranks compared as fractions, by the same reasoning: different fractions
+    /// p/q and r/s differ by at least 1/(q·s).
+    static func orderRatios(_ a: Scalar, _ b: Scalar) -> Int? {
+        if a.extra == b.extra { return order(a.bits, b.bits) }
+        guard Int128(a.extra) * Int128(b.extra) < 1_000_000_000_000_000_000 else { return nil }
+        return order(Int128(a.bits) * Int128(b.extra), Int128(b.bits) * Int128(a.extra))
+    }
+
+    @inline(__always)
+    static func order<T: Comparable>(_ x: T, _ y: T) -> Int {
+        x < y ? -1 : (x == y ? 0 : 1)
+    }
+
+    /// The `Value` a scalar stands for.
+    // NOTE: bind a scalar before passing it (`let v = eval(x); value(of: v)`):
+    // in `value(of: eval(x))`, Swift reads `self` before `eval` boxes into it.
+    func value(of s: Scalar) -> Value {
+        guard s.kind == .boxed else { return s.inlineValue }
+        return s.scale == 0 ? flat.pool[Int(s.bits)] : scratch[Int(s.bits)]
+    }
+
+    /// A value as a scalar: inline when it fits, else boxed in the customer's scratch values.
+    @inline(__always)
+    mutating func scalar(_ v: Value) -> Scalar {
+        Scalar.inline(v) ?? box(v)
+    }
+
+    mutating func box(_ v: Value) -> Scalar {
+        scratch.append(v)
+        return Scalar(kind: .boxed, scale: 1, extra: 0, bits: Int64(scratch.count - 1))
+    }
+}

@@ -1,0 +1,157 @@
+import Testing
+import PolicySyntax
+import PolicySemantics
+@testable import PolicyRuntime
+
+/// The flat evaluator (what `policy run` uses) must write exactly what the node tree
+/// writes: same bytes, same counts, on a policy that uses every kind of expression,
+/// over customers with empty cells, ties, wide numbers, divisions by zero and
+/// values that overflow.
+struct FlatEvaluatorTests {
+    static let source = """
+    customer {
+      id text key
+      name text
+      spend money
+      orders int
+      last date?
+      birthday date?
+      rate number?
+      score int?
+      vip bool?
+      channel text?
+      term duration?
+    }
+    let rank = percent_rank(spend)
+    let bucket = ntile(orders, 4)
+    let average = mean(spend)
+    let inactive = days_since(last)
+    let per_order = spend / orders
+    let bonus = (rate ?? 0) * spend + score
+    segment tier {
+      Gold when rank >= 80% or spend > average * 3
+      Silver when rank between 25% and 0.8 or bucket = 4
+      Bronze when spend >= 0
+    }
+    segment mood { Happy when score >= 4  Unhappy when score <= 2 }
+    rule "Loyal" when tier in [Gold, Silver] and orders >= 3 then discount 15%, points orders * 10, points score
+    rule "Quiet" when inactive > 30 and not (vip ?? false) then alert quiet "{name}: {inactive} days, {spend}, {rank}, {tier}, {last}"
+    rule "Busy" when orders >= 5 or per_order > 100 then discount per_order, contact email "thanks" within 2 days
+    rule "Birthday" when days_until(next_anniversary(birthday)) between 0 and 7 and channel != "none"
+      then contact channel "birthday" within 1 month, gift "{upper(name)} box"
+    rule "Bonus" when bonus is not none and bonus > 0 then points bonus, tag "bonus {bonus}"
+    rule "Terms" when term is not none then credit term
+    rule "Names" when contains(lower(name), "a") and length(name) > 3 and starts_with(name, "A") = false
+      then tag "{name} {year(last)}-{month(last)}-{day(last)} {weekday(last)}"
+    rule "Rank" when rank < 0.5 and rank * 100 >= 10 and -orders < -1 then alert ranked severity low "{rank * 100}"
+    rule "Dated" when last + 30 days < today and last - 1 month > 2020-01-01 and today - last >= 0
+      then contact email "late" within term
+    """
+
+    /// A deterministic table of customers exercising the edge cases.
+    static func table(for program: Program, count: Int) -> CustomerTable {
+        var table = CustomerTable(types: program.fields.map(\.columnType))
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let names = ["Ann", "Bo Chen", "Carla, Díaz", "Adam \"Ace\"", "王伟", "=SUM(A1)", "Lea"]
+        let channels: [Value] = [.none, .text("email"), .text("sms"), .text("none")]
+        let terms: [Value] = [.none, .duration(Duration(amount: 30, unit: .day)), .duration(Duration(amount: 2, unit: .month))]
+        for i in 0..<count {
+            let spend: ExactDecimal = switch next(20) {
+            case 0: ExactDecimal(mantissa: Int64.max / 3, scale: 2)          // overflows when multiplied
+            case 1: ExactDecimal(mantissa: 12_345, scale: 30)                 // too fine for a rank comparison
+            case 2: ExactDecimal.zero
+            case 3: ExactDecimal(mantissa: Int64(next(1000)), scale: 0)       // ties
+            default: ExactDecimal(mantissa: Int64(next(2_000_000)), scale: next(3))
+            }
+            let date: (Int) -> Value = { n in n == 0 ? .none : .date(CivilDate(daysSinceEpoch: Int32(18_000 + next(2_500)))) }
+            table.append([
+                .text("C\(i)"), .text(names[next(names.count)]), .number(spend),
+                .number(ExactDecimal(next(8))),                               // zero orders: a division by zero
+                date(next(6)), date(next(3)),
+                next(4) == 0 ? .none : .number(ExactDecimal(mantissa: Int64(next(300)), scale: 3)),
+                next(3) == 0 ? .none : .number(ExactDecimal(next(6))),
+                [.none, .bool(true), .bool(false)][next(3)],
+                channels[next(channels.count)], terms[next(terms.count)],
+            ], line: i + 2)
+        }
+        return table
+    }
+
+    static func encode(_ r: RecordFields, into bytes: inout [UInt8]) {
+        r.forEachField { i, field in
+            if i > 0 { bytes.append(UInt8(ascii: "|")) }
+            bytes.append(contentsOf: field)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    static func run(_ source: String, count: Int, treeOnly: Bool) throws -> ([UInt8], RunStatistics) {
+        let (loaded, _) = PolicyLoader.load(SourceFile(path: "p.policy", text: source))
+        let (checked, bag) = Checker.check(loaded)
+        let policy = try #require(checked, "\(bag.sorted.map(\.message))")
+        let program = try #require(Program.plan(policy, asOf: CivilDate(year: 2026, month: 11, day: 22)!).0)
+        let table = table(for: program, count: count)
+        let (aggregates, _) = AggregateResults.compute(program: program, table: table)
+        var bytes: [UInt8] = []
+        let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: 97,
+                                                    treeOnly: treeOnly, encode: Self.encode) { bytes += $0 }
+        return (bytes, statistics)
+    }
+
+    @Test func flatOutputEqualsTheTrees() throws {
+        let (tree, treeStatistics) = try Self.run(Self.source, count: 3000, treeOnly: true)
+        let (flat, flatStatistics) = try Self.run(Self.source, count: 3000, treeOnly: false)
+        #expect(tree.count > 100_000)
+        if flat != tree {
+            let a = String(decoding: tree, as: UTF8.self).split(separator: "\n")
+            let b = String(decoding: flat, as: UTF8.self).split(separator: "\n")
+            let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+            Issue.record("first difference at record \(first): tree \(a.dropFirst(first).first ?? "-"), flat \(b.dropFirst(first).first ?? "-")")
+        }
+        #expect(flatStatistics.labelCounts == treeStatistics.labelCounts)
+        #expect(flatStatistics.unlabelled == treeStatistics.unlabelled)
+        #expect(flatStatistics.actionCounts == treeStatistics.actionCounts)
+        #expect(flatStatistics.skippedNoValue == treeStatistics.skippedNoValue)
+        #expect(flatStatistics.divisionsByZero == treeStatistics.divisionsByZero)
+        #expect(treeStatistics.divisionsByZero > 0)
+        #expect(treeStatistics.skippedNoValue > 0)
+    }
+
+    /// Ranks are compared as fractions; that must order exactly as their decimals do.
+    @Test func ranksOrderAsTheirDecimals() {
+        var state: UInt64 = 3
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let denominators: [Int32] = [1, 2, 3, 7, 9, 20, 999_999, 1_000_000, Int32.max - 1]
+        var decided = 0
+        for _ in 0..<20_000 {
+            let q = denominators[next(denominators.count)]
+            let p = Int32(next(Int(q) + 1))
+            let scale = next(19)
+            let m: Int64 = switch next(4) {
+            case 0: Int64(q).dividingFullWidth(Int64(p).multipliedFullWidth(by: ExactDecimal.powersOfTen[scale])).quotient // near the rank
+            case 1: Int64(next(101)) * ExactDecimal.powersOfTen[max(0, scale - 2)]
+            case 2: -Int64(next(1000))
+            default: Int64(next(Int(Int32.max)))
+            }
+            let ratio = Scalar.ratio(p, over: q), decimal = Scalar.decimal(m, scale: Int8(scale))
+            if let fast = FlatEvaluator.orderRatio(ratio, decimal) {
+                decided += 1
+                #expect(fast == Value.compare(ratio.inlineValue, decimal.inlineValue), "\(p)/\(q) against \(m)e-\(scale)")
+            }
+            let other = Scalar.ratio(Int32(next(Int(q) + 1)), over: q)
+            #expect(FlatEvaluator.orderRatios(ratio, other) == Value.compare(ratio.inlineValue, other.inlineValue))
+            let third = Scalar.ratio(Int32(next(1001)), over: 1000)
+            if let fast = FlatEvaluator.orderRatios(ratio, third) {
+                #expect(fast == Value.compare(ratio.inlineValue, third.inlineValue))
+            }
+        }
+        #expect(decided > 5_000)
+    }
+}
