@@ -81,14 +81,6 @@ struct FlatEvaluatorTests {
         return table
     }
 
-    static func encode(_ r: RecordFields, into bytes: inout [UInt8]) {
-        r.forEachField { i, field in
-            if i > 0 { bytes.append(UInt8(ascii: "|")) }
-            bytes.append(contentsOf: field)
-        }
-        bytes.append(UInt8(ascii: "\n"))
-    }
-
     static func run(_ source: String, count: Int, treeOnly: Bool) throws -> ([UInt8], RunStatistics) {
         let (loaded, _) = PolicyLoader.load(SourceFile(path: "p.policy", text: source))
         let (checked, bag) = Checker.check(loaded)
@@ -98,7 +90,7 @@ struct FlatEvaluatorTests {
         let (aggregates, _) = AggregateResults.compute(program: program, table: table)
         var bytes: [UInt8] = []
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: 97,
-                                                    treeOnly: treeOnly, encode: Self.encode) { bytes += $0 }
+                                                    treeOnly: treeOnly, encoder: BarSeparated()) { bytes += $0 }
         return (bytes, statistics)
     }
 

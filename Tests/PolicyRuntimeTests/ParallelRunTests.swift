@@ -16,14 +16,6 @@ struct ParallelRunTests {
     resolve discount by best
     """
 
-    static func encode(_ r: RecordFields, into bytes: inout [UInt8]) {
-        r.forEachField { i, field in
-            if i > 0 { bytes.append(UInt8(ascii: "|")) }
-            bytes.append(contentsOf: field)
-        }
-        bytes.append(UInt8(ascii: "\n"))
-    }
-
     @Test(arguments: [(1, 7), (2, 7), (2, 64), (4, 1), (3, 1000)])
     func chunkedOutputEqualsSequential(workers: Int, chunkSize: Int) throws {
         let (loaded, _) = PolicyLoader.load(SourceFile(path: "p.policy", text: Self.source))
@@ -42,10 +34,10 @@ struct ParallelRunTests {
         }
         let aggregates = AggregateResults.compute(program: program, table: table).0
         var sequential: [UInt8] = []
-        let expected = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { Self.encode(RecordFields($0), into: &sequential) }
+        let expected = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { BarSeparated().encode($0, into: &sequential) }
         var parallel: [UInt8] = []
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
-                                                    chunkSize: chunkSize, encode: Self.encode) { parallel += $0 }
+                                                    chunkSize: chunkSize, encoder: BarSeparated()) { parallel += $0 }
         #expect(parallel == sequential)
         #expect(!sequential.isEmpty)
         #expect(statistics.customers == expected.customers)

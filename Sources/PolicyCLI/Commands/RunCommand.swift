@@ -80,9 +80,9 @@ enum RunCommand: Command {
             writer.begin(columns: ActionRecord.columns)
             let started = sink.writeSeconds
             timings.measure("evaluate") {
-                if let encode = format.chunkEncoder {
+                if let encoder = format.chunkEncoder {
                     statistics = PolicyRun.evaluateInChunks(program, on: data.table, aggregates: aggregates,
-                                                            workers: workerCount, encode: encode) { bytes in
+                                                            workers: workerCount, encoder: encoder) { bytes in
                         sink.write(bytes)
                     }
                 } else {

@@ -19,7 +19,7 @@ struct CSVRecordWriter: RecordWriter {
     mutating func finish() {}
 
     /// No byte that needs quoting, and no formula character first.
-    static func isPlain(_ bytes: some Collection<UInt8>) -> Bool {
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = bytes.first, isFormulaStart(first) { return false }
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return false }
         return true
@@ -27,16 +27,27 @@ struct CSVRecordWriter: RecordWriter {
 
     static func cell(_ raw: String) -> String {
         var text = raw
-        if let first = text.utf8.first, isFormulaStart(first), !isPlainNumber(text) {
-            text = "'" + text
+        var bytes: [UInt8] = []
+        text.withUTF8 { appendCell($0, into: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends a cell: as it is, or with a `'` before a formula, in quotes (quotes
+    /// doubled) when it holds a comma, a quote or a line break.
+    static func appendCell(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        if isPlain(cell) {
+            out.append(contentsOf: cell)
+            return
         }
-        let needsQuotes = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-        if !needsQuotes { return text }
-        var quoted = "\""
-        for c in text.unicodeScalars {
-            if c == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(c) }
+        let formula = cell.first.map(isFormulaStart) == true && !isPlainNumber(cell)
+        let needsQuotes = cell.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        if needsQuotes { out.append(0x22) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        for b in cell {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
         }
-        return quoted + "\""
+        if needsQuotes { out.append(0x22) }
     }
 
     /// `=` `+` `-` `@`, tab or CR: how a formula can start.
@@ -46,8 +57,8 @@ struct CSVRecordWriter: RecordWriter {
     }
 
     /// `-5`, `+3.50`, `-12%`: numbers, not formulas.
-    static func isPlainNumber(_ text: String) -> Bool {
-        var bytes = Array(text.utf8)[...]
+    static func isPlainNumber(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bytes = cell[...]
         if let f = bytes.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
         if bytes.last == UInt8(ascii: "%") { bytes = bytes.dropLast() }
         var dots = 0

@@ -24,10 +24,10 @@ protocol RecordWriter {
 extension OutputFormat {
     /// The encoder of a format written in parallel chunks; nil for formats that
     /// need the whole output at once (a JSON array, an aligned table).
-    var chunkEncoder: (@Sendable (RecordFields, inout [UInt8]) -> Void)? {
+    var chunkEncoder: (any RecordEncoder)? {
         switch self {
-        case .csv: RecordEncoding.csv
-        case .jsonl: RecordEncoding.jsonl
+        case .csv: CSVRecordEncoder()
+        case .jsonl: JSONLinesRecordEncoder()
         case .json, .table: nil
         }
     }

@@ -2,41 +2,43 @@ import PolicySyntax
 import PolicySemantics
 
 extension FlatEvaluator {
-    /// Writes one customer's records through `encode`, byte for byte what
-    /// `Evaluator.outcome` and `RecordFields(ActionRecord)` give (without `resolve`,
-    /// which needs whole records: `PolicyRun` takes the tree path for it), and
-    /// counts them into `statistics`.
-    mutating func emit(row: Int, record: inout RecordFields, statistics: inout RunStatistics,
-                       encode: (RecordFields, inout [UInt8]) -> Void, into out: inout [UInt8]) {
+    /// Writes one customer's records through `encoder`, byte for byte what
+    /// `Evaluator.outcome` gives (without `resolve`, which needs whole records:
+    /// `PolicyRun` takes the tree path for it), and counts them into `statistics`.
+    /// `text` is scratch space for the fields built per customer.
+    mutating func emit(row: Int, encoder: any RecordEncoder, into out: inout [UInt8], text: inout [UInt8],
+                       statistics: inout RunStatistics) {
         begin(row: row)
-        let id = customerID
-        for s in flat.segments.indices {
-            let label = segmentValue(s)
-            guard label.kind == .label else {
-                statistics.unlabelled[s] += 1
-                continue
+        var id = customerID
+        id.withUTF8 { id in
+            for s in flat.segments.indices {
+                let label = segmentValue(s)
+                guard label.kind == .label else {
+                    statistics.unlabelled[s] += 1
+                    continue
+                }
+                statistics.labelCounts[s][Int(label.bits)] += 1
+                statistics.segmentRecords[s] += 1
+                encoder.field(0, id, into: &out)
+                encoder.field(1, flat.bytes(flat.segmentNames[s]), into: &out)
+                encoder.field(2, flat.bytes(flat.segmentNames[s]), into: &out)
+                encoder.field(3, flat.bytes(flat.labelNames[s][Int(label.bits)]), into: &out)
+                for i in 4..<8 { encoder.field(i, Self.nothing, into: &out) }
+                encoder.endRecord(into: &out)
             }
-            statistics.labelCounts[s][Int(label.bits)] += 1
-            statistics.segmentRecords[s] += 1
-            record.removeAll()
-            record.append(id); record.endField()
-            record.append(flat.bytes(flat.segmentNames[s])); record.endField()
-            record.append(flat.bytes(flat.segmentNames[s])); record.endField()
-            record.append(flat.bytes(flat.labelNames[s][Int(label.bits)])); record.endField()
-            record.emptyFields(4)
-            encode(record, &out)
-        }
-        for rule in flat.rules where holds(rule.condition) {
-            for action in rule.actions {
-                if writeAction(action, rule: rule, id: id, into: &record) {
-                    statistics.kindRecords[action.kind.ordinal] += 1
-                    encode(record, &out)
-                } else {
-                    statistics.skippedNoValue += 1
+            for rule in flat.rules where holds(rule.condition) {
+                for action in rule.actions {
+                    if writeAction(action, rule: rule, id: id, encoder: encoder, into: &out, text: &text) {
+                        statistics.kindRecords[action.kind.ordinal] += 1
+                    } else {
+                        statistics.skippedNoValue += 1
+                    }
                 }
             }
         }
     }
+
+    static var nothing: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
 
     /// The key as text, as `Evaluator.customerID` prints it.
     var customerID: String {
@@ -46,8 +48,8 @@ extension FlatEvaluator {
 
     /// One action's record, as `Evaluator.record` makes it; false when its value is
     /// `none` (nothing is written then).
-    mutating func writeAction(_ action: FlatProgram.FlatAction, rule: FlatProgram.FlatRule, id: String,
-                              into record: inout RecordFields) -> Bool {
+    mutating func writeAction(_ action: FlatProgram.FlatAction, rule: FlatProgram.FlatRule, id: UnsafeBufferPointer<UInt8>,
+                              encoder: any RecordEncoder, into out: inout [UInt8], text: inout [UInt8]) -> Bool {
         var dynamicValue: String? = nil
         if action.constantValue == nil, action.value >= 0 {
             let scalar = eval(action.value)
@@ -55,60 +57,60 @@ extension FlatEvaluator {
             if v.isNone { return false }
             dynamicValue = Program.Action.written(v, kind: action.kind, valueType: action.valueType, formatter: program.formatter).text
         }
-        record.removeAll()
-        record.append(id); record.endField()
-        record.append(flat.bytes(rule.name)); record.endField()
-        record.append(flat.bytes(action.kindName)); record.endField()
+        encoder.field(0, id, into: &out)
+        encoder.field(1, flat.bytes(rule.name), into: &out)
+        encoder.field(2, flat.bytes(action.kindName), into: &out)
         if action.kind == .alert {
-            if let name = action.alertName { record.append(flat.bytes(name)) }
+            encoder.field(3, action.alertName.map { flat.bytes($0) } ?? Self.nothing, into: &out)
         } else if let constant = action.constantValue {
-            record.append(flat.bytes(constant))
-        } else if let dynamicValue {
-            record.append(dynamicValue)
+            encoder.field(3, flat.bytes(constant), into: &out)
+        } else {
+            encoder.field(3, dynamicValue ?? "", into: &out)
         }
-        record.endField()
         if action.kind == .contact {
             if let fixed = action.fixedChannel {
-                record.append(flat.bytes(fixed))
+                encoder.field(4, flat.bytes(fixed), into: &out)
             } else if action.channel >= 0 {
                 let channel = eval(action.channel)
-                record.append(program.formatter.text(value(of: channel), as: .text))
+                encoder.field(4, program.formatter.text(value(of: channel), as: .text), into: &out)
+            } else {
+                encoder.field(4, Self.nothing, into: &out)
             }
-            record.endField()
             if let due = action.constantDue {
-                record.append(flat.bytes(due))
+                encoder.field(5, flat.bytes(due), into: &out)
             } else {
                 let within = action.within >= 0 ? eval(action.within) : nil
-                record.append(program.due(within: within.map { value(of: $0) }).iso)
+                encoder.field(5, program.due(within: within.map { value(of: $0) }).iso, into: &out)
             }
-            record.endField()
         } else {
-            record.emptyFields(2)
+            encoder.field(4, Self.nothing, into: &out)
+            encoder.field(5, Self.nothing, into: &out)
         }
-        record.append(flat.bytes(action.severity)); record.endField()
-        if action.message >= 0 { writeText(action.message, into: &record) }
-        record.endField()
+        encoder.field(6, flat.bytes(action.severity), into: &out)
+        text.removeAll(keepingCapacity: true)
+        if action.message >= 0 { writeText(action.message, into: &text) }
+        text.withUnsafeBufferPointer { encoder.field(7, $0, into: &out) }
+        encoder.endRecord(into: &out)
         return true
     }
 
-    /// An expression printed as text; a message's parts are written straight into
-    /// the record.
-    mutating func writeText(_ op: Int32, into record: inout RecordFields) {
+    /// An expression printed as text; a message's parts are written one after the other.
+    mutating func writeText(_ op: Int32, into text: inout [UInt8]) {
         guard case .interpolate(let first, let count) = ops[Int(op)] else {
             let v = eval(op)
-            record.append(program.formatter.text(value(of: v), as: .text))
+            text.append(contentsOf: program.formatter.text(value(of: v), as: .text).utf8)
             return
         }
         for part in flat.parts[Int(first)..<Int(first + count)] {
             switch part {
             case .text(let t):
-                record.append(flat.bytes(t))
+                text.append(contentsOf: flat.bytes(t))
             case .value(let op, let type):
                 let v = eval(op)
                 if v.kind == .decimal, v.scale == 0, flat.types[Int(type)].printsPlainNumber {
-                    record.append(String(v.bits))
+                    text.append(contentsOf: String(v.bits).utf8)
                 } else {
-                    record.append(program.formatter.text(value(of: v), as: flat.types[Int(type)]))
+                    text.append(contentsOf: program.formatter.text(value(of: v), as: flat.types[Int(type)]).utf8)
                 }
             }
         }

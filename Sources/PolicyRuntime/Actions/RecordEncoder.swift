@@ -1,0 +1,23 @@
+/// Writes output records — the columns of `ActionRecord.columns`, in order — as
+/// bytes in one format, a field at a time, so that records need not be built as
+/// strings first. Called from worker threads, so it keeps no state of its own.
+public protocol RecordEncoder: Sendable {
+    /// Appends field `index` (0 is `customer_id`, 7 is `message`) of the record being written.
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])
+    /// Ends the record: every one of its fields has been appended.
+    func endRecord(into out: inout [UInt8])
+}
+
+extension RecordEncoder {
+    @inline(__always)
+    func field(_ index: Int, _ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { field(index, $0, into: &out) }
+    }
+
+    /// A whole record.
+    public func encode(_ record: ActionRecord, into out: inout [UInt8]) {
+        for (i, text) in record.fields.enumerated() { field(i, text, into: &out) }
+        endRecord(into: &out)
+    }
+}

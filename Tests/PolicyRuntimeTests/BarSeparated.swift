@@ -1,0 +1,13 @@
+import PolicyRuntime
+
+/// Records as `field|field|...` lines, for comparing outputs in tests.
+struct BarSeparated: RecordEncoder {
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        if index > 0 { out.append(UInt8(ascii: "|")) }
+        out.append(contentsOf: bytes)
+    }
+
+    func endRecord(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+    }
+}
