@@ -107,7 +107,12 @@ struct AggregateTests {
             return .number(ExactDecimal(mantissa: Int64(next(40) - 20) * [1, 10, 100][next(3)], scale: next(3)))
         }
         let dates: [Value] = (0..<300).map { _ in next(8) == 0 ? .none : .date(CivilDate(daysSinceEpoch: Int32(next(50)))) }
-        for values in [numbers, dates] {
+        // A wide range of keys, so that the sort works through every byte.
+        let wide: [Value] = (0..<2000).map { _ in
+            let magnitude = Int64(next(1 << 30)) << Int64(next(33))
+            return .number(ExactDecimal(mantissa: next(2) == 0 ? magnitude : -magnitude, scale: 0))
+        }
+        for values in [numbers, dates, wide] {
             guard let fast = Aggregates.sortedByIntegerKeys(values) else { Issue.record("fast path not taken"); continue }
             var rows = values.indices.filter { !values[$0].isNone }
             rows.sort { a, b in
@@ -118,6 +123,30 @@ struct AggregateTests {
             #expect(fast.rows == rows)
             #expect(fast.tied == tied)
         }
+    }
+
+    /// A ranking by a number field reads the column directly: same order as the values'.
+    @Test(arguments: [1, 2, 3])
+    func columnSortMatchesTheValueSort(seed: Int) {
+        var state = UInt64(seed)
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var table = CustomerTable(types: [.text, .decimal])
+        var values: [Value] = []
+        for i in 0..<3000 {
+            let v: Value = next(10) == 0 ? .none
+                : .number(ExactDecimal(mantissa: Int64(next(4000) - 2000) * [1, 10, 1_000_000][next(3)], scale: next(4)))
+            values.append(v)
+            table.append([.text("C\(i)"), v], line: i + 2)
+        }
+        let fromColumn = Aggregates.sortedByIntegerKeys(slot: 1, of: table)
+        #expect(fromColumn?.rows == Aggregates.sortedRows(values).rows)
+        #expect(fromColumn?.tied == Aggregates.sortedRows(values).tied)
+        #expect(Aggregates.sortedByIntegerKeys(slot: 0, of: table) == nil)
+        table.append([.text("W"), .number(ExactDecimal("99999999999999999999999")!)], line: 9999)
+        #expect(Aggregates.sortedByIntegerKeys(slot: 1, of: table) == nil)
     }
 
     @Test func textAndWideValuesTakeTheGeneralPath() {

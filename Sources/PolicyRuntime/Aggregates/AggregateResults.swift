@@ -60,6 +60,14 @@ public struct AggregateResults: Sendable {
         var results = AggregateResults(count: program.aggregates.count)
         var divisions = 0
         for (index, aggregate) in program.aggregates.enumerated() {
+            if aggregate.kind.isPerCustomer, case .field(let slot)? = aggregate.argument,
+               let sorted = Aggregates.sortedByIntegerKeys(slot: slot, of: table) {
+                // The common case, a ranking by a number field: no values built.
+                results.columns[index] = aggregate.kind == .percentRank
+                    ? Aggregates.percentRanks(sorted, count: table.count)
+                    : Aggregates.ntiles(sorted, count: table.count, buckets: aggregate.buckets)
+                continue
+            }
             var evaluator = Evaluator(program: program, table: table, aggregates: results)
             var values: [Value] = []
             if let argument = aggregate.argument {
@@ -117,31 +125,90 @@ enum Aggregates {
             }
         }
         guard scale < Int32(ExactDecimal.powersOfTen.count) else { return nil }
-        var keys: [(key: Int64, row: Int32)] = []
+        var keys: [Int64] = [], rows: [Int32] = []
         keys.reserveCapacity(values.count)
+        rows.reserveCapacity(values.count)
         for (row, v) in values.enumerated() {
             switch v {
             case .number(let n):
                 guard let (m, s) = n.smallParts else { return nil }
                 let (key, overflow) = m.multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(scale - s)])
                 if overflow { return nil }
-                keys.append((key, Int32(row)))
+                keys.append(key)
             case .date(let d):
-                keys.append((Int64(d.daysSinceEpoch), Int32(row)))
+                keys.append(Int64(d.daysSinceEpoch))
             default:
                 continue
             }
+            rows.append(Int32(row))
         }
-        keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.row < $1.row }
-        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1].key == keys[$0].key }
-        return (keys.map { Int($0.row) }, tied)
+        radixSort(&keys, carrying: &rows)
+        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1] == keys[$0] }
+        return (rows.map { Int($0) }, tied)
+    }
+
+    /// The same for a field kept as a decimal column, read straight from the column;
+    /// nil when the field is stored otherwise or holds a wide value.
+    static func sortedByIntegerKeys(slot: Int, of table: CustomerTable) -> (rows: [Int], tied: [Bool])? {
+        let (storage, column) = table.layout[slot]
+        guard storage == .decimal else { return nil }
+        let mantissas = table.mantissas[column], scales = table.scales[column]
+        var scale: Int8 = 0
+        for s in scales {
+            if s == CustomerTable.wideScale { return nil }
+            scale = max(scale, s)
+        }
+        guard Int(scale) < ExactDecimal.powersOfTen.count else { return nil }
+        var keys: [Int64] = [], rows: [Int32] = []
+        keys.reserveCapacity(mantissas.count)
+        rows.reserveCapacity(mantissas.count)
+        for row in mantissas.indices where scales[row] >= 0 {
+            let (key, overflow) = mantissas[row].multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(scale - scales[row])])
+            if overflow { return nil }
+            keys.append(key)
+            rows.append(Int32(row))
+        }
+        radixSort(&keys, carrying: &rows)
+        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1] == keys[$0] }
+        return (rows.map { Int($0) }, tied)
+    }
+
+    /// Sorts `keys`, moving `rows` along, stably: equal keys keep their order, so rows
+    /// given in increasing order break ties as the general sort does. Least
+    /// significant byte first, and only the bytes in which the keys differ.
+    static func radixSort(_ keys: inout [Int64], carrying rows: inout [Int32]) {
+        guard let low = keys.min(), let high = keys.max(), low != high else { return }
+        // Keys less their minimum, as unsigned offsets: the order is kept, the range starts at 0.
+        let range = UInt64(bitPattern: high &- low)
+        var offsets = keys.map { UInt64(bitPattern: $0 &- low) }
+        var nextOffsets = offsets, nextRows = rows
+        var shift: UInt64 = 0
+        while shift < 64 && range >> shift != 0 {
+            var counts = [Int](repeating: 0, count: 257)
+            for o in offsets { counts[Int((o >> shift) & 0xFF) + 1] += 1 }
+            for i in 1..<257 { counts[i] += counts[i - 1] }
+            for (o, row) in zip(offsets, rows) {
+                let digit = Int((o >> shift) & 0xFF)
+                nextOffsets[counts[digit]] = o
+                nextRows[counts[digit]] = row
+                counts[digit] += 1
+            }
+            swap(&offsets, &nextOffsets)
+            swap(&rows, &nextRows)
+            shift += 8
+        }
+        keys = offsets.map { Int64(bitPattern: $0 &+ UInt64(bitPattern: low)) }
     }
 
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
     /// is one more than the number of smaller values; 0 when n = 1.
     static func percentRanks(_ values: [Value]) -> AggregateColumn {
-        var numerators = [Int32](repeating: -1, count: values.count)
-        let (rows, tied) = sortedRows(values)
+        percentRanks(sortedRows(values), count: values.count)
+    }
+
+    static func percentRanks(_ sorted: (rows: [Int], tied: [Bool]), count: Int) -> AggregateColumn {
+        var numerators = [Int32](repeating: -1, count: count)
+        let (rows, tied) = sorted
         let n = rows.count
         var rankStart = 0
         for (position, row) in rows.enumerated() {
@@ -154,8 +221,12 @@ enum Aggregates {
     /// As SQL `NTILE(n) OVER (ORDER BY x)`: buckets 1...n of sizes differing by at
     /// most one, the larger ones first; ties in input order.
     static func ntiles(_ values: [Value], buckets: Int) -> AggregateColumn {
-        var result = [Int32](repeating: 0, count: values.count)
-        let rows = sortedRows(values).rows
+        ntiles(sortedRows(values), count: values.count, buckets: buckets)
+    }
+
+    static func ntiles(_ sorted: (rows: [Int], tied: [Bool]), count: Int, buckets: Int) -> AggregateColumn {
+        var result = [Int32](repeating: 0, count: count)
+        let rows = sorted.rows
         let n = rows.count
         guard n > 0, buckets > 0 else { return .buckets(result) }
         let size = n / buckets, extra = n % buckets
