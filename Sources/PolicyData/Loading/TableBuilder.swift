@@ -28,6 +28,8 @@ struct TableBuilder: Sendable {
     let keyHash: @Sendable (Value) -> Int
     /// A batch's bad cells: (row in batch, reject), in column order.
     private var problems: [(row: Int, reject: Reject)] = []
+    /// A batch's lines, handed to the table.
+    private var batchLines: [Int] = []
 
     /// `expectedRows`: a guess of the row count, to reserve the columns once.
     init(checks: FieldChecks, keep: Set<Int>?, expectedRows: Int = 0,
@@ -52,8 +54,12 @@ struct TableBuilder: Sendable {
             fill(slot, from: batch, first: first, into: &writer)
             table.putBack(writer)
         }
-        table.appendLines((0..<batch.count).lazy.map(batch.line))
-        for row in 0..<batch.count { origins.append(batch.origin(row)) }
+        batchLines.removeAll(keepingCapacity: true)
+        for row in 0..<batch.count {
+            batchLines.append(batch.line(row))
+            origins.append(batch.origin(row))
+        }
+        table.appendLines(batchLines)
         if !problems.isEmpty { takeProblems(first: first) }
     }
 

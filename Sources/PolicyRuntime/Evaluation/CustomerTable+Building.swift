@@ -83,8 +83,8 @@ extension CustomerTable {
     }
 
     /// Ends a run of rows whose columns were appended with writers: one source line per row.
-    public mutating func appendLines(_ newLines: some Collection<Int>) {
-        lines.reserveCapacity(lines.count + newLines.count)
+    public mutating func appendLines(_ newLines: [Int]) {
+        // A concrete array: a generic collection is not specialized across modules.
         for line in newLines { lines.append(Int32(clamping: line)) }
     }
 
