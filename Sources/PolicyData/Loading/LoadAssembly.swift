@@ -43,7 +43,7 @@ enum LoadAssembly {
             // Release the piece's share of its columns, so `joining` can free each once copied.
             pieces[k] = TableBuilder(checks: checks, keep: [])
         }
-        let table = CustomerTable.joining(&tables, dropping: dropping, lineOffsets: lineOffsets)
+        let table = CustomerTable.joining(&tables, dropping: dropping, lineOffsets: lineOffsets, workers: workers)
         return LoadResult(table: table, rejects: rejects, rejectedRows: rejectedRows)
     }
 

@@ -103,7 +103,9 @@ extension CustomerTable {
     /// in `dropping[k]` (sorted row numbers of part k) and adding `lineOffsets[k]` to
     /// the lines of part k. Each column of a part is released as soon as it is copied,
     /// so the peak is the joined table plus one column, not two tables.
-    public static func joining(_ parts: inout [CustomerTable], dropping: [[Int]], lineOffsets: [Int]) -> CustomerTable {
+    /// Numeric columns are copied on up to `workers` threads, `workers` columns at a time.
+    public static func joining(_ parts: inout [CustomerTable], dropping: [[Int]], lineOffsets: [Int],
+                               workers: Int = 1) -> CustomerTable {
         // INVARIANT: every part was made by the same `init(types:keep:)` call's arguments.
         if parts.count == 1, dropping[0].isEmpty, lineOffsets[0] == 0 {
             return parts.removeFirst()
@@ -111,12 +113,13 @@ extension CustomerTable {
         let kept = parts.indices.map { keptRanges(count: parts[$0].count, dropping: dropping[$0]) }
         let total = kept.reduce(0) { sum, ranges in ranges.reduce(sum) { $0 + $1.count } }
         var joined = parts[0].emptied()
-        joined.mantissas = join(&parts, \.mantissas, kept, total)
-        joined.scales = join(&parts, \.scales, kept, total)
-        joined.days = join(&parts, \.days, kept, total)
-        joined.bools = join(&parts, \.bools, kept, total)
-        joined.texts = join(&parts, \.texts, kept, total)
-        joined.others = join(&parts, \.others, kept, total)
+        joined.mantissas = join(&parts, \.mantissas, kept, total, workers)
+        joined.scales = join(&parts, \.scales, kept, total, workers)
+        joined.days = join(&parts, \.days, kept, total, workers)
+        joined.bools = join(&parts, \.bools, kept, total, workers)
+        // Text columns are the widest: one at a time keeps the peak at the table plus one column.
+        joined.texts = join(&parts, \.texts, kept, total, 1)
+        joined.others = join(&parts, \.others, kept, total, workers)
         joined.wide = joinWide(&parts, dropping, kept)
         var lines: [Int32] = []
         lines.reserveCapacity(total)
@@ -157,18 +160,30 @@ extension CustomerTable {
         return ranges
     }
 
-    /// Joins every column of one kind, releasing each part's column once copied.
-    private static func join<T>(_ parts: inout [CustomerTable], _ columns: WritableKeyPath<CustomerTable, [[T]]>,
-                                _ kept: [[Range<Int>]], _ total: Int) -> [[T]] {
-        (0..<parts[0][keyPath: columns].count).map { i in
-            var column: [T] = []
-            column.reserveCapacity(total)
-            for k in parts.indices {
-                for range in kept[k] { column.append(contentsOf: parts[k][keyPath: columns][i][range]) }
-                parts[k][keyPath: columns][i] = []
+    /// Joins every column of one kind, releasing each part's columns once copied.
+    private static func join<T: Sendable>(_ parts: inout [CustomerTable], _ columns: WritableKeyPath<CustomerTable, [[T]]>,
+                                          _ kept: [[Range<Int>]], _ total: Int, _ workers: Int) -> [[T]] {
+        let count = parts[0][keyPath: columns].count
+        var joined: [[T]] = []
+        var first = 0
+        while first < count {
+            let group = first..<min(count, first + max(1, workers))
+            // The group's columns of every part (shared, not copied); they go when the group is done.
+            let sources = parts.map { part in group.map { part[keyPath: columns][$0] } }
+            joined += parallelMap(group.count, workers: workers) { j in
+                var column: [T] = []
+                column.reserveCapacity(total)
+                for k in sources.indices {
+                    for range in kept[k] { column.append(contentsOf: sources[k][j][range]) }
+                }
+                return column
             }
-            return column
+            for k in parts.indices {
+                for i in group { parts[k][keyPath: columns][i] = [] }
+            }
+            first = group.upperBound
         }
+        return joined
     }
 
     /// Joins the side tables of wide decimals (rare values), renumbering their rows.

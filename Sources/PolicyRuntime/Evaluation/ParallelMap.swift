@@ -3,7 +3,7 @@ import Foundation
 /// `body(0..<count)` on up to `workers` threads, each taking the next index as it
 /// becomes free (pieces of a file take unequal times), with the results in index
 /// order. One worker means the calling thread alone, in order.
-func parallelMap<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+package func parallelMap<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
     guard workers > 1, count > 1 else { return (0..<count).map(body) }
     let results = ParallelResults<T>(count: count)
     DispatchQueue.concurrentPerform(iterations: min(workers, count)) { _ in
