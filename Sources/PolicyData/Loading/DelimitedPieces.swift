@@ -56,60 +56,48 @@ enum DelimitedPieces {
         /// Reads the records that start in `range`, the first line of the range being
         /// line `firstLine`.
         func read(_ range: Range<Int>, firstLine: Int = 0) -> Piece {
+            bytes.withUnsafeBufferPointer { read(range, firstLine: firstLine, in: $0) }
+        }
+
+        // Plain locals and a pointer, no closure capturing them: captured variables are
+        // boxed, and every access to a box is checked for exclusivity at run time.
+        private func read(_ range: Range<Int>, firstLine: Int, in p: UnsafeBufferPointer<UInt8>) -> Piece {
             // Real exports run 60 to 200 bytes a row: guess generously, untouched capacity is free.
             var builder = TableBuilder(checks: checks, keep: keep, expectedRows: range.count / 48 + 16, keyHash: keyHash)
             var scanner = CSVScanner(position: range.lowerBound, line: firstLine, delimiter: delimiter)
-            var fields: [CSVField] = []
-            var lines: [Int] = [], starts: [Int] = []
-            fields.reserveCapacity(batchRows * width + 64)
-            lines.reserveCapacity(batchRows)
-            starts.reserveCapacity(batchRows)
-            bytes.withUnsafeBufferPointer { p in
-                func flush() {
-                    fields.withUnsafeBufferPointer { f in
-                        lines.withUnsafeBufferPointer { l in
-                            starts.withUnsafeBufferPointer { s in
-                                builder.add(CSVBatch(bytes: p, fields: f, width: width, lines: l, starts: s))
-                            }
-                        }
-                    }
-                    fields.removeAll(keepingCapacity: true)
-                    lines.removeAll(keepingCapacity: true)
-                    starts.removeAll(keepingCapacity: true)
-                }
-                while scanner.position < range.upperBound {
-                    let start = scanner.position, before = fields.count
-                    var line = 0
-                    switch scanner.scanRecord(p, into: &fields, recordLine: &line) {
-                    case .end:
-                        break
-                    case .unterminatedQuote(let quoteLine, let offset):
-                        fields.removeSubrange(before...)
-                        flush()
-                        let error = CSVReader.unterminated(p, line: quoteLine, offset: offset)
-                        builder.rejectRow(line: error.line, id: "", code: .malformedFile,
-                                          expected: "the file cannot be read from here on: \(error.message)")
-                    case .record:
-                        let cells = fields.count - before
-                        if cells == width {
-                            lines.append(line)
-                            starts.append(start)
-                            if lines.count == batchRows { flush() }
-                            continue
-                        }
-                        let id = fields[before...].withUnsafeBufferPointer { record in
-                            checks.columns[checks.keySlot].flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
-                        }
-                        fields.removeSubrange(before...)
-                        flush()
-                        builder.rejectRow(line: line, id: id ?? "", code: .fieldCount,
-                                          expected: "the row has \(cells) cells, but the header has \(width)")
+            var pending = PendingRecords(width: width, rows: batchRows)
+            while scanner.position < range.upperBound {
+                let start = scanner.position, before = pending.fields.count
+                var line = 0
+                switch scanner.scanRecord(p, into: &pending.fields, recordLine: &line) {
+                case .end:
+                    break
+                case .unterminatedQuote(let quoteLine, let offset):
+                    pending.fields.removeSubrange(before...)
+                    pending.flush(into: &builder, bytes: p)
+                    let error = CSVReader.unterminated(p, line: quoteLine, offset: offset)
+                    builder.rejectRow(line: error.line, id: "", code: .malformedFile,
+                                      expected: "the file cannot be read from here on: \(error.message)")
+                case .record:
+                    let cells = pending.fields.count - before
+                    if cells == width {
+                        pending.lines.append(line)
+                        pending.starts.append(start)
+                        if pending.lines.count == batchRows { pending.flush(into: &builder, bytes: p) }
                         continue
                     }
-                    break
+                    let id = pending.fields[before...].withUnsafeBufferPointer { record in
+                        checks.columns[checks.keySlot].flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
+                    }
+                    pending.fields.removeSubrange(before...)
+                    pending.flush(into: &builder, bytes: p)
+                    builder.rejectRow(line: line, id: id ?? "", code: .fieldCount,
+                                      expected: "the row has \(cells) cells, but the header has \(width)")
+                    continue
                 }
-                flush()
+                break
             }
+            pending.flush(into: &builder, bytes: p)
             return Piece(start: range.lowerBound, end: scanner.position, lineCount: scanner.line - firstLine, builder: builder)
         }
 
@@ -123,6 +111,34 @@ enum DelimitedPieces {
                 _ = scanner.scanRecord(p, into: &fields, recordLine: &line)
                 return fields.withUnsafeBufferPointer { column < $0.count ? CSVCells(bytes: p, fields: $0).raw(column) : "" }
             }
+        }
+    }
+
+    /// Records read but not yet handed to the table builder, their fields end to end.
+    struct PendingRecords {
+        let width: Int
+        var fields: [CSVField] = []
+        var lines: [Int] = []
+        var starts: [Int] = []
+
+        init(width: Int, rows: Int) {
+            self.width = width
+            fields.reserveCapacity(rows * width + 64)
+            lines.reserveCapacity(rows)
+            starts.reserveCapacity(rows)
+        }
+
+        mutating func flush(into builder: inout TableBuilder, bytes: UnsafeBufferPointer<UInt8>) {
+            fields.withUnsafeBufferPointer { f in
+                lines.withUnsafeBufferPointer { l in
+                    starts.withUnsafeBufferPointer { s in
+                        builder.add(CSVBatch(bytes: bytes, fields: f, width: width, lines: l, starts: s))
+                    }
+                }
+            }
+            fields.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
         }
     }
 
