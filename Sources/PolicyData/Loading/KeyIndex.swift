@@ -32,23 +32,23 @@ enum KeyIndex {
         var starts = [Int](repeating: 0, count: (1 << bits) + 1)
         forEachCandidate(pieces) { _, _, hash in starts[bucket(hash) + 1] += 1 }
         for b in 0..<(1 << bits) { starts[b + 1] += starts[b] }
+        // Only row numbers are sorted (4 bytes a row): hashes are read from the pieces again.
+        // INVARIANT: a load has fewer than 2^31 rows (table lines are Int32 too).
         let candidates = starts[1 << bits]
-        var hashes = [Int](repeating: 0, count: candidates)
-        var rows = [Int](repeating: 0, count: candidates)
+        var rows = [Int32](repeating: 0, count: candidates)
         var next = starts
         forEachCandidate(pieces) { piece, row, hash in
             let b = bucket(hash)
-            hashes[next[b]] = hash
-            rows[next[b]] = bases[piece] + row
+            rows[next[b]] = Int32(truncatingIfNeeded: bases[piece] + row)
             next[b] += 1
         }
 
         let bucketCount = 1 << bits
         let groups = max(1, min(workers * 4, bucketCount))
-        let found = parallelMap(groups, workers: workers) { [hashes, rows, starts, bases] group -> [(Int, Int)] in
+        let found = parallelMap(groups, workers: workers) { [rows, starts, bases] group -> [(Int, Int)] in
             var search = BucketSearch(pieces: pieces, bases: bases, keySlot: keySlot)
             for b in stride(from: group, to: bucketCount, by: groups) {
-                search.run(hashes: hashes[starts[b]..<starts[b + 1]], rows: rows[starts[b]..<starts[b + 1]])
+                search.run(rows: rows[starts[b]..<starts[b + 1]])
             }
             return search.found
         }
@@ -109,11 +109,17 @@ enum KeyIndex {
             return pieces[p].table.value(keySlot, r)
         }
 
-        mutating func run(hashes: ArraySlice<Int>, rows: ArraySlice<Int>) {
+        /// Searches one bucket: `rows` ascending (file order).
+        mutating func run(rows: ArraySlice<Int32>) {
             firstRows.removeAll(keepingCapacity: true)
             collidedKeys.removeAll(keepingCapacity: true)
-            firstRows.reserveCapacity(hashes.count)
-            for (hash, row) in zip(hashes, rows) {
+            firstRows.reserveCapacity(rows.count)
+            var piece = 0
+            for row32 in rows {
+                let row = Int(row32)
+                // Rows ascend, so the piece they are in only moves forward.
+                while piece + 1 < bases.count && bases[piece + 1] <= row { piece += 1 }
+                let hash = pieces[piece].keyHashes[row - bases[piece]]
                 guard let other = firstRows[hash] else {
                     firstRows[hash] = row
                     continue
