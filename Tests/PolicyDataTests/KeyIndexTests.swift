@@ -3,31 +3,47 @@ import PolicySemantics
 import PolicyRuntime
 @testable import PolicyData
 
-/// The duplicate-key check stores hashes; it must stay exact when hashes collide.
+/// The duplicate-key check goes by hashes; it must stay exact when hashes collide,
+/// and find duplicates across pieces with the first row in file order winning.
 struct KeyIndexTests {
-    struct Cells: CellSource {
-        let texts: [String]
-        func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            var t = texts[column]
-            return t.withUTF8(body)
+    struct Rows: CellBatch {
+        struct Cells: CellSource {
+            let text: String
+            func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+                var t = text
+                return t.withUTF8(body)
+            }
+            func isEmpty(_ column: Int) -> Bool { text.isEmpty }
+            func raw(_ column: Int) -> String { text }
         }
-        func isEmpty(_ column: Int) -> Bool { texts[column].isEmpty }
-        func raw(_ column: Int) -> String { texts[column] }
+        let ids: ArraySlice<String>
+        var count: Int { ids.count }
+        func cells(_ row: Int) -> Cells { Cells(text: ids[ids.startIndex + row]) }
+        func line(_ row: Int) -> Int { ids.startIndex + row + 2 }
+        func origin(_ row: Int) -> Int { ids.startIndex + row }
     }
 
-    @Test(arguments: [false, true])
-    func duplicatesAreFoundExactly(everyHashCollides: Bool) {
+    @Test(arguments: [(false, 1), (true, 1), (false, 3), (true, 3)])
+    func duplicatesAreFoundExactly(everyHashCollides: Bool, pieces: Int) {
         let plan = FieldPlan(spec: FieldSpec(name: "id", type: .text, isKey: true))
-        var builder = RowBuilder(file: "c.csv", fields: [plan], columns: [0], keySlot: 0)
-        if everyHashCollides { builder.keyHash = { _ in 42 } }
-        for (line, id) in ["A", "B", "A", "C", "B", "D", "C"].enumerated() {
-            builder.add(line: line + 2, cells: Cells(texts: [id]))
+        let checks = FieldChecks(file: "c.csv", fields: [plan], columns: [0], keySlot: 0, kept: { _ in true })
+        let ids = ["A", "B", "A", "C", "B", "D", "C"]
+        let hash: @Sendable (Value) -> Int
+        if everyHashCollides { hash = { _ in 42 } } else { hash = { $0.hashValue } }
+        let size = (ids.count + pieces - 1) / pieces
+        var builders = stride(from: 0, to: ids.count, by: size).map { start in
+            var builder = TableBuilder(checks: checks, keep: nil, keyHash: hash)
+            builder.add(Rows(ids: ids[start..<min(ids.count, start + size)]))
+            return builder
         }
-        #expect((0..<builder.table.count).map { builder.table.value(0, $0) } == [.text("A"), .text("B"), .text("C"), .text("D")])
-        #expect(builder.rejects.map { "\($0.line) \($0.value) \($0.expected)" } == [
+        let result = LoadAssembly.join(&builders, lineOffsets: Array(repeating: 0, count: builders.count), workers: 2) { _, origin in ids[origin] }
+        #expect((0..<result.table.count).map { result.table.value(0, $0) } == [.text("A"), .text("B"), .text("C"), .text("D")])
+        #expect(result.table.lines == [2, 3, 5, 7])
+        #expect(result.rejects.map { "\($0.line) \($0.value) \($0.expected)" } == [
             "4 A a key no earlier row has (line 2 has it)",
             "6 B a key no earlier row has (line 3 has it)",
             "8 C a key no earlier row has (line 5 has it)",
         ])
+        #expect(result.rejectedRows == 3)
     }
 }

@@ -46,7 +46,8 @@ enum RunCommand: Command {
         let data: LoadResult
         do {
             data = try timings.measure("load") { () throws(DataError) -> LoadResult in
-                try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot, keep: program.usedFields)
+                try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot, keep: program.usedFields,
+                                        workers: workerCount)
             }
         } catch let error as DataError {
             console.report(error)

@@ -16,48 +16,44 @@ public struct LoadResult: Sendable {
 public enum CustomerLoader {
     /// Loads every row, checking each cell of every field. `keep` names the field
     /// slots to store (nil: all): `policy run` keeps only what the policy reads.
-    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int,
-                            keep: Set<Int>? = nil) throws(DataError) -> LoadResult {
+    /// A CSV/TSV file is read in pieces on up to `workers` threads (1: one thread,
+    /// in order), with the same result; `pieceSize` (bytes) is for tests.
+    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
+                            workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
+        // The key is always kept: duplicates are found by comparing stored keys.
+        let keep = keep.map { $0.union([keySlot]) }
         switch file.format {
-        case .csv, .tsv: return try loadDelimited(file, fields: fields, keySlot: keySlot, keep: keep)
-        case .json, .jsonl: return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
+        case .csv, .tsv:
+            return try loadDelimited(file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
+        case .json, .jsonl:
+            return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
         }
     }
 
-    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
-        var reader = try openDelimited(file)
+    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?,
+                              workers: Int, pieceSize: Int?) throws(DataError) -> LoadResult {
+        let reader = try openDelimited(file)
         let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
                                     duplicates: duplicateNames(reader.headerIssues))
-        // Real exports run 60 to 200 bytes a row: guess generously, the index is small.
-        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep,
-                                 expectedRows: file.bytes.count / 80)
-        var record = CSVRecord()
-        let width = reader.header.count
-        // One reference to the bytes for the whole loop: cells are read through it
-        // without copying the reader (a copy per row costs several retains).
-        let bytes = reader.bytes
-        bytes.withUnsafeBufferPointer { buffer in
-            while true {
-                do throws(CSVError) {
-                    guard try reader.next(into: &record) else { break }
-                } catch {
-                    builder.rejectRow(line: error.line, id: "", code: .malformedFile,
-                                      expected: "the file cannot be read from here on: \(error.message)")
-                    break
-                }
-                let line = record.line
-                if record.fields.count != width {
-                    let id = columns[keySlot].flatMap { $0 < record.fields.count ? reader.string(record.fields[$0]) : nil } ?? ""
-                    builder.rejectRow(line: line, id: id.trimmingSpaces, code: .fieldCount,
-                                      expected: "the row has \(record.fields.count) cells, but the header has \(width)")
-                    continue
-                }
-                record.fields.withUnsafeBufferPointer { fields in
-                    builder.add(line: line, cells: CSVCells(bytes: buffer, fields: fields))
-                }
-            }
+        let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+        let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
+                                              checks: checks, keep: keep, keyHash: keyHash)
+        let (start, firstLine) = reader.dataStart
+        let dataBytes = file.bytes.count - start
+        // A few pieces per worker even out their speeds; one worker reads one piece.
+        let size = pieceSize ?? (workers <= 1 ? dataBytes : max(1 << 20, dataBytes / (workers * 4) + 1))
+        let cuts = file.bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: start, size: size) }
+        let pieces = DelimitedPieces.read(cuts, reading, firstLine: firstLine, workers: workers)
+        // The first piece counts lines from the file's start, the others from their own.
+        var offsets = [0]
+        var end = firstLine + pieces[0].lineCount
+        for piece in pieces.dropFirst() {
+            offsets.append(end)
+            end += piece.lineCount
         }
-        return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
+        var builders = pieces.map(\.builder)
+        return LoadAssembly.join(&builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
     }
 
     static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
@@ -65,20 +61,33 @@ public enum CustomerLoader {
         let index = Dictionary(raw.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         // A key missing from a JSON record is an empty cell, so absent columns are allowed.
         let columns = fields.map { index[$0.spec.header] }
-        var builder = RowBuilder(file: file.name, fields: fields, columns: columns, keySlot: keySlot, keep: keep)
+        let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+        var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
         var problems = raw.problems[...]
-        for record in raw.records {
-            while let p = problems.first, p.line <= record.line {
+        var first = 0
+        // Records run in batches between the problems, which are reported in line order.
+        while first < raw.records.count {
+            var end = first
+            while end < raw.records.count && (problems.first.map { $0.line > raw.records[end].line } ?? true) { end += 1 }
+            builder.add(JSONBatch(records: raw.records[first..<end]))
+            first = end
+            while let p = problems.first, first == raw.records.count || p.line <= raw.records[first].line {
                 builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
                 problems = problems.dropFirst()
             }
-            builder.add(line: record.line, cells: JSONCells(cells: record.cells))
         }
         for p in problems {
             builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
         }
-        return LoadResult(table: builder.table, rejects: builder.rejects, rejectedRows: builder.rejectedRows)
+        var builders = [builder]
+        return LoadAssembly.join(&builders, lineOffsets: [0], workers: 1) { _, origin in
+            JSONCells(cells: raw.records[origin].cells).raw(columns[keySlot] ?? 0)
+        }
     }
+
+    /// The hash of keys for the duplicate check.
+    static let keyHash: @Sendable (Value) -> Int = { $0.hashValue }
 
     // MARK: - Shared steps
 
@@ -137,56 +146,6 @@ public enum CustomerLoader {
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",
                         help: help)
-    }
-}
-
-/// The cells of one CSV record: spans into the file's bytes.
-struct CSVCells: CellSource {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let fields: UnsafeBufferPointer<CSVField>
-
-    @inline(__always)
-    func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let field = fields[column]
-        if field.hasEscapedQuotes {
-            // `""` inside quotes stands for one quote: read an unescaped copy (rare).
-            var text = unescaped(field)
-            return text.withUTF8(body)
-        }
-        return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
-    }
-
-    func isEmpty(_ column: Int) -> Bool {
-        let field = fields[column]
-        return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
-    }
-
-    func raw(_ column: Int) -> String {
-        unescaped(fields[column]).trimmingSpaces
-    }
-
-    func unescaped(_ field: CSVField) -> String {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
-        return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
-    }
-}
-
-/// The cells of one JSON record, as strings (nil: missing or null).
-struct JSONCells: CellSource {
-    let cells: [String?]
-
-    func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard column < cells.count, var text = cells[column] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        return text.withUTF8(body)
-    }
-
-    func isEmpty(_ column: Int) -> Bool {
-        guard column < cells.count, let text = cells[column] else { return true }
-        return text.trimmingSpaces.isEmpty
-    }
-
-    func raw(_ column: Int) -> String {
-        column < cells.count ? (cells[column] ?? "") : ""
     }
 }
 

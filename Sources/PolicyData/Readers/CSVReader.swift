@@ -31,6 +31,10 @@ public struct CSVReader: Sendable {
 
     private var scanner: CSVScanner
 
+    /// Where the records after the header start: the offset and its 1-based line.
+    /// Records are read from here, in one go or in pieces (see `DelimitedPieces`).
+    var dataStart: (position: Int, line: Int) { (scanner.position, scanner.line) }
+
     /// Opens `bytes` and reads the header: the first non-blank record.
     ///
     /// - Parameter delimiter: forces the delimiter (pass `.tab` for TSV files); `nil` detects it from the header line.
@@ -62,7 +66,7 @@ public struct CSVReader: Sendable {
             // INVARIANT: unreachable, `start` is at a non-blank byte; kept as an error rather than a trap.
             throw CSVError(line: firstLine, column: 1, message: CSVError.onlyBlankLines)
         case .unterminatedQuote(let quoteLine, let offset):
-            throw CSVReader.unterminated(bytes, line: quoteLine, offset: offset)
+            throw bytes.withUnsafeBufferPointer { CSVReader.unterminated($0, line: quoteLine, offset: offset) }
         }
         self.scanner = scanner
         self.headerLine = line
@@ -92,7 +96,7 @@ public struct CSVReader: Sendable {
             return false
         case .unterminatedQuote(let line, let offset):
             record.fields.removeAll(keepingCapacity: true)
-            throw CSVReader.unterminated(bytes, line: line, offset: offset)
+            throw bytes.withUnsafeBufferPointer { CSVReader.unterminated($0, line: line, offset: offset) }
         }
     }
 
@@ -202,8 +206,9 @@ public struct CSVReader: Sendable {
         return issues
     }
 
-    private static func unterminated(_ bytes: [UInt8], line: Int, offset: Int) -> CSVError {
-        let position = bytes.withUnsafeBufferPointer { ReaderPosition.of(offset: offset, in: $0) }
+    /// The error for a quoted field opened at byte `offset`, on `line`, that never closes.
+    static func unterminated(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, offset: Int) -> CSVError {
+        let position = ReaderPosition.of(offset: offset, in: bytes)
         // INVARIANT: the scanner's line count and ReaderPosition use the same line-end rule,
         // so position.line == line; the scanner's value is kept as the authority.
         return CSVError(line: line, column: position.column, message: CSVError.unterminatedQuote)

@@ -36,8 +36,9 @@ struct CSVScanner: Sendable {
         byte == ReaderByte.space || (tabIsPadding && byte == ReaderByte.tab)
     }
 
-    // INVARIANT: `fields` is empty on entry; `position <= p.count`.
-    /// Skips blank lines, then scans one record into `fields`, setting `recordLine`.
+    // INVARIANT: `position <= p.count`.
+    /// Skips blank lines, then scans one record, appending its fields to `fields`
+    /// (a batch may lay several records end to end there), and sets `recordLine`.
     ///
     /// On `.unterminatedQuote` the scanner is moved to the end of the input:
     /// a quote that never closes swallows the rest of the file, so nothing after it can be trusted.

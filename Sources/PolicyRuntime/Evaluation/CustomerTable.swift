@@ -34,7 +34,7 @@ public struct CustomerTable: Sendable {
     static let wideScale: Int8 = -2
 
     /// The source line each row came from, for messages.
-    public private(set) var lines: [Int32] = []
+    public internal(set) var lines: [Int32] = []
 
     /// An empty table for fields of these types. `keep` names the slots to store
     /// (nil: all); the others are skipped and must never be read.

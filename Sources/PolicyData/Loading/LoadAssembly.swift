@@ -1,0 +1,70 @@
+import PolicyRuntime
+
+/// Joins the pieces of a load, read on their own, into the result of one reading in
+/// file order: lines rebased, duplicate keys found across pieces, rejects in order.
+enum LoadAssembly {
+    /// `lineOffsets[k]`: what to add to piece k's lines. `rawKey(k, origin)`: the text
+    /// of the key cell of piece k's row that came from `origin`, for a duplicate's reject.
+    /// The pieces are emptied as their columns are copied into the result.
+    static func join(_ pieces: inout [TableBuilder], lineOffsets: [Int], workers: Int,
+                     rawKey: (Int, Int) -> String) -> LoadResult {
+        guard let checks = pieces.first?.checks else {
+            return LoadResult(table: CustomerTable(fieldCount: 0), rejects: [], rejectedRows: 0)
+        }
+        let duplicates = KeyIndex.duplicates(in: pieces, keySlot: checks.keySlot, workers: workers)
+        var rejects: [Reject] = []
+        var rejectedRows = duplicates.count
+        var dropping: [[Int]] = []
+        var next = duplicates[...]
+        for k in pieces.indices {
+            var repeated: [Reject] = []
+            var repeatedRows: [Int] = []
+            while let d = next.first, d.piece == k {
+                next = next.dropFirst()
+                let line = lineOffsets[k] + Int(pieces[k].table.lines[d.row])
+                let firstLine = lineOffsets[d.firstPiece] + Int(pieces[d.firstPiece].table.lines[d.firstRow])
+                let key = rawKey(k, pieces[k].origins[d.row])
+                repeated.append(checks.reject(line, checks.keySlot, .duplicateKey,
+                                              "a key no earlier row has (line \(firstLine) has it)", raw: { _ in key }))
+                repeatedRows.append(d.row)
+            }
+            let own = pieces[k].rejects.map { reject in
+                var rebased = reject
+                rebased.line += lineOffsets[k]
+                return rebased
+            }
+            rejects.append(contentsOf: mergedByLine(own, repeated))
+            dropping.append(mergedAscending(pieces[k].badRows, repeatedRows))
+            rejectedRows += pieces[k].rejectedRows
+        }
+        var tables: [CustomerTable] = []
+        for k in pieces.indices {
+            tables.append(pieces[k].table)
+            // Release the piece's share of its columns, so `joining` can free each once copied.
+            pieces[k] = TableBuilder(checks: checks, keep: [])
+        }
+        let table = CustomerTable.joining(&tables, dropping: dropping, lineOffsets: lineOffsets, workers: workers)
+        return LoadResult(table: table, rejects: rejects, rejectedRows: rejectedRows)
+    }
+
+    // INVARIANT: a row's rejects share its line and no two rows share a line, and a row
+    // with a duplicate key has no other reject; so merging by line is file order.
+    static func mergedByLine(_ a: [Reject], _ b: [Reject]) -> [Reject] {
+        guard !b.isEmpty else { return a }
+        var merged: [Reject] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].line <= b[j].line) {
+                merged.append(a[i]); i += 1
+            } else {
+                merged.append(b[j]); j += 1
+            }
+        }
+        return merged
+    }
+
+    static func mergedAscending(_ a: [Int], _ b: [Int]) -> [Int] {
+        b.isEmpty ? a : (a + b).sorted()
+    }
+}

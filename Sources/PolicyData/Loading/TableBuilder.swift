@@ -1,0 +1,139 @@
+import PolicySyntax
+import PolicySemantics
+import PolicyRuntime
+
+/// Turns the rows of one piece of a customer file into a table, checking every cell
+/// against its field. A row with a bad cell is rejected (every bad cell reported),
+/// never dropped silently.
+///
+/// Rows are read a batch at a time and a column at a time. Every row with the right
+/// cells becomes a row of `table`, bad ones too (with `none` where a cell was bad), so
+/// that the columns stay in step; `badRows` lists those to leave out when the pieces
+/// are joined. Duplicate keys are found across all pieces afterwards (``KeyIndex``),
+/// from `keyHashes`.
+struct TableBuilder: Sendable {
+    let checks: FieldChecks
+    var table: CustomerTable
+    /// Rejects in file order, lines relative to the piece.
+    var rejects: [Reject] = []
+    /// Rows rejected here: those in `badRows`, and records that never became rows.
+    var rejectedRows = 0
+    /// Rows of `table` with a bad cell, ascending.
+    var badRows: [Int] = []
+    /// Per row of `table`: the hash of its key (meaningless for bad rows).
+    var keyHashes: [Int] = []
+    /// Per row of `table`: where it came from, to quote its key in a duplicate's reject.
+    var origins: [Int] = []
+    /// The hash of keys (a test forces collisions through it).
+    let keyHash: @Sendable (Value) -> Int
+    /// A batch's bad cells: (row in batch, reject), in column order.
+    private var problems: [(row: Int, reject: Reject)] = []
+    /// A batch's lines, handed to the table.
+    private var batchLines: [Int] = []
+
+    /// `expectedRows`: a guess of the row count, to reserve the columns once.
+    init(checks: FieldChecks, keep: Set<Int>?, expectedRows: Int = 0,
+         keyHash: @escaping @Sendable (Value) -> Int = { $0.hashValue }) {
+        self.checks = checks
+        self.keyHash = keyHash
+        table = CustomerTable(types: checks.fields.map(\.columnType), keep: keep)
+        if expectedRows > 0 {
+            table.reserveCapacity(expectedRows)
+            keyHashes.reserveCapacity(expectedRows)
+            origins.reserveCapacity(expectedRows)
+        }
+    }
+
+    /// Adds a batch of rows.
+    mutating func add<Batch: CellBatch>(_ batch: Batch) {
+        guard batch.count > 0 else { return }
+        let first = table.count
+        keyHashes.append(contentsOf: repeatElement(0, count: batch.count))
+        for slot in checks.fields.indices {
+            var writer = table.takeColumn(slot)
+            fill(slot, from: batch, first: first, into: &writer)
+            table.putBack(writer)
+        }
+        batchLines.removeAll(keepingCapacity: true)
+        for row in 0..<batch.count {
+            batchLines.append(batch.line(row))
+            origins.append(batch.origin(row))
+        }
+        table.appendLines(batchLines)
+        if !problems.isEmpty { takeProblems(first: first) }
+    }
+
+    /// Reads the cells of `slot` for every row of the batch into its column.
+    private mutating func fill<Batch: CellBatch>(_ slot: Int, from batch: Batch, first: Int,
+                                                 into writer: inout CustomerTable.ColumnWriter) {
+        let isKey = slot == checks.keySlot
+        guard let column = checks.columns[slot] else {
+            for row in 0..<batch.count { store(empty(slot, row, batch), slot, row, isKey, first, &writer) }
+            return
+        }
+        if checks.emptinessOnly[slot] {
+            // INVARIANT: such a slot is not kept (nor the key), so nothing is stored.
+            for row in 0..<batch.count where batch.cells(row).isEmpty(column) { _ = empty(slot, row, batch) }
+            return
+        }
+        let kind = checks.kinds[slot]
+        let patterns = checks.patterns
+        let allowed = checks.checksAllowed[slot] ? checks.fields[slot].allowed : nil
+        for row in 0..<batch.count {
+            let cells = batch.cells(row)
+            let value: Value
+            switch cells.withCell(column, { CellReader.read($0, kind: kind, patterns: patterns) }) {
+            case .value(let v):
+                if let allowed, !allowed.contains(v) {
+                    problem(row, batch, slot, .valueNotAllowed, "one of \(checks.allowedText(slot))")
+                }
+                value = v
+            case .empty:
+                value = empty(slot, row, batch)
+            case .bad(let expected):
+                problem(row, batch, slot, .badCell, expected)
+                value = .none
+            }
+            store(value, slot, row, isKey, first, &writer)
+        }
+    }
+
+    @inline(__always)
+    private mutating func store(_ value: Value, _ slot: Int, _ row: Int, _ isKey: Bool, _ first: Int,
+                                _ writer: inout CustomerTable.ColumnWriter) {
+        if isKey { keyHashes[first + row] = keyHash(value) }
+        writer.append(value)
+    }
+
+    /// An empty cell: the default, `none` for an optional field, or a reject (and `none`).
+    private mutating func empty<Batch: CellBatch>(_ slot: Int, _ row: Int, _ batch: Batch) -> Value {
+        if let value = checks.emptyValues[slot] { return value }
+        problem(row, batch, slot, .emptyRequiredCell, "a value")
+        return .none
+    }
+
+    private mutating func problem<Batch: CellBatch>(_ row: Int, _ batch: Batch, _ slot: Int, _ code: DiagnosticCode, _ expected: String) {
+        problems.append((row, checks.reject(batch.line(row), slot, batch.cells(row), code, expected)))
+    }
+
+    /// Moves a batch's problems to `rejects` in row order (column order within a row),
+    /// as a row-by-row reading would report them.
+    private mutating func takeProblems(first: Int) {
+        let ordered = problems.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }
+        for (_, (row, reject)) in ordered {
+            if badRows.last != first + row {
+                badRows.append(first + row)
+                rejectedRows += 1
+            }
+            rejects.append(reject)
+        }
+        problems.removeAll(keepingCapacity: true)
+    }
+
+    // INVARIANT: called between batches only, so rejects stay in file order.
+    /// Rejects a whole record that never becomes a row (wrong number of cells, unreadable).
+    mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String) {
+        rejectedRows += 1
+        rejects.append(checks.rowReject(line: line, id: id, code: code, expected: expected))
+    }
+}

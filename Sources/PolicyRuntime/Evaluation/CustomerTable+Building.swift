@@ -1,0 +1,211 @@
+// Building a table a column at a time, and joining tables built in pieces.
+//
+// A loader that reads a file in pieces on several threads builds one table per
+// piece, a column at a time (appending through `append(_:line:)` would box every
+// cell in a `Value` array and check the nested columns' uniqueness on every value),
+// then joins the pieces in file order.
+
+extension CustomerTable {
+    /// One column taken out of a table, to append a run of rows to it in a tight loop;
+    /// put it back with ``CustomerTable/putBack(_:)``. The writer of a slot that is not
+    /// kept accepts values and drops them.
+    public struct ColumnWriter: Sendable {
+        let slot: Int
+        let storage: Storage
+        var mantissas: [Int64] = []
+        var scales: [Int8] = []
+        var wide: [Int: ExactDecimal] = [:]
+        var days: [Int32] = []
+        var bools: [UInt8] = []
+        var texts: [String?] = []
+        var others: [Value] = []
+
+        // INVARIANT: `value` is `.none` or of the field's type (the loader read it as that type).
+        /// Appends the next row's value: `.none` for an empty optional cell, and as the
+        /// placeholder of a row that will be dropped.
+        public mutating func append(_ value: Value) {
+            switch storage {
+            case .decimal:
+                if case .number(let n) = value {
+                    if let (m, s) = n.smallParts, s <= Int32(Int8.max) {
+                        mantissas.append(m); scales.append(Int8(s))
+                    } else {
+                        wide[scales.count] = n
+                        mantissas.append(0); scales.append(CustomerTable.wideScale)
+                    }
+                } else {
+                    mantissas.append(0); scales.append(CustomerTable.noneScale)
+                }
+            case .date:
+                if case .date(let d) = value { days.append(d.daysSinceEpoch) } else { days.append(Int32.min) }
+            case .bool:
+                if case .bool(let b) = value { bools.append(b ? 1 : 0) } else { bools.append(2) }
+            case .text:
+                if case .text(let t) = value { texts.append(t) } else { texts.append(nil) }
+            case .other:
+                others.append(value)
+            case .skipped:
+                break
+            }
+        }
+    }
+
+    /// Takes the column of `slot` out of the table (leaving it empty) to append to it.
+    public mutating func takeColumn(_ slot: Int) -> ColumnWriter {
+        let (storage, i) = layout[slot]
+        var writer = ColumnWriter(slot: slot, storage: storage)
+        switch storage {
+        case .decimal:
+            swap(&writer.mantissas, &mantissas[i]); swap(&writer.scales, &scales[i]); swap(&writer.wide, &wide[i])
+        case .date: swap(&writer.days, &days[i])
+        case .bool: swap(&writer.bools, &bools[i])
+        case .text: swap(&writer.texts, &texts[i])
+        case .other: swap(&writer.others, &others[i])
+        case .skipped: break
+        }
+        return writer
+    }
+
+    // INVARIANT: after every column of a run of rows is put back, each kept column has
+    // one value per row the caller then adds with `appendLines`.
+    /// Puts back a column taken with ``takeColumn(_:)``.
+    public mutating func putBack(_ writer: consuming ColumnWriter) {
+        let i = layout[writer.slot].index
+        switch writer.storage {
+        case .decimal:
+            swap(&writer.mantissas, &mantissas[i]); swap(&writer.scales, &scales[i]); swap(&writer.wide, &wide[i])
+        case .date: swap(&writer.days, &days[i])
+        case .bool: swap(&writer.bools, &bools[i])
+        case .text: swap(&writer.texts, &texts[i])
+        case .other: swap(&writer.others, &others[i])
+        case .skipped: break
+        }
+    }
+
+    /// Ends a run of rows whose columns were appended with writers: one source line per row.
+    public mutating func appendLines(_ newLines: [Int]) {
+        // A concrete array: a generic collection is not specialized across modules.
+        for line in newLines { lines.append(Int32(clamping: line)) }
+    }
+
+    /// Reserves room for `rows` rows in every kept column. Pages that are never
+    /// written are never touched, so a generous guess costs address space, not memory.
+    public mutating func reserveCapacity(_ rows: Int) {
+        for i in mantissas.indices { mantissas[i].reserveCapacity(rows); scales[i].reserveCapacity(rows) }
+        for i in days.indices { days[i].reserveCapacity(rows) }
+        for i in bools.indices { bools[i].reserveCapacity(rows) }
+        for i in texts.indices { texts[i].reserveCapacity(rows) }
+        for i in others.indices { others[i].reserveCapacity(rows) }
+        lines.reserveCapacity(rows)
+    }
+
+    /// Joins tables of the same fields into one, in order, leaving out the rows listed
+    /// in `dropping[k]` (sorted row numbers of part k) and adding `lineOffsets[k]` to
+    /// the lines of part k. Each column of a part is released as soon as it is copied,
+    /// so the peak is the joined table plus one column, not two tables.
+    /// Numeric columns are copied on up to `workers` threads, `workers` columns at a time.
+    public static func joining(_ parts: inout [CustomerTable], dropping: [[Int]], lineOffsets: [Int],
+                               workers: Int = 1) -> CustomerTable {
+        // INVARIANT: every part was made by the same `init(types:keep:)` call's arguments.
+        if parts.count == 1, dropping[0].isEmpty, lineOffsets[0] == 0 {
+            return parts.removeFirst()
+        }
+        let kept = parts.indices.map { keptRanges(count: parts[$0].count, dropping: dropping[$0]) }
+        let total = kept.reduce(0) { sum, ranges in ranges.reduce(sum) { $0 + $1.count } }
+        var joined = parts[0].emptied()
+        joined.mantissas = join(&parts, \.mantissas, kept, total, workers)
+        joined.scales = join(&parts, \.scales, kept, total, workers)
+        joined.days = join(&parts, \.days, kept, total, workers)
+        joined.bools = join(&parts, \.bools, kept, total, workers)
+        // Text columns are the widest: one at a time keeps the peak at the table plus one column.
+        joined.texts = join(&parts, \.texts, kept, total, 1)
+        joined.others = join(&parts, \.others, kept, total, workers)
+        joined.wide = joinWide(&parts, dropping, kept)
+        var lines: [Int32] = []
+        lines.reserveCapacity(total)
+        for k in parts.indices {
+            let offset = Int32(clamping: lineOffsets[k])
+            for range in kept[k] {
+                for line in parts[k].lines[range] { lines.append(line &+ offset) }
+            }
+            parts[k].lines = []
+        }
+        joined.lines = lines
+        return joined
+    }
+
+    /// The same table with no rows.
+    private func emptied() -> CustomerTable {
+        var table = self
+        table.mantissas = mantissas.map { _ in [] }
+        table.scales = scales.map { _ in [] }
+        table.wide = wide.map { _ in [:] }
+        table.days = days.map { _ in [] }
+        table.bools = bools.map { _ in [] }
+        table.texts = texts.map { _ in [] }
+        table.others = others.map { _ in [] }
+        table.lines = []
+        return table
+    }
+
+    /// The runs of rows `0..<count` not in `dropping` (sorted).
+    private static func keptRanges(count: Int, dropping: [Int]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for row in dropping {
+            if row > start { ranges.append(start..<row) }
+            start = row + 1
+        }
+        if count > start { ranges.append(start..<count) }
+        return ranges
+    }
+
+    /// Joins every column of one kind, releasing each part's columns once copied.
+    private static func join<T: Sendable>(_ parts: inout [CustomerTable], _ columns: WritableKeyPath<CustomerTable, [[T]]>,
+                                          _ kept: [[Range<Int>]], _ total: Int, _ workers: Int) -> [[T]] {
+        let count = parts[0][keyPath: columns].count
+        var joined: [[T]] = []
+        var first = 0
+        while first < count {
+            let group = first..<min(count, first + max(1, workers))
+            // The group's columns of every part (shared, not copied); they go when the group is done.
+            let sources = parts.map { part in group.map { part[keyPath: columns][$0] } }
+            joined += parallelMap(group.count, workers: workers) { j in
+                var column: [T] = []
+                column.reserveCapacity(total)
+                for k in sources.indices {
+                    for range in kept[k] { column.append(contentsOf: sources[k][j][range]) }
+                }
+                return column
+            }
+            for k in parts.indices {
+                for i in group { parts[k][keyPath: columns][i] = [] }
+            }
+            first = group.upperBound
+        }
+        return joined
+    }
+
+    /// Joins the side tables of wide decimals (rare values), renumbering their rows.
+    private static func joinWide(_ parts: inout [CustomerTable], _ dropping: [[Int]], _ kept: [[Range<Int>]]) -> [[Int: ExactDecimal]] {
+        (0..<parts[0].wide.count).map { i in
+            var joined: [Int: ExactDecimal] = [:]
+            var base = 0
+            for k in parts.indices {
+                for (row, n) in parts[k].wide[i] {
+                    // The number of dropped rows before `row` says where it lands.
+                    var low = 0, high = dropping[k].count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if dropping[k][mid] < row { low = mid + 1 } else { high = mid }
+                    }
+                    if low < dropping[k].count && dropping[k][low] == row { continue }
+                    joined[base + row - low] = n
+                }
+                parts[k].wide[i] = [:]
+                base += kept[k].reduce(0) { $0 + $1.count }
+            }
+            return joined
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Testing
+import PolicySemantics
+import PolicyRuntime
+@testable import PolicyData
+
+/// Reading a file in pieces on several threads gives exactly what one reading in
+/// file order gives: every cell, line and reject, in the same order.
+struct CustomerLoaderTests {
+    func load(_ text: String, workers: Int, pieceSize: Int? = nil, keep: Set<Int>? = LoadFixture.keep) throws -> [String] {
+        let file = CustomerFile(name: "c.csv", bytes: Array(text.utf8), format: .csv)
+        let result = try CustomerLoader.load(file, fields: LoadFixture.fields, keySlot: 0, keep: keep,
+                                             workers: workers, pieceSize: pieceSize)
+        return LoadFixture.dump(result, slots: LoadFixture.fields.count)
+    }
+
+    func reference(_ text: String, keep: Set<Int>? = LoadFixture.keep) throws -> [String] {
+        let file = CustomerFile(name: "c.csv", bytes: Array(text.utf8), format: .csv)
+        let result = try LoadFixture.reference(file, fields: LoadFixture.fields, keySlot: 0, keep: keep)
+        return LoadFixture.dump(result, slots: LoadFixture.fields.count)
+    }
+
+    @Test(arguments: [(1, nil), (2, 64), (3, 257), (4, 4096), (2, 1)] as [(Int, Int?)])
+    func piecesReadLikeOneReading(workers: Int, pieceSize: Int?) throws {
+        for (seed, lineEnd) in [(1, "\n"), (2, "\r\n"), (3, "\n")] as [(UInt64, String)] {
+            let text = LoadFixture.csv(rows: 1500, seed: seed, lineEnd: lineEnd)
+            let expected = try reference(text)
+            // The data must hold what the test is about.
+            #expect(expected.contains { $0.contains("[E") && $0.contains("a key no earlier row has") })
+            #expect(expected.contains { $0.contains("cells, but the header has") })
+            #expect(try load(text, workers: workers, pieceSize: pieceSize) == expected)
+        }
+    }
+
+    @Test(arguments: [nil, 64, 1000] as [Int?])
+    func aQuoteThatNeverClosesStopsTheFileAtTheSamePlace(pieceSize: Int?) throws {
+        let text = LoadFixture.csv(rows: 300, seed: 7) + "C900,\"never closes,1,,,gold,,t\n"
+            + (0..<300).map { "D\($0),Ann,1,,,gold,,t\n" }.joined()
+        let expected = try reference(text)
+        #expect(expected.contains { $0.contains("unterminated quoted field starting here") })
+        #expect(try load(text, workers: 3, pieceSize: pieceSize) == expected)
+    }
+
+    @Test func everySlotKeptOrOnlyTheKey() throws {
+        let text = LoadFixture.csv(rows: 800, seed: 11)
+        #expect(try load(text, workers: 2, pieceSize: 100, keep: nil) == reference(text, keep: nil))
+        #expect(try load(text, workers: 2, pieceSize: 100, keep: [0]) == reference(text, keep: [0]))
+    }
+
+    @Test func aFileWithNoRowsOrOnlyBadOnes() throws {
+        for text in [LoadFixture.header, LoadFixture.header + "\n", LoadFixture.header + "\n\n\nx,y\n", LoadFixture.header + "\n\"open"] {
+            #expect(try load(text, workers: 2, pieceSize: 2) == reference(text))
+        }
+    }
+
+    @Test func aDuplicateInALaterPieceNamesTheFirstRow() throws {
+        let text = LoadFixture.header + "\nA,Ann,1,,,gold,,t\nB,Bo,1,,,gold,,t\nA,Al,1,,,gold,,t\nB,Bea,x,,,gold,,t\nB,Bi,1,,,gold,,t\n"
+        let lines = try load(text, workers: 2, pieceSize: 1)
+        #expect(lines.filter { $0.contains("[E") }.map { $0.components(separatedBy: " | ").prefix(7).joined(separator: " | ") } == [
+            "c.csv | 4 | 1 | A | id | A | a key no earlier row has (line 2 has it) [E0506]",
+            "c.csv | 5 | 3 | B | spend | x | an amount of money, such as 1,234.50 [E0502]",
+            "c.csv | 6 | 1 | B | id | B | a key no earlier row has (line 3 has it) [E0506]",
+        ])
+        #expect(lines == (try reference(text)))
+    }
+}

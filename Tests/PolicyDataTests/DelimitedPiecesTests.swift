@@ -1,0 +1,38 @@
+import Testing
+import PolicySemantics
+import PolicyRuntime
+@testable import PolicyData
+
+/// Cutting a file into pieces, and finding the cuts that fell inside a quoted field.
+struct DelimitedPiecesTests {
+    @Test func cutsFallJustAfterALineFeed() {
+        let bytes = Array("h\naaaa\nbb\n\nccccc\nd".utf8)
+        let cuts = bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: 2, size: 3) }
+        #expect(cuts == [2..<7, 7..<10, 10..<17, 17..<18])
+        #expect(bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: 18, size: 3) } == [18..<18])
+    }
+
+    @Test func aCutInsideAQuotedFieldIsReadAgainFromTheRecordsEnd() throws {
+        // Every name spans three lines, so small pieces start inside quotes again and again.
+        var text = LoadFixture.header + "\n"
+        for i in 0..<200 { text += "C\(i),\"line one\nline, two\n\"\"three\"\"\",\(i).50,,,gold,,t\n" }
+        let bytes = Array(text.utf8)
+        let reader = try CSVReader(bytes: bytes)
+        let table = CustomerTable(types: LoadFixture.fields.map(\.columnType), keep: LoadFixture.keep)
+        let checks = FieldChecks(file: "c.csv", fields: LoadFixture.fields, columns: Array(0..<8), keySlot: 0, kept: table.keeps)
+        let reading = DelimitedPieces.Reading(bytes: bytes, delimiter: .comma, width: 8, checks: checks,
+                                              keep: LoadFixture.keep, keyHash: { $0.hashValue })
+        let cuts = bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: reader.dataStart.position, size: 50) }
+        let pieces = DelimitedPieces.read(cuts, reading, firstLine: reader.dataStart.line, workers: 2)
+        let reread = zip(cuts, pieces).filter { $0.lowerBound != $1.start }.count
+        #expect(reread > 10)
+        // Each piece starts where the one before ended, and together they hold every record once.
+        for k in pieces.indices.dropFirst() { #expect(pieces[k].start == pieces[k - 1].end) }
+        #expect(pieces.reduce(0) { $0 + $1.builder.table.count } == 200)
+        #expect(pieces.allSatisfy { $0.builder.rejects.isEmpty })
+        let file = CustomerFile(name: "c.csv", bytes: bytes, format: .csv)
+        let whole = try CustomerLoader.load(file, fields: LoadFixture.fields, keySlot: 0, keep: LoadFixture.keep, workers: 2, pieceSize: 50)
+        #expect(LoadFixture.dump(whole, slots: 8) == LoadFixture.dump(try LoadFixture.reference(file, fields: LoadFixture.fields, keySlot: 0, keep: LoadFixture.keep), slots: 8))
+        #expect(whole.table.lines.prefix(3) == [2, 5, 8])
+    }
+}

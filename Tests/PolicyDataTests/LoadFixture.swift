@@ -1,0 +1,139 @@
+import PolicySemantics
+import PolicyRuntime
+@testable import PolicyData
+
+/// Awkward customer files and a plain row-by-row reading of them, to hold the
+/// piecewise, column-at-a-time loader to.
+enum LoadFixture {
+    /// id text key, name text, spend money = 0, joined date?, visits int?, plan text in
+    /// ["gold", "silver"], note text? and tag text (both not kept).
+    static let fields: [FieldPlan] = [
+        FieldPlan(spec: FieldSpec(name: "id", type: .text, isKey: true)),
+        FieldPlan(spec: FieldSpec(name: "name", type: .text)),
+        FieldPlan(spec: FieldSpec(name: "spend", type: .money, defaultValue: .number("0")), defaultValue: .number(.zero)),
+        FieldPlan(spec: FieldSpec(name: "joined", type: .date, optional: true)),
+        FieldPlan(spec: FieldSpec(name: "visits", type: .int, optional: true)),
+        FieldPlan(spec: FieldSpec(name: "plan", type: .text, allowed: [.text("gold"), .text("silver")]),
+                  allowed: [.text("gold"), .text("silver")]),
+        FieldPlan(spec: FieldSpec(name: "note", type: .text, optional: true)),
+        FieldPlan(spec: FieldSpec(name: "tag", type: .text)),
+    ]
+    static let keep: Set<Int> = [0, 1, 2, 3, 4, 5]
+    static let header = "id,name,spend,joined,visits,plan,note,tag"
+
+    /// `rows` records of every kind of trouble, deterministic for a seed.
+    static func csv(rows: Int, seed: UInt64, lineEnd: String = "\n") -> String {
+        var random = seed
+        func next(_ n: Int) -> Int {
+            random = random &* 6364136223846793005 &+ 1442695040888963407
+            return Int((random >> 33) % UInt64(n))
+        }
+        let names = ["Ann", "\"Lee, Bo\"", "\"Say \"\"hi\"\"\"", "\"two\nlines\"", "王芳", "\"欧阳, 娜\"", "  Zoë  ", "\"a\r\nb,\"\"c\"\"\""]
+        let spends = ["12.50", "$1,234.00", "", "abc", "7", "99999999999999999999.5"]
+        let dates = ["2024-02-29", "", "2023-02-30", "2020-01-01"]
+        let visits = ["3", "", "2.5", "x"]
+        let plans = ["gold", "silver", "bronze", ""]
+        let notes = ["", "plain", "\"quoted\nnote, \"\"x\"\"\"", "长 note"]
+        var text = header + lineEnd
+        for i in 0..<rows {
+            // Mostly good rows, so that pieces hold long runs between the bad ones.
+            let good = next(10) < 7
+            let id = next(40) == 0 && i > 0 ? "C\(next(i))" : "C\(i)"
+            let name = names[next(names.count)]
+            let spend = good ? "12.50" : spends[next(spends.count)]
+            let joined = good ? "2020-01-01" : dates[next(dates.count)]
+            let visit = good ? "3" : visits[next(visits.count)]
+            let plan = good ? "gold" : plans[next(plans.count)]
+            var cells = [id, name, spend, joined, visit, plan, notes[next(notes.count)], good || next(2) == 0 ? "t" : " "]
+            switch next(60) {
+            case 0: cells.removeLast()
+            case 1: cells.append("extra")
+            case 2: text += lineEnd
+            default: break
+            }
+            text += cells.joined(separator: ",") + lineEnd
+        }
+        return text
+    }
+
+    /// The load, read row by row in file order with a plain index of keys: the rules
+    /// the loader had before it read in pieces.
+    static func reference(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws -> LoadResult {
+        var reader = try CSVReader(bytes: file.bytes)
+        let columns = fields.map { f in reader.header.firstIndex(of: f.spec.header) }
+        var table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+        let (kinds, patterns) = CellReader.kinds(fields)
+        var rejects: [Reject] = []
+        var rejectedRows = 0
+        var keys: [Value: Int] = [:]
+        var record = CSVRecord()
+        file.bytes.withUnsafeBufferPointer { bytes in
+            while true {
+                do throws(CSVError) {
+                    guard try reader.next(into: &record) else { break }
+                } catch {
+                    rejectedRows += 1
+                    rejects.append(checks.rowReject(line: error.line, id: "", code: .malformedFile,
+                                                    expected: "the file cannot be read from here on: \(error.message)"))
+                    break
+                }
+                let cells = record.fields.withUnsafeBufferPointer { Array($0) }
+                cells.withUnsafeBufferPointer { f in
+                    let source = CSVCells(bytes: bytes, fields: f)
+                    guard f.count == reader.header.count else {
+                        rejectedRows += 1
+                        let id = columns[keySlot].flatMap { $0 < f.count ? source.raw($0) : nil } ?? ""
+                        rejects.append(checks.rowReject(line: record.line, id: id, code: .fieldCount,
+                                                        expected: "the row has \(f.count) cells, but the header has \(reader.header.count)"))
+                        return
+                    }
+                    var values: [Value] = []
+                    var problems: [Reject] = []
+                    for slot in fields.indices {
+                        let outcome = columns[slot].map { c in
+                            source.withCell(c) { CellReader.read($0, kind: kinds[slot], patterns: patterns) }
+                        } ?? .empty
+                        switch outcome {
+                        case .value(let v):
+                            if let allowed = fields[slot].allowed, !allowed.contains(v) {
+                                problems.append(checks.reject(record.line, slot, source, .valueNotAllowed, "one of \(checks.allowedText(slot))"))
+                            }
+                            values.append(v)
+                        case .empty:
+                            if let v = checks.emptyValues[slot] { values.append(v) } else {
+                                problems.append(checks.reject(record.line, slot, source, .emptyRequiredCell, "a value"))
+                                values.append(.none)
+                            }
+                        case .bad(let expected):
+                            problems.append(checks.reject(record.line, slot, source, .badCell, expected))
+                            values.append(.none)
+                        }
+                    }
+                    if problems.isEmpty, let first = keys[values[keySlot]] {
+                        problems.append(checks.reject(record.line, keySlot, source, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
+                    }
+                    if problems.isEmpty {
+                        keys[values[keySlot]] = record.line
+                        table.append(values, line: record.line)
+                    } else {
+                        rejectedRows += 1
+                        rejects.append(contentsOf: problems)
+                    }
+                }
+            }
+        }
+        return LoadResult(table: table, rejects: rejects, rejectedRows: rejectedRows)
+    }
+
+    /// Every cell, line and reject of a load, as text to compare.
+    static func dump(_ result: LoadResult, slots: Int) -> [String] {
+        let table = result.table
+        var lines = (0..<table.count).map { row in
+            "\(table.lines[row]): " + (0..<slots).map { "\(table.value($0, row))" }.joined(separator: " | ")
+        }
+        lines += result.rejects.map { $0.fields.joined(separator: " | ") + " [\($0.code.rawValue)]" }
+        lines.append("rejected rows: \(result.rejectedRows)")
+        return lines
+    }
+}
