@@ -13,6 +13,7 @@ extension FlatEvaluator {
         id.withUTF8 { id in
             for s in flat.segments.indices {
                 let label = segmentValue(s)
+                let segment = flat.segments[s]
                 guard label.kind == .label else {
                     statistics.unlabelled[s] += 1
                     continue
@@ -20,14 +21,14 @@ extension FlatEvaluator {
                 statistics.labelCounts[s][Int(label.bits)] += 1
                 statistics.segmentRecords[s] += 1
                 encoder.field(0, id, into: &out)
-                encoder.field(1, flat.bytes(flat.segmentNames[s]), into: &out)
-                encoder.field(2, flat.bytes(flat.segmentNames[s]), into: &out)
-                encoder.field(3, flat.bytes(flat.labelNames[s][Int(label.bits)]), into: &out)
+                encoder.field(1, flat.bytes(segment.name), into: &out)
+                encoder.field(2, flat.bytes(segment.name), into: &out)
+                encoder.field(3, flat.bytes(flat.labelNames[Int(segment.firstLabel) + Int(label.bits)]), into: &out)
                 for i in 4..<8 { encoder.field(i, Self.nothing, into: &out) }
                 encoder.endRecord(into: &out)
             }
             for rule in flat.rules where holds(rule.condition) {
-                for action in rule.actions {
+                for action in flat.actions[Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount)] {
                     if writeAction(action, rule: rule, id: id, encoder: encoder, into: &out, text: &text) {
                         statistics.kindRecords[action.kind.ordinal] += 1
                     } else {
@@ -42,6 +43,7 @@ extension FlatEvaluator {
 
     /// The key as text, as `Evaluator.customerID` prints it.
     var customerID: String {
+        if let column = keyTextColumn { return table.texts[column][row] ?? "" }
         let slot = program.policy.schema.keySlot
         return program.formatter.text(table.value(slot, row), as: program.policy.schema.fields[slot].type.valueType)
     }
@@ -55,7 +57,8 @@ extension FlatEvaluator {
             let scalar = eval(action.value)
             let v = value(of: scalar)
             if v.isNone { return false }
-            dynamicValue = Program.Action.written(v, kind: action.kind, valueType: action.valueType, formatter: program.formatter).text
+            dynamicValue = Program.Action.written(v, kind: action.kind, valueType: flat.types[Int(action.valueType)],
+                                                  formatter: program.formatter).text
         }
         encoder.field(0, id, into: &out)
         encoder.field(1, flat.bytes(rule.name), into: &out)
@@ -101,13 +104,13 @@ extension FlatEvaluator {
             text.append(contentsOf: program.formatter.text(value(of: v), as: .text).utf8)
             return
         }
-        for part in flat.parts[Int(first)..<Int(first + count)] {
+        for part in UnsafeBufferPointer(rebasing: flat.parts[Int(first)..<Int(first + count)]) {
             switch part {
             case .text(let t):
                 text.append(contentsOf: flat.bytes(t))
             case .value(let op, let type):
                 let v = eval(op)
-                if v.kind == .decimal, v.scale == 0, flat.types[Int(type)].printsPlainNumber {
+                if v.kind == .decimal, v.scale == 0, flat.printsPlainNumber[Int(type)] {
                     text.append(contentsOf: String(v.bits).utf8)
                 } else {
                     text.append(contentsOf: program.formatter.text(value(of: v), as: flat.types[Int(type)]).utf8)

@@ -18,6 +18,8 @@ struct FlatEvaluator {
     let rankNumerators: [[Int32]]
     let rankDenominators: [Int32]
     let buckets: [[Int32]]
+    /// The text column holding the key, when it is text (nearly always).
+    let keyTextColumn: Int?
 
     private(set) var row = -1
     /// The current customer's values that do not fit a `Scalar` inline.
@@ -44,6 +46,8 @@ struct FlatEvaluator {
         rankNumerators = numerators
         rankDenominators = denominators
         self.buckets = buckets
+        let (storage, column) = table.layout[program.policy.schema.keySlot]
+        keyTextColumn = storage == .text ? column : nil
         letValues = Array(repeating: .none, count: flat.lets.count)
         letStamps = Array(repeating: -1, count: flat.lets.count)
         segmentValues = Array(repeating: .none, count: flat.segments.count)
@@ -74,9 +78,13 @@ struct FlatEvaluator {
     mutating func segmentValue(_ index: Int) -> Scalar {
         if segmentStamps[index] == row { return segmentValues[index] }
         var result = Scalar.none
-        for c in flat.segments[index] where c.condition < 0 || holds(c.condition) {
-            result = .label(c.label)
-            break
+        let segment = flat.segments[index]
+        for k in segment.firstCase..<(segment.firstCase + segment.caseCount) {
+            let c = flat.cases[Int(k)]
+            if c.condition < 0 || holds(c.condition) {
+                result = .label(Int(c.label))
+                break
+            }
         }
         segmentValues[index] = result
         segmentStamps[index] = row
@@ -163,7 +171,7 @@ struct FlatEvaluator {
             return call(builtin, first: Int(first), count: Int(count))
         case .interpolate(let first, let count):
             var text = ""
-            for part in flat.parts[Int(first)..<Int(first + count)] {
+            for part in UnsafeBufferPointer(rebasing: flat.parts[Int(first)..<Int(first + count)]) {
                 switch part {
                 case .text(let t): text += String(decoding: flat.bytes(t), as: UTF8.self)
                 case .value(let op, let type):

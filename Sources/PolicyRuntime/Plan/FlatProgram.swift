@@ -54,27 +54,45 @@ struct ByteText {
 /// `FlatEvaluator` hands every case it has no shortcut for to the same functions);
 /// only the representation differs.
 final class FlatProgram: @unchecked Sendable {
-    // INVARIANT: immutable after init; the pointers are owned and freed in deinit.
+    // INVARIANT: immutable after init; the buffers hold plain values only, are owned
+    // here and freed in deinit. Plain buffers, not arrays: reading a rule or an action
+    // retains nothing, which matters when every core reads them at once.
     let ops: UnsafeMutableBufferPointer<FlatOp>
     let arena: UnsafeMutableBufferPointer<UInt8>
-    let operands: [Int32]
-    let parts: [FlatPart]
+    let operands: UnsafeMutableBufferPointer<Int32>
+    let parts: UnsafeMutableBufferPointer<FlatPart>
+    let lets: UnsafeMutableBufferPointer<Int32>
+    let segments: UnsafeMutableBufferPointer<FlatSegment>
+    let cases: UnsafeMutableBufferPointer<FlatCase>
+    let labelNames: UnsafeMutableBufferPointer<ByteText>
+    let rules: UnsafeMutableBufferPointer<FlatRule>
+    let actions: UnsafeMutableBufferPointer<FlatAction>
+    /// The types values are printed as (by index).
     let types: [ValueType]
+    /// Per type: whether a number of it prints plainly (see `ValueType.printsPlainNumber`).
+    let printsPlainNumber: UnsafeMutableBufferPointer<Bool>
     /// Values that do not fit a `Scalar` inline: text constants, durations, wide numbers.
     let pool: [Value]
 
-    let lets: [Int32]
-    /// Per segment, per case: the label and the condition (-1: `otherwise`).
-    let segments: [[(label: Int, condition: Int32)]]
-    let rules: [FlatRule]
-    /// Per segment: its name, and each label's name.
-    let segmentNames: [ByteText]
-    let labelNames: [[ByteText]]
+    /// A segment: its name, its cases and its labels' names.
+    struct FlatSegment {
+        var name: ByteText
+        var firstCase: Int32
+        var caseCount: Int32
+        var firstLabel: Int32
+    }
+
+    /// A segment's case: the label it gives and its condition (-1: `otherwise`).
+    struct FlatCase {
+        var label: Int32
+        var condition: Int32
+    }
 
     struct FlatRule {
         var condition: Int32
         var name: ByteText
-        var actions: [FlatAction]
+        var firstAction: Int32
+        var actionCount: Int32
     }
 
     /// An action's parts: constants as bytes, the rest as operations (-1: absent).
@@ -84,7 +102,8 @@ final class FlatProgram: @unchecked Sendable {
         /// The value written when it does not depend on the customer.
         var constantValue: ByteText?
         var value: Int32
-        var valueType: ValueType
+        /// The value's type, an index into `types`.
+        var valueType: Int32
         var alertName: ByteText?
         var severity: ByteText
         var message: Int32
@@ -96,33 +115,59 @@ final class FlatProgram: @unchecked Sendable {
 
     init(_ program: Program, table: CustomerTable, aggregates: AggregateResults) {
         var builder = Builder(aggregates: aggregates, layout: table.layout)
-        lets = program.lets.map { builder.op($0) }
-        segments = program.segments.map { s in s.cases.map { ($0.label, $0.condition.map { builder.op($0) } ?? -1) } }
-        segmentNames = program.segments.map { builder.text($0.name) }
-        labelNames = program.segments.map { $0.labels.map { builder.text($0) } }
-        rules = program.rules.map { rule in
-            FlatRule(condition: builder.op(rule.condition), name: builder.text(rule.name), actions: rule.actions.map { a in
-                FlatAction(kind: a.kind, kindName: builder.text(a.kindName), constantValue: a.constant.map { builder.text($0.text) },
-                           value: a.value.map { builder.op($0) } ?? -1, valueType: a.valueType,
-                           alertName: a.alertName.map { builder.text($0) }, severity: builder.text(a.severity ?? ""),
-                           message: a.message.map { builder.op($0) } ?? -1, fixedChannel: a.fixedChannel.map { builder.text($0) },
-                           channel: a.channel.map { builder.op($0) } ?? -1, constantDue: a.constantDue.map { builder.text($0) },
-                           within: a.within.map { builder.op($0) } ?? -1)
-            })
+        let lets = program.lets.map { builder.op($0) }
+        var segments: [FlatSegment] = [], cases: [FlatCase] = [], labelNames: [ByteText] = []
+        for s in program.segments {
+            segments.append(FlatSegment(name: builder.text(s.name), firstCase: Int32(cases.count), caseCount: Int32(s.cases.count),
+                                        firstLabel: Int32(labelNames.count)))
+            for c in s.cases { cases.append(FlatCase(label: Int32(c.label), condition: c.condition.map { builder.op($0) } ?? -1)) }
+            labelNames += s.labels.map { builder.text($0) }
         }
-        ops = .allocate(capacity: builder.ops.count)
-        _ = ops.initialize(from: builder.ops)
-        arena = .allocate(capacity: max(1, builder.arena.count))
-        _ = arena.initialize(from: builder.arena)
-        operands = builder.operands
-        parts = builder.parts
+        var rules: [FlatRule] = [], actions: [FlatAction] = []
+        for rule in program.rules {
+            rules.append(FlatRule(condition: builder.op(rule.condition), name: builder.text(rule.name),
+                                  firstAction: Int32(actions.count), actionCount: Int32(rule.actions.count)))
+            for a in rule.actions {
+                actions.append(FlatAction(
+                    kind: a.kind, kindName: builder.text(a.kindName), constantValue: a.constant.map { builder.text($0.text) },
+                    value: a.value.map { builder.op($0) } ?? -1, valueType: builder.type(a.valueType),
+                    alertName: a.alertName.map { builder.text($0) }, severity: builder.text(a.severity ?? ""),
+                    message: a.message.map { builder.op($0) } ?? -1, fixedChannel: a.fixedChannel.map { builder.text($0) },
+                    channel: a.channel.map { builder.op($0) } ?? -1, constantDue: a.constantDue.map { builder.text($0) },
+                    within: a.within.map { builder.op($0) } ?? -1))
+            }
+        }
+        self.lets = Self.buffer(lets)
+        self.segments = Self.buffer(segments)
+        self.cases = Self.buffer(cases)
+        self.labelNames = Self.buffer(labelNames)
+        self.rules = Self.buffer(rules)
+        self.actions = Self.buffer(actions)
+        ops = Self.buffer(builder.ops)
+        arena = Self.buffer(builder.arena)
+        operands = Self.buffer(builder.operands)
+        parts = Self.buffer(builder.parts)
         types = builder.types
+        printsPlainNumber = Self.buffer(builder.types.map(\.printsPlainNumber))
         pool = builder.pool
     }
 
     deinit {
-        ops.deallocate()
-        arena.deallocate()
+        for buffer in [UnsafeMutableRawPointer(ops.baseAddress), UnsafeMutableRawPointer(arena.baseAddress),
+                       UnsafeMutableRawPointer(operands.baseAddress), UnsafeMutableRawPointer(parts.baseAddress),
+                       UnsafeMutableRawPointer(lets.baseAddress), UnsafeMutableRawPointer(segments.baseAddress),
+                       UnsafeMutableRawPointer(cases.baseAddress), UnsafeMutableRawPointer(labelNames.baseAddress),
+                       UnsafeMutableRawPointer(rules.baseAddress), UnsafeMutableRawPointer(actions.baseAddress),
+                       UnsafeMutableRawPointer(printsPlainNumber.baseAddress)] {
+            buffer?.deallocate()
+        }
+    }
+
+    /// A plain copy of an array of plain values.
+    private static func buffer<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+        _ = buffer.initialize(from: array)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
     }
 
     @inline(__always) func bytes(_ text: ByteText) -> UnsafeBufferPointer<UInt8> {
@@ -144,6 +189,11 @@ final class FlatProgram: @unchecked Sendable {
             let start = Int32(arena.count)
             arena.append(contentsOf: string.utf8)
             return ByteText(start: start, count: Int32(arena.count) - start)
+        }
+
+        mutating func type(_ type: ValueType) -> Int32 {
+            types.append(type)
+            return Int32(types.count - 1)
         }
 
         mutating func constant(_ value: Value) -> FlatOp {
@@ -200,9 +250,8 @@ final class FlatProgram: @unchecked Sendable {
                 let planned = pieces.map { piece -> FlatPart in
                     switch piece {
                     case .text(let t): return .text(text(t))
-                    case .value(let node, let type):
-                        types.append(type)
-                        return .value(op(node), type: Int32(types.count - 1))
+                    case .value(let node, let valueType):
+                        return .value(op(node), type: type(valueType))
                     }
                 }
                 let first = Int32(parts.count)
