@@ -15,15 +15,17 @@ enum Files {
         // Straight into one byte array: going through `Data` held the file twice.
         var info = stat()
         let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, size - filled) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            filled += n
+        // Not zero-filled first: the read writes every byte that is kept.
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var filled = 0
+            while filled < size {
+                let n = Glibc.read(fd, buffer.baseAddress! + filled, size - filled)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { break }
+                filled += n
+            }
+            count = filled
         }
-        if filled < size { bytes.removeLast(size - filled) }
         // A file that grew while being read (or a pipe-like file with no size): read the rest.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

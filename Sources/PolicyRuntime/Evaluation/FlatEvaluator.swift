@@ -91,6 +91,19 @@ struct FlatEvaluator {
         return result
     }
 
+    /// An operation's value, with the commonest operands (constants, lets already
+    /// computed for this customer, numbers read from a column) read without a call.
+    @inline(__always)
+    mutating func operand(_ index: Int32) -> Scalar {
+        switch ops[Int(index)] {
+        case .constant(let s): return s
+        case .derived(let i) where letStamps[Int(i)] == row: return letValues[Int(i)]
+        case .decimalField(let column, _) where table.scales[Int(column)][row] >= 0:
+            return .decimal(table.mantissas[Int(column)][row], scale: table.scales[Int(column)][row])
+        default: return eval(index)
+        }
+    }
+
     mutating func eval(_ index: Int32) -> Scalar {
         switch ops[Int(index)] {
         case .constant(let s):
@@ -119,46 +132,46 @@ struct FlatEvaluator {
             let b = buckets[Int(column)][row]
             return b == 0 ? .none : .decimal(Int64(b), scale: 0)
         case .negate(let x):
-            let v = eval(x)
+            let v = operand(x)
             return scalar(Evaluator.negate(value(of: v)))
         case .not(let x):
-            let v = eval(x)
+            let v = operand(x)
             return v.kind == .bool ? .bool(v.bits == 0) : .none
         case .arithmetic(let op, let a, let b):
-            let x = eval(a), y = eval(b)
+            let x = operand(a), y = operand(b)
             return scalar(Evaluator.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
         case .compare(let op, let a, let b):
-            let x = eval(a), y = eval(b)
+            let x = operand(a), y = operand(b)
             guard let c = order(x, y) else { return .none }
             return .bool(Evaluator.holds(op, order: c))
         case .and(let a, let b):
-            let x = eval(a)
+            let x = operand(a)
             if x.kind == .bool && x.bits == 0 { return .false }
-            let y = eval(b)
+            let y = operand(b)
             if y.kind == .bool && y.bits == 0 { return .false }
             return x.kind == .bool && y.kind == .bool ? .true : .none
         case .or(let a, let b):
-            let x = eval(a)
+            let x = operand(a)
             if x.kind == .bool && x.bits != 0 { return .true }
-            let y = eval(b)
+            let y = operand(b)
             if y.kind == .bool && y.bits != 0 { return .true }
             return x.kind == .bool && y.kind == .bool ? .false : .none
         case .coalesce(let a, let b):
-            let x = eval(a)
-            return x.isNone ? eval(b) : x
+            let x = operand(a)
+            return x.isNone ? operand(b) : x
         case .between(let v, let lower, let upper):
-            let x = eval(v)
-            let lo = eval(lower)
+            let x = operand(v)
+            let lo = operand(lower)
             guard let below = order(x, lo) else { return .none }
-            let hi = eval(upper)
+            let hi = operand(upper)
             guard let above = order(x, hi) else { return .none }
             return .bool(below >= 0 && above <= 0)
         case .member(let v, let first, let count, let negated):
-            let x = eval(v)
+            let x = operand(v)
             if x.isNone { return .none }
             var found = false
             for k in 0..<Int(count) {
-                let item = eval(flat.operands[Int(first) + k])
+                let item = operand(flat.operands[Int(first) + k])
                 if order(x, item) == 0 {
                     found = true
                     break
@@ -166,7 +179,7 @@ struct FlatEvaluator {
             }
             return .bool(found != negated)
         case .isNone(let v, let negated):
-            return .bool(eval(v).isNone != negated)
+            return .bool(operand(v).isNone != negated)
         case .call(let builtin, let first, let count):
             return call(builtin, first: Int(first), count: Int(count))
         case .interpolate(let first, let count):
@@ -175,7 +188,7 @@ struct FlatEvaluator {
                 switch part {
                 case .text(let t): text += String(decoding: flat.bytes(t), as: UTF8.self)
                 case .value(let op, let type):
-                    let v = eval(op)
+                    let v = operand(op)
                     text += program.formatter.text(value(of: v), as: flat.types[Int(type)])
                 }
             }
@@ -186,14 +199,14 @@ struct FlatEvaluator {
     /// A built-in call: `none` as soon as an argument is `none`, as in `Evaluator`.
     mutating func call(_ builtin: Builtin, first: Int, count: Int) -> Scalar {
         if count == 1, builtin.takesOneDate {
-            let x = eval(flat.operands[first])
+            let x = operand(flat.operands[first])
             guard x.kind == .date else { return x.kind == .boxed ? call(builtin, values: [value(of: x)]) : .none }
             return scalar(DateBuiltins.call(builtin, date: CivilDate(daysSinceEpoch: Int32(truncatingIfNeeded: x.bits)), asOf: program.asOf))
         }
         var values: [Value] = []
         values.reserveCapacity(count)
         for k in 0..<count {
-            let v = eval(flat.operands[first + k])
+            let v = operand(flat.operands[first + k])
             if v.isNone { return .none }
             values.append(value(of: v))
         }
