@@ -17,10 +17,15 @@ struct JSONLinesRecordEncoder: RecordEncoder {
     /// `"customer_id":` and the other keys, quoted once.
     static let keys: [[UInt8]] = ActionRecord.columns.map { Array((JSONRecordWriter.quote($0) + ":").utf8) }
 
+    /// The customer id opens the object (it is never empty: keys are required); every
+    /// other field is left out when empty, or follows a comma.
     func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        if index == 0 { out.append(UInt8(ascii: "{")) }
-        guard !bytes.isEmpty else { return }
-        if out.last != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
+        if index == 0 {
+            out.append(UInt8(ascii: "{"))
+        } else {
+            guard !bytes.isEmpty else { return }
+            out.append(UInt8(ascii: ","))
+        }
         out.append(contentsOf: Self.keys[index])
         JSONRecordWriter.appendQuoted(bytes, into: &out)
     }

@@ -6,14 +6,13 @@ extension FlatEvaluator {
     /// `Evaluator.outcome` gives (without `resolve`, which needs whole records:
     /// `PolicyRun` takes the tree path for it), and counts them into `statistics`.
     /// `text` is scratch space for the fields built per customer.
-    mutating func emit(row: Int, encoder: any RecordEncoder, into out: inout [UInt8], text: inout [UInt8],
-                       statistics: inout RunStatistics) {
+    mutating func emit(row: Int, encoder: any RecordEncoder, templates: RecordTemplates, into out: inout [UInt8],
+                       text: inout [UInt8], statistics: inout RunStatistics) {
         begin(row: row)
         var id = customerID
         id.withUTF8 { id in
             for s in flat.segments.indices {
                 let label = segmentValue(s)
-                let segment = flat.segments[s]
                 guard label.kind == .label else {
                     statistics.unlabelled[s] += 1
                     continue
@@ -21,19 +20,22 @@ extension FlatEvaluator {
                 statistics.labelCounts[s][Int(label.bits)] += 1
                 statistics.segmentRecords[s] += 1
                 encoder.field(0, id, into: &out)
-                encoder.field(1, flat.bytes(segment.name), into: &out)
-                encoder.field(2, flat.bytes(segment.name), into: &out)
-                encoder.field(3, flat.bytes(flat.labelNames[Int(segment.firstLabel) + Int(label.bits)]), into: &out)
-                for i in 4..<8 { encoder.field(i, Self.nothing, into: &out) }
+                out.append(contentsOf: templates.bytes(templates.labelTails[Int(flat.segments[s].firstLabel) + Int(label.bits)]))
                 encoder.endRecord(into: &out)
             }
             for rule in flat.rules where holds(rule.condition) {
-                for action in flat.actions[Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount)] {
-                    if writeAction(action, rule: rule, id: id, encoder: encoder, into: &out, text: &text) {
-                        statistics.kindRecords[action.kind.ordinal] += 1
-                    } else {
+                for a in Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount) {
+                    let action = flat.actions[a]
+                    if let tail = templates.actionTails[a] {
+                        encoder.field(0, id, into: &out)
+                        out.append(contentsOf: templates.bytes(tail))
+                        encoder.endRecord(into: &out)
+                    } else if !writeAction(action, head: templates.bytes(templates.actionHeads[a]), id: id, encoder: encoder,
+                                           into: &out, text: &text) {
                         statistics.skippedNoValue += 1
+                        continue
                     }
+                    statistics.kindRecords[action.kind.ordinal] += 1
                 }
             }
         }
@@ -49,8 +51,8 @@ extension FlatEvaluator {
     }
 
     /// One action's record, as `Evaluator.record` makes it; false when its value is
-    /// `none` (nothing is written then).
-    mutating func writeAction(_ action: FlatProgram.FlatAction, rule: FlatProgram.FlatRule, id: UnsafeBufferPointer<UInt8>,
+    /// `none` (nothing is written then). `head` holds fields 1 and 2, encoded.
+    mutating func writeAction(_ action: FlatProgram.FlatAction, head: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>,
                               encoder: any RecordEncoder, into out: inout [UInt8], text: inout [UInt8]) -> Bool {
         var dynamicValue: String? = nil
         if action.constantValue == nil, action.value >= 0 {
@@ -61,8 +63,7 @@ extension FlatEvaluator {
                                                   formatter: program.formatter).text
         }
         encoder.field(0, id, into: &out)
-        encoder.field(1, flat.bytes(rule.name), into: &out)
-        encoder.field(2, flat.bytes(action.kindName), into: &out)
+        out.append(contentsOf: head)
         if action.kind == .alert {
             encoder.field(3, action.alertName.map { flat.bytes($0) } ?? Self.nothing, into: &out)
         } else if let constant = action.constantValue {

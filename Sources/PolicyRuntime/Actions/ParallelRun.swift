@@ -35,10 +35,12 @@ extension PolicyRun {
                                         encoder: any RecordEncoder,
                                         emit: ([UInt8]) -> Void) -> RunStatistics {
         let flat = treeOnly || !program.policy.resolutions.isEmpty ? nil : FlatProgram(program, table: table, aggregates: aggregates)
+        let templates = flat.map { RecordTemplates($0, encoder: encoder) }
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ([UInt8], RunStatistics) = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
-            return evaluateRows(rows, program: program, flat: flat, table: table, aggregates: aggregates, encoder: encoder)
+            return evaluateRows(rows, program: program, flat: flat.map { ($0, templates!) }, table: table, aggregates: aggregates,
+                                encoder: encoder)
         }
         var total = RunStatistics(program: program)
         if workers <= 1 {
@@ -69,16 +71,18 @@ extension PolicyRun {
     }
 
     /// One chunk's customers, encoded, and what they counted.
-    static func evaluateRows(_ rows: Range<Int>, program: Program, flat: FlatProgram?, table: CustomerTable,
+    static func evaluateRows(_ rows: Range<Int>, program: Program, flat: (FlatProgram, RecordTemplates)?, table: CustomerTable,
                              aggregates: AggregateResults,
                              encoder: any RecordEncoder) -> ([UInt8], RunStatistics) {
         var statistics = RunStatistics(program: program)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 128)
-        if let flat {
+        if let (flat, templates) = flat {
             var evaluator = FlatEvaluator(flat, program: program, table: table, aggregates: aggregates)
             var text: [UInt8] = []
-            for row in rows { evaluator.emit(row: row, encoder: encoder, into: &bytes, text: &text, statistics: &statistics) }
+            for row in rows {
+                evaluator.emit(row: row, encoder: encoder, templates: templates, into: &bytes, text: &text, statistics: &statistics)
+            }
             statistics.divisionsByZero = evaluator.divisionsByZero
         } else {
             var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)

@@ -1,6 +1,9 @@
 /// Writes output records — the columns of `ActionRecord.columns`, in order — as
 /// bytes in one format, a field at a time, so that records need not be built as
 /// strings first. Called from worker threads, so it keeps no state of its own.
+///
+/// A field's bytes must depend on its index and text only, not on the fields
+/// before it: fields that never change are encoded once (`RecordTemplates`).
 public protocol RecordEncoder: Sendable {
     /// Appends field `index` (0 is `customer_id`, 7 is `message`) of the record being written.
     func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])

@@ -80,6 +80,7 @@ final class FlatProgram: @unchecked Sendable {
         var firstCase: Int32
         var caseCount: Int32
         var firstLabel: Int32
+        var labelCount: Int32
     }
 
     /// A segment's case: the label it gives and its condition (-1: `otherwise`).
@@ -119,7 +120,7 @@ final class FlatProgram: @unchecked Sendable {
         var segments: [FlatSegment] = [], cases: [FlatCase] = [], labelNames: [ByteText] = []
         for s in program.segments {
             segments.append(FlatSegment(name: builder.text(s.name), firstCase: Int32(cases.count), caseCount: Int32(s.cases.count),
-                                        firstLabel: Int32(labelNames.count)))
+                                        firstLabel: Int32(labelNames.count), labelCount: Int32(s.labels.count)))
             for c in s.cases { cases.append(FlatCase(label: Int32(c.label), condition: c.condition.map { builder.op($0) } ?? -1)) }
             labelNames += s.labels.map { builder.text($0) }
         }
