@@ -15,17 +15,32 @@ enum Files {
         // Straight into one byte array: going through `Data` held the file twice.
         var info = stat()
         let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        // Not zero-filled first: the read writes every byte that is kept.
+        // Not zero-filled first: the reads write every byte that is kept. A large file
+        // is read in parts on several threads (the copies and page faults are the cost).
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var filled = 0
-            while filled < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + filled, size - filled)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { break }
-                filled += n
+            let parts = size >= 32 << 20 ? 4 : 1
+            nonisolated(unsafe) let base = buffer.baseAddress
+            nonisolated(unsafe) let ends = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
+            defer { ends.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var at = size * part / parts
+                let end = size * (part + 1) / parts
+                while at < end {
+                    let n = pread(fd, base! + at, end - at, off_t(at))
+                    if n < 0, errno == EINTR { continue }
+                    if n <= 0 { break }
+                    at += n
+                }
+                ends[part] = at
             }
-            count = filled
+            // Only what was read without a gap counts (a file that shrank meanwhile).
+            count = 0
+            for part in 0..<parts {
+                count = ends[part]
+                if ends[part] < size * (part + 1) / parts { break }
+            }
         }
+        lseek(fd, off_t(bytes.count), SEEK_SET)
         // A file that grew while being read (or a pipe-like file with no size): read the rest.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
