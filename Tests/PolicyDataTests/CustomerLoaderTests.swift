@@ -31,6 +31,17 @@ struct CustomerLoaderTests {
         }
     }
 
+    /// ASCII keys get a cheap hash; others keep Swift's, so keys that are equal as
+    /// Unicode text (é composed or not) are still found to repeat.
+    @Test func keysEqualAsUnicodeTextAreDuplicates() throws {
+        let text = LoadFixture.header + "\nZo\u{EB},Ann,1,,,gold,,t\nZoe\u{308},Bo,2,,,gold,,t\nC1,Cy,3,,,gold,,t\nC1,Di,4,,,gold,,t\n"
+        let lines = try load(text, workers: 1)
+        #expect(lines.filter { $0.contains("a key no earlier row has (line 2 has it)") }.count == 1)
+        #expect(lines.filter { $0.contains("a key no earlier row has (line 4 has it)") }.count == 1)
+        #expect(CustomerLoader.asciiHash(UnsafeBufferPointer(start: nil, count: 0)) != nil)
+        #expect(Array("Zo\u{EB}".utf8).withUnsafeBufferPointer(CustomerLoader.asciiHash) == nil)
+    }
+
     @Test(arguments: [nil, 64, 1000] as [Int?])
     func aQuoteThatNeverClosesStopsTheFileAtTheSamePlace(pieceSize: Int?) throws {
         let text = LoadFixture.csv(rows: 300, seed: 7) + "C900,\"never closes,1,,,gold,,t\n"

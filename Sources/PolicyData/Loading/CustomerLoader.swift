@@ -86,8 +86,27 @@ public enum CustomerLoader {
         }
     }
 
-    /// The hash of keys for the duplicate check.
-    static let keyHash: @Sendable (Value) -> Int = { $0.hashValue }
+    /// The hash of keys for the duplicate check. Any hash is right (a hit is confirmed
+    /// by comparing the keys), so ASCII text, nearly every key, gets a cheap one; other
+    /// values keep Swift's, which agrees with its Unicode-aware equality.
+    static let keyHash: @Sendable (Value) -> Int = { value in
+        if case .text(var text) = value, let hash = text.withUTF8(asciiHash) { return hash }
+        return value.hashValue
+    }
+
+    /// FNV-1a over the bytes, mixed so that the high bits (`KeyIndex`'s buckets) vary
+    /// too; nil for text that is not ASCII.
+    static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return Int(bitPattern: UInt(h))
+    }
 
     // MARK: - Shared steps
 
