@@ -94,21 +94,21 @@ public struct AggregateResults: Sendable {
 enum Aggregates {
     /// Rows with a value, sorted by value; ties keep input order. `tied[i]` says
     /// whether `rows[i]` has the same value as `rows[i - 1]`.
-    static func sortedRows(_ values: [Value]) -> (rows: [Int], tied: [Bool]) {
+    static func sortedRows(_ values: [Value]) -> (rows: [Int32], tied: [Bool]) {
         if let fast = sortedByIntegerKeys(values) { return fast }
-        var rows = values.indices.filter { !values[$0].isNone }
+        var rows = values.indices.filter { !values[$0].isNone }.map { Int32($0) }
         rows.sort { a, b in
-            let c = Value.compare(values[a], values[b]) ?? 0
+            let c = Value.compare(values[Int(a)], values[Int(b)]) ?? 0
             return c != 0 ? c < 0 : a < b
         }
-        let tied = rows.indices.map { $0 > 0 && Value.compare(values[rows[$0 - 1]], values[rows[$0]]) == 0 }
+        let tied = rows.indices.map { $0 > 0 && Value.compare(values[Int(rows[$0 - 1])], values[Int(rows[$0])]) == 0 }
         return (rows, tied)
     }
 
     /// The fast path: every value a decimal of the fast form (brought to one scale)
     /// or every value a date, sorted as integers with the row breaking ties, which
     /// is the same order as the stable sort above. Nil when the values do not fit.
-    static func sortedByIntegerKeys(_ values: [Value]) -> (rows: [Int], tied: [Bool])? {
+    static func sortedByIntegerKeys(_ values: [Value]) -> (rows: [Int32], tied: [Bool])? {
         var scale: Int32 = 0
         var sawNumber = false, sawDate = false
         for v in values {
@@ -142,14 +142,12 @@ enum Aggregates {
             }
             rows.append(Int32(row))
         }
-        radixSort(&keys, carrying: &rows)
-        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1] == keys[$0] }
-        return (rows.map { Int($0) }, tied)
+        return sortedByKeys(keys, rows)
     }
 
     /// The same for a field kept as a decimal column, read straight from the column;
     /// nil when the field is stored otherwise or holds a wide value.
-    static func sortedByIntegerKeys(slot: Int, of table: CustomerTable) -> (rows: [Int], tied: [Bool])? {
+    static func sortedByIntegerKeys(slot: Int, of table: CustomerTable) -> (rows: [Int32], tied: [Bool])? {
         let (storage, column) = table.layout[slot]
         guard storage == .decimal else { return nil }
         let mantissas = table.mantissas[column], scales = table.scales[column]
@@ -168,36 +166,46 @@ enum Aggregates {
             keys.append(key)
             rows.append(Int32(row))
         }
-        radixSort(&keys, carrying: &rows)
-        let tied = keys.indices.map { $0 > 0 && keys[$0 - 1] == keys[$0] }
-        return (rows.map { Int($0) }, tied)
+        return sortedByKeys(keys, rows)
     }
 
-    /// Sorts `keys`, moving `rows` along, stably: equal keys keep their order, so rows
-    /// given in increasing order break ties as the general sort does. Least
-    /// significant byte first, and only the bytes in which the keys differ.
-    static func radixSort(_ keys: inout [Int64], carrying rows: inout [Int32]) {
-        guard let low = keys.min(), let high = keys.max(), low != high else { return }
+    /// `rows` ordered by their `keys`, stably (rows given in increasing order break
+    /// ties as the general sort does), and which rows tie with the one before.
+    static func sortedByKeys(_ keys: [Int64], _ rows: [Int32]) -> (rows: [Int32], tied: [Bool]) {
+        var rows = rows
+        let sorted = radixSort(keys, carrying: &rows)
+        var tied = [Bool](repeating: false, count: sorted.count)
+        for i in sorted.indices.dropFirst() where sorted[i - 1] == sorted[i] { tied[i] = true }
+        return (rows, tied)
+    }
+
+    /// Sorts `keys`, moving `rows` along, stably: least significant digit first (11
+    /// bits a pass), and only the digits in which the keys differ. Returns the keys
+    /// sorted, less their minimum (the same order and ties).
+    static func radixSort(_ keys: [Int64], carrying rows: inout [Int32]) -> [UInt64] {
+        guard let low = keys.min(), let high = keys.max() else { return [] }
         // Keys less their minimum, as unsigned offsets: the order is kept, the range starts at 0.
         let range = UInt64(bitPattern: high &- low)
         var offsets = keys.map { UInt64(bitPattern: $0 &- low) }
         var nextOffsets = offsets, nextRows = rows
+        let bits: UInt64 = 11, mask: UInt64 = (1 << bits) - 1
         var shift: UInt64 = 0
+        var counts = [Int](repeating: 0, count: Int(mask) + 2)
         while shift < 64 && range >> shift != 0 {
-            var counts = [Int](repeating: 0, count: 257)
-            for o in offsets { counts[Int((o >> shift) & 0xFF) + 1] += 1 }
-            for i in 1..<257 { counts[i] += counts[i - 1] }
+            for i in counts.indices { counts[i] = 0 }
+            for o in offsets { counts[Int((o >> shift) & mask) + 1] += 1 }
+            for i in 1..<counts.count { counts[i] += counts[i - 1] }
             for (o, row) in zip(offsets, rows) {
-                let digit = Int((o >> shift) & 0xFF)
+                let digit = Int((o >> shift) & mask)
                 nextOffsets[counts[digit]] = o
                 nextRows[counts[digit]] = row
                 counts[digit] += 1
             }
             swap(&offsets, &nextOffsets)
             swap(&rows, &nextRows)
-            shift += 8
+            shift += bits
         }
-        keys = offsets.map { Int64(bitPattern: $0 &+ UInt64(bitPattern: low)) }
+        return offsets
     }
 
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
@@ -206,14 +214,14 @@ enum Aggregates {
         percentRanks(sortedRows(values), count: values.count)
     }
 
-    static func percentRanks(_ sorted: (rows: [Int], tied: [Bool]), count: Int) -> AggregateColumn {
+    static func percentRanks(_ sorted: (rows: [Int32], tied: [Bool]), count: Int) -> AggregateColumn {
         var numerators = [Int32](repeating: -1, count: count)
         let (rows, tied) = sorted
         let n = rows.count
         var rankStart = 0
         for (position, row) in rows.enumerated() {
             if position > 0, !tied[position] { rankStart = position }
-            numerators[row] = Int32(rankStart)
+            numerators[Int(row)] = Int32(rankStart)
         }
         return .ranks(numerators: numerators, denominator: Int32(max(1, n - 1)))
     }
@@ -224,7 +232,7 @@ enum Aggregates {
         ntiles(sortedRows(values), count: values.count, buckets: buckets)
     }
 
-    static func ntiles(_ sorted: (rows: [Int], tied: [Bool]), count: Int, buckets: Int) -> AggregateColumn {
+    static func ntiles(_ sorted: (rows: [Int32], tied: [Bool]), count: Int, buckets: Int) -> AggregateColumn {
         var result = [Int32](repeating: 0, count: count)
         let rows = sorted.rows
         let n = rows.count
@@ -234,7 +242,7 @@ enum Aggregates {
         for bucket in 1...buckets {
             let length = size + (bucket <= extra ? 1 : 0)
             if length == 0 { break }
-            for row in rows[position..<(position + length)] { result[row] = Int32(bucket) }
+            for row in rows[position..<(position + length)] { result[Int(row)] = Int32(bucket) }
             position += length
         }
         return .buckets(result)
