@@ -35,23 +35,33 @@ public final class ByteSink: @unchecked Sendable {
         if buffer.count >= Self.blockSize { flush() }
     }
 
-    /// Appends raw bytes.
+    /// Appends raw bytes; a large block (64 KB or more) goes straight out
+    /// (a chunk of a run's output), without being copied into the buffer first.
     public func write(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.blockSize { flush() }
+        guard bytes.count >= Self.blockSize / 16 else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= Self.blockSize { flush() }
+            return
+        }
+        flush()
+        hand(bytes)
     }
 
     /// Hands what is buffered to the file handle, or to `captured` in memory.
     public func flush() {
         guard !buffer.isEmpty else { return }
-        if let handle {
-            let started = DispatchTime.now().uptimeNanoseconds
-            buffer.withUnsafeBytes { handle.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
-            writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        } else {
-            captured.append(contentsOf: buffer)
-        }
+        hand(buffer)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func hand(_ bytes: [UInt8]) {
+        guard let handle else {
+            captured.append(contentsOf: bytes)
+            return
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        bytes.withUnsafeBytes { handle.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
+        writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 
     /// What a memory sink holds, as text.
