@@ -91,8 +91,11 @@ enum KeyIndex {
         let pieces: [TableBuilder]
         let bases: [Int]
         let keySlot: Int
-        /// The hash of a key and the first row that has it.
-        var firstRows: [Int: Int] = [:]
+        /// The first row of each hash seen in the bucket, open addressing with linear
+        /// probing (a bucket holds about a thousand rows, so this stays in cache).
+        var slots: [(hash: Int, row: Int32)] = []
+        /// The slots in use, to clear them for the next bucket.
+        var used: [Int] = []
         /// Keys whose hash an earlier, different key took, and their first row.
         var collidedKeys: [Value: Int] = [:]
         /// (row, the earlier row with its key), row numbers across all pieces.
@@ -111,19 +114,32 @@ enum KeyIndex {
 
         /// Searches one bucket: `rows` ascending (file order).
         mutating func run(rows: ArraySlice<Int32>) {
-            firstRows.removeAll(keepingCapacity: true)
             collidedKeys.removeAll(keepingCapacity: true)
-            firstRows.reserveCapacity(rows.count)
+            // At most half full: probes stay short.
+            var capacity = 64
+            while capacity < rows.count * 2 { capacity *= 2 }
+            if slots.count < capacity {
+                slots = Array(repeating: (0, -1), count: capacity)
+            } else {
+                for i in used { slots[i].row = -1 }
+            }
+            used.removeAll(keepingCapacity: true)
+            let mask = capacity - 1
             var piece = 0
             for row32 in rows {
                 let row = Int(row32)
                 // Rows ascend, so the piece they are in only moves forward.
                 while piece + 1 < bases.count && bases[piece + 1] <= row { piece += 1 }
                 let hash = pieces[piece].keyHashes[row - bases[piece]]
-                guard let other = firstRows[hash] else {
-                    firstRows[hash] = row
+                // The bucket took the hash's high bits: probe from its low ones.
+                var i = hash & mask
+                while slots[i].row >= 0 && slots[i].hash != hash { i = (i + 1) & mask }
+                guard slots[i].row >= 0 else {
+                    slots[i] = (hash, row32)
+                    used.append(i)
                     continue
                 }
+                let other = Int(slots[i].row)
                 let key = key(row)
                 if key == self.key(other) {
                     found.append((row, other))
