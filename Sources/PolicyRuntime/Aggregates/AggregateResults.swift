@@ -172,40 +172,54 @@ enum Aggregates {
     /// `rows` ordered by their `keys`, stably (rows given in increasing order break
     /// ties as the general sort does), and which rows tie with the one before.
     static func sortedByKeys(_ keys: [Int64], _ rows: [Int32]) -> (rows: [Int32], tied: [Bool]) {
-        var rows = rows
-        let sorted = radixSort(keys, carrying: &rows)
-        var tied = [Bool](repeating: false, count: sorted.count)
-        for i in sorted.indices.dropFirst() where sorted[i - 1] == sorted[i] { tied[i] = true }
-        return (rows, tied)
+        guard let low = keys.min(), let high = keys.max() else { return ([], []) }
+        // Keys less their minimum, as unsigned offsets: the same order, from 0.
+        let range = UInt64(bitPattern: high &- low)
+        var tied = [Bool](repeating: false, count: keys.count)
+        if range < 1 << 32 {
+            // The common case (amounts below 43 million in cents): offset and row in one
+            // word, so the sort moves one array. Rows ascend already, so sorting by the
+            // offset's bits alone keeps them in order within a tie.
+            var packed = zip(keys, rows).map { UInt64(bitPattern: $0 &- low) << 32 | UInt64(UInt32(bitPattern: $1)) }
+            radixSort(&packed, bits: 32..<(32 + bitWidth(range)))
+            for i in packed.indices.dropFirst() where packed[i - 1] >> 32 == packed[i] >> 32 { tied[i] = true }
+            return (packed.map { Int32(truncatingIfNeeded: $0) }, tied)
+        }
+        var order = Array(keys.indices)
+        var offsets = keys.map { UInt64(bitPattern: $0 &- low) }
+        radixSort(&offsets, carrying: &order, bits: 0..<bitWidth(range))
+        for i in offsets.indices.dropFirst() where offsets[i - 1] == offsets[i] { tied[i] = true }
+        return (order.map { rows[$0] }, tied)
     }
 
-    /// Sorts `keys`, moving `rows` along, stably: least significant digit first (11
-    /// bits a pass), and only the digits in which the keys differ. Returns the keys
-    /// sorted, less their minimum (the same order and ties).
-    static func radixSort(_ keys: [Int64], carrying rows: inout [Int32]) -> [UInt64] {
-        guard let low = keys.min(), let high = keys.max() else { return [] }
-        // Keys less their minimum, as unsigned offsets: the order is kept, the range starts at 0.
-        let range = UInt64(bitPattern: high &- low)
-        var offsets = keys.map { UInt64(bitPattern: $0 &- low) }
-        var nextOffsets = offsets, nextRows = rows
-        let bits: UInt64 = 11, mask: UInt64 = (1 << bits) - 1
-        var shift: UInt64 = 0
+    static func bitWidth(_ range: UInt64) -> Int { 64 - range.leadingZeroBitCount }
+
+    /// Sorts `words` by their `bits`, stably: least significant digit first, 11 bits a pass.
+    static func radixSort(_ words: inout [UInt64], bits: Range<Int>) {
+        var unused: [Int] = []
+        radixSort(&words, carrying: &unused, bits: bits)
+    }
+
+    /// The same, moving `carried` (empty, or one element per word) along.
+    static func radixSort(_ words: inout [UInt64], carrying carried: inout [Int], bits: Range<Int>) {
+        let digit = 11, mask: UInt64 = (1 << 11) - 1
+        var next = words, nextCarried = carried
         var counts = [Int](repeating: 0, count: Int(mask) + 2)
-        while shift < 64 && range >> shift != 0 {
+        for shift in stride(from: bits.lowerBound, to: bits.upperBound, by: digit) {
+            let shift = UInt64(shift)
             for i in counts.indices { counts[i] = 0 }
-            for o in offsets { counts[Int((o >> shift) & mask) + 1] += 1 }
+            for w in words { counts[Int((w >> shift) & mask) + 1] += 1 }
             for i in 1..<counts.count { counts[i] += counts[i - 1] }
-            for (o, row) in zip(offsets, rows) {
-                let digit = Int((o >> shift) & mask)
-                nextOffsets[counts[digit]] = o
-                nextRows[counts[digit]] = row
-                counts[digit] += 1
+            for i in words.indices {
+                let w = words[i]
+                let d = Int((w >> shift) & mask)
+                next[counts[d]] = w
+                if !carried.isEmpty { nextCarried[counts[d]] = carried[i] }
+                counts[d] += 1
             }
-            swap(&offsets, &nextOffsets)
-            swap(&rows, &nextRows)
-            shift += bits
+            swap(&words, &next)
+            swap(&carried, &nextCarried)
         }
-        return offsets
     }
 
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
