@@ -55,10 +55,9 @@ public enum CellReader {
         case .int:
             guard let n = ExactDecimal.parseLenient(cell) else { return .bad("a whole number") }
             return n.isInteger ? .value(.number(n)) : .bad("a whole number, without decimals")
-        case .number:
-            return ExactDecimal.parseLenient(cell).map { .value(.number($0)) } ?? .bad("a number")
-        case .money:
-            return ExactDecimal.parseLenient(cell).map { .value(.number($0)) } ?? .bad("an amount of money, such as 1,234.50")
+        case .number, .money:
+            return number(cell, kind: kind).map { .value(.number($0)) }
+                ?? .bad(kind == .money ? "an amount of money, such as 1,234.50" : "a number")
         case .bool:
             return bool(cell).map { .value(.bool($0)) } ?? .bad("yes or no (true/false, y/n, 1/0)")
         case .patternDate(let i):
@@ -69,6 +68,19 @@ public enum CellReader {
             return Duration(text: String(decoding: cell, as: UTF8.self)).map { .value(.duration($0)) }
                 ?? .bad("a duration such as 30 days")
         }
+    }
+
+    /// A trimmed, non-empty cell of a number kind (`int`, `number`, `money`) read as
+    /// its number; nil when it is not one (`read` says why).
+    @inline(__always)
+    public static func number(_ cell: UnsafeBufferPointer<UInt8>, kind: Kind) -> ExactDecimal? {
+        guard let n = ExactDecimal.parseLenient(cell) else { return nil }
+        return kind != .int || n.isInteger ? n : nil
+    }
+
+    /// Whether cells of this kind are read by `number(_:kind:)`.
+    public static func isNumber(_ kind: Kind) -> Bool {
+        kind == .int || kind == .number || kind == .money
     }
 
     /// The cell without surrounding spaces, tabs and line ends.

@@ -79,6 +79,18 @@ struct TableBuilder: Sendable {
         let kind = checks.kinds[slot]
         let patterns = checks.patterns
         let allowed = checks.checksAllowed[slot] ? checks.fields[slot].allowed : nil
+        if allowed == nil, !isKey {
+            // The commonest columns, read straight into the column without a `Value` per cell.
+            if writer.storesDecimals, CellReader.isNumber(kind) {
+                return fillDirectly(slot, column, kind, batch, &writer, { CellReader.number($0, kind: kind) }, { $0.append(decimal: $1) })
+            }
+            if writer.storesDates, kind == .isoDate {
+                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoUTF8: $0) }, { $0.append(date: $1) })
+            }
+            if writer.storesText, kind == .text {
+                return fillDirectly(slot, column, kind, batch, &writer, { String(decoding: $0, as: UTF8.self) }, { $0.append(text: $1) })
+            }
+        }
         for row in 0..<batch.count {
             let cells = batch.cells(row)
             let value: Value
@@ -95,6 +107,35 @@ struct TableBuilder: Sendable {
                 value = .none
             }
             store(value, slot, row, isKey, first, &writer)
+        }
+    }
+
+    /// `fill` reading each trimmed, non-empty cell with `read` (as `CellReader.read`
+    /// would) and appending it with `append`; empty and bad cells go the general way.
+    @inline(__always)
+    private mutating func fillDirectly<Batch: CellBatch, T>(_ slot: Int, _ column: Int, _ kind: CellReader.Kind, _ batch: Batch,
+                                                           _ writer: inout CustomerTable.ColumnWriter,
+                                                           _ read: (UnsafeBufferPointer<UInt8>) -> T?,
+                                                           _ append: (inout CustomerTable.ColumnWriter, T) -> Void) {
+        for row in 0..<batch.count {
+            let cells = batch.cells(row)
+            let value = cells.withCell(column) { raw -> T? in
+                let cell = CellReader.trimmed(raw)
+                return cell.isEmpty ? nil : read(cell)
+            }
+            if let value {
+                append(&writer, value)
+                continue
+            }
+            switch cells.withCell(column, { CellReader.read($0, kind: kind, patterns: checks.patterns) }) {
+            case .value(let v):
+                writer.append(v)
+            case .empty:
+                writer.append(empty(slot, row, batch))
+            case .bad(let expected):
+                problem(row, batch, slot, .badCell, expected)
+                writer.appendNone()
+            }
         }
     }
 

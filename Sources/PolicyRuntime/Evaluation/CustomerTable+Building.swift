@@ -20,32 +20,57 @@ extension CustomerTable {
         var texts: [String?] = []
         var others: [Value] = []
 
+        /// How the column stores its values.
+        public var storesDecimals: Bool { storage == .decimal }
+        public var storesDates: Bool { storage == .date }
+        public var storesText: Bool { storage == .text }
+
         // INVARIANT: `value` is `.none` or of the field's type (the loader read it as that type).
         /// Appends the next row's value: `.none` for an empty optional cell, and as the
         /// placeholder of a row that will be dropped.
         public mutating func append(_ value: Value) {
+            switch (storage, value) {
+            case (.decimal, .number(let n)): append(decimal: n)
+            case (.date, .date(let d)): append(date: d)
+            case (.bool, .bool(let b)): bools.append(b ? 1 : 0)
+            case (.text, .text(let t)): append(text: t)
+            case (.other, _): others.append(value)
+            default: appendNone()
+            }
+        }
+
+        /// Appends a number to a decimal column.
+        @inline(__always)
+        public mutating func append(decimal n: ExactDecimal) {
+            if let (m, s) = n.smallParts, s <= Int32(Int8.max) {
+                mantissas.append(m); scales.append(Int8(s))
+            } else {
+                wide[scales.count] = n
+                mantissas.append(0); scales.append(CustomerTable.wideScale)
+            }
+        }
+
+        /// Appends a date to a date column.
+        @inline(__always)
+        public mutating func append(date d: CivilDate) {
+            days.append(d.daysSinceEpoch)
+        }
+
+        /// Appends text to a text column.
+        @inline(__always)
+        public mutating func append(text t: String) {
+            texts.append(t)
+        }
+
+        /// Appends `none`.
+        public mutating func appendNone() {
             switch storage {
-            case .decimal:
-                if case .number(let n) = value {
-                    if let (m, s) = n.smallParts, s <= Int32(Int8.max) {
-                        mantissas.append(m); scales.append(Int8(s))
-                    } else {
-                        wide[scales.count] = n
-                        mantissas.append(0); scales.append(CustomerTable.wideScale)
-                    }
-                } else {
-                    mantissas.append(0); scales.append(CustomerTable.noneScale)
-                }
-            case .date:
-                if case .date(let d) = value { days.append(d.daysSinceEpoch) } else { days.append(Int32.min) }
-            case .bool:
-                if case .bool(let b) = value { bools.append(b ? 1 : 0) } else { bools.append(2) }
-            case .text:
-                if case .text(let t) = value { texts.append(t) } else { texts.append(nil) }
-            case .other:
-                others.append(value)
-            case .skipped:
-                break
+            case .decimal: mantissas.append(0); scales.append(CustomerTable.noneScale)
+            case .date: days.append(Int32.min)
+            case .bool: bools.append(2)
+            case .text: texts.append(nil)
+            case .other: others.append(.none)
+            case .skipped: break
             }
         }
     }
