@@ -110,6 +110,7 @@ enum RunCommand: Command {
         if args.flag("--summary"), let statistics {
             io.stderr.write(Summary.text(statistics, data: data, program: program))
         }
+        io.keepUntilExit?(data)
         return data.rejectedRows > 0 ? .rowsRejected : .ok
     }
 
