@@ -132,17 +132,15 @@ struct FlatEvaluator {
             let b = buckets[Int(column)][row]
             return b == 0 ? .none : .decimal(Int64(b), scale: 0)
         case .negate(let x):
-            let v = operand(x)
-            return scalar(Evaluator.negate(value(of: v)))
+            return negate(x)
         case .not(let x):
             let v = operand(x)
             return v.kind == .bool ? .bool(v.bits == 0) : .none
         case .arithmetic(let op, let a, let b):
-            let x = operand(a), y = operand(b)
-            return scalar(Evaluator.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
+            return arithmetic(op, a, b)
         case .compare(let op, let a, let b):
             let x = operand(a), y = operand(b)
-            guard let c = order(x, y) else { return .none }
+            guard let c = Self.quickOrder(x, y) ?? order(x, y) else { return .none }
             return .bool(Evaluator.holds(op, order: c))
         case .and(let a, let b):
             let x = operand(a)
@@ -162,9 +160,9 @@ struct FlatEvaluator {
         case .between(let v, let lower, let upper):
             let x = operand(v)
             let lo = operand(lower)
-            guard let below = order(x, lo) else { return .none }
+            guard let below = Self.quickOrder(x, lo) ?? order(x, lo) else { return .none }
             let hi = operand(upper)
-            guard let above = order(x, hi) else { return .none }
+            guard let above = Self.quickOrder(x, hi) ?? order(x, hi) else { return .none }
             return .bool(below >= 0 && above <= 0)
         case .member(let v, let first, let count, let negated):
             let x = operand(v)
@@ -172,7 +170,7 @@ struct FlatEvaluator {
             var found = false
             for k in 0..<Int(count) {
                 let item = operand(flat.operands[Int(first) + k])
-                if order(x, item) == 0 {
+                if (Self.quickOrder(x, item) ?? order(x, item)) == 0 {
                     found = true
                     break
                 }
@@ -183,16 +181,46 @@ struct FlatEvaluator {
         case .call(let builtin, let first, let count):
             return call(builtin, first: Int(first), count: Int(count))
         case .interpolate(let first, let count):
-            var text = ""
-            for part in UnsafeBufferPointer(rebasing: flat.parts[Int(first)..<Int(first + count)]) {
-                switch part {
-                case .text(let t): text += String(decoding: flat.bytes(t), as: UTF8.self)
-                case .value(let op, let type):
-                    let v = operand(op)
-                    text += program.formatter.text(value(of: v), as: flat.types[Int(type)])
-                }
+            return interpolate(first: Int(first), count: Int(count))
+        }
+    }
+
+    // The rarer operations live outside `eval`, so that its common cases stay small.
+
+    @inline(never)
+    mutating func negate(_ x: Int32) -> Scalar {
+        let v = operand(x)
+        return scalar(Evaluator.negate(value(of: v)))
+    }
+
+    @inline(never)
+    mutating func arithmetic(_ op: BinaryOperator, _ a: Int32, _ b: Int32) -> Scalar {
+        let x = operand(a), y = operand(b)
+        return scalar(Evaluator.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
+    }
+
+    @inline(never)
+    mutating func interpolate(first: Int, count: Int) -> Scalar {
+        var text = ""
+        for part in UnsafeBufferPointer(rebasing: flat.parts[first..<(first + count)]) {
+            switch part {
+            case .text(let t): text += String(decoding: flat.bytes(t), as: UTF8.self)
+            case .value(let op, let type):
+                let v = operand(op)
+                text += program.formatter.text(value(of: v), as: flat.types[Int(type)])
             }
-            return box(.text(text))
+        }
+        return box(.text(text))
+    }
+
+    /// `order` for the commonest pairs, without a call: two dates, two labels, two
+    /// booleans, two decimals of one scale; nil for anything else (ask `order`).
+    @inline(__always)
+    static func quickOrder(_ a: Scalar, _ b: Scalar) -> Int? {
+        guard a.kind == b.kind, a.scale == b.scale else { return nil }
+        switch a.kind {
+        case .decimal, .date, .label, .bool: return order(a.bits, b.bits)
+        default: return nil
         }
     }
 
