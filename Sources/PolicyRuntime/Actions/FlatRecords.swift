@@ -5,38 +5,36 @@ extension FlatEvaluator {
     /// Writes one customer's records through `encoder`, byte for byte what
     /// `Evaluator.outcome` gives (without `resolve`, which needs whole records:
     /// `PolicyRun` takes the tree path for it), and counts them into `statistics`.
-    /// `text` is scratch space for the fields built per customer.
+    /// `scratch` is room for the fields built per customer.
     mutating func emit(row: Int, encoder: any RecordEncoder, templates: RecordTemplates, into out: inout [UInt8],
-                       text: inout [UInt8], statistics: inout RunStatistics) {
+                       scratch: inout RecordScratch, statistics: inout RunStatistics) {
         begin(row: row)
-        var id = customerID
-        id.withUTF8 { id in
-            for s in flat.segments.indices {
-                let label = segmentValue(s)
-                guard label.kind == .label else {
-                    statistics.unlabelled[s] += 1
+        // The id field, encoded once for all the customer's records.
+        scratch.id.removeAll(keepingCapacity: true)
+        encoder.field(0, customerID, into: &scratch.id)
+        for s in flat.segments.indices {
+            let label = segmentValue(s)
+            guard label.kind == .label else {
+                statistics.unlabelled[s] += 1
+                continue
+            }
+            statistics.labelCounts[s][Int(label.bits)] += 1
+            statistics.segmentRecords[s] += 1
+            out.append(contentsOf: scratch.id)
+            out.append(contentsOf: templates.bytes(templates.labelTails[Int(flat.segments[s].firstLabel) + Int(label.bits)]))
+        }
+        for rule in flat.rules where holds(rule.condition) {
+            for a in Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount) {
+                let action = flat.actions[a]
+                if let tail = templates.actionTails[a] {
+                    out.append(contentsOf: scratch.id)
+                    out.append(contentsOf: templates.bytes(tail))
+                } else if !writeAction(action, head: templates.bytes(templates.actionHeads[a]), encoder: encoder,
+                                       into: &out, scratch: &scratch) {
+                    statistics.skippedNoValue += 1
                     continue
                 }
-                statistics.labelCounts[s][Int(label.bits)] += 1
-                statistics.segmentRecords[s] += 1
-                encoder.field(0, id, into: &out)
-                out.append(contentsOf: templates.bytes(templates.labelTails[Int(flat.segments[s].firstLabel) + Int(label.bits)]))
-                encoder.endRecord(into: &out)
-            }
-            for rule in flat.rules where holds(rule.condition) {
-                for a in Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount) {
-                    let action = flat.actions[a]
-                    if let tail = templates.actionTails[a] {
-                        encoder.field(0, id, into: &out)
-                        out.append(contentsOf: templates.bytes(tail))
-                        encoder.endRecord(into: &out)
-                    } else if !writeAction(action, head: templates.bytes(templates.actionHeads[a]), id: id, encoder: encoder,
-                                           into: &out, text: &text) {
-                        statistics.skippedNoValue += 1
-                        continue
-                    }
-                    statistics.kindRecords[action.kind.ordinal] += 1
-                }
+                statistics.kindRecords[action.kind.ordinal] += 1
             }
         }
     }
@@ -52,8 +50,8 @@ extension FlatEvaluator {
 
     /// One action's record, as `Evaluator.record` makes it; false when its value is
     /// `none` (nothing is written then). `head` holds fields 1 and 2, encoded.
-    mutating func writeAction(_ action: FlatProgram.FlatAction, head: UnsafeBufferPointer<UInt8>, id: UnsafeBufferPointer<UInt8>,
-                              encoder: any RecordEncoder, into out: inout [UInt8], text: inout [UInt8]) -> Bool {
+    mutating func writeAction(_ action: FlatProgram.FlatAction, head: UnsafeBufferPointer<UInt8>, encoder: any RecordEncoder,
+                              into out: inout [UInt8], scratch: inout RecordScratch) -> Bool {
         var dynamicValue: String? = nil
         if action.constantValue == nil, action.value >= 0 {
             let scalar = eval(action.value)
@@ -62,7 +60,7 @@ extension FlatEvaluator {
             dynamicValue = Program.Action.written(v, kind: action.kind, valueType: flat.types[Int(action.valueType)],
                                                   formatter: program.formatter).text
         }
-        encoder.field(0, id, into: &out)
+        out.append(contentsOf: scratch.id)
         out.append(contentsOf: head)
         if action.kind == .alert {
             encoder.field(3, action.alertName.map { flat.bytes($0) } ?? Self.nothing, into: &out)
@@ -91,9 +89,9 @@ extension FlatEvaluator {
             encoder.field(5, Self.nothing, into: &out)
         }
         encoder.field(6, flat.bytes(action.severity), into: &out)
-        text.removeAll(keepingCapacity: true)
-        if action.message >= 0 { writeText(action.message, into: &text) }
-        text.withUnsafeBufferPointer { encoder.field(7, $0, into: &out) }
+        scratch.text.removeAll(keepingCapacity: true)
+        if action.message >= 0 { writeText(action.message, into: &scratch.text) }
+        scratch.text.withUnsafeBufferPointer { encoder.field(7, $0, into: &out) }
         encoder.endRecord(into: &out)
         return true
     }
@@ -139,4 +137,12 @@ extension ActionKind {
         case .tag: 6
         }
     }
+}
+
+/// Room for the fields a worker builds per customer, reused from one to the next.
+struct RecordScratch {
+    /// The customer's id field, encoded.
+    var id: [UInt8] = []
+    /// A message being built.
+    var text: [UInt8] = []
 }

@@ -79,9 +79,9 @@ extension PolicyRun {
         bytes.reserveCapacity(rows.count * 128)
         if let (flat, templates) = flat {
             var evaluator = FlatEvaluator(flat, program: program, table: table, aggregates: aggregates)
-            var text: [UInt8] = []
+            var scratch = RecordScratch()
             for row in rows {
-                evaluator.emit(row: row, encoder: encoder, templates: templates, into: &bytes, text: &text, statistics: &statistics)
+                evaluator.emit(row: row, encoder: encoder, templates: templates, into: &bytes, scratch: &scratch, statistics: &statistics)
             }
             statistics.divisionsByZero = evaluator.divisionsByZero
         } else {

@@ -1,24 +1,27 @@
 /// The fields of output records that never change, encoded once per run in the
-/// run's format: for each segment label, the whole record after the customer id;
-/// for each action, the rule and kind, and the whole rest when nothing in it
-/// depends on the customer. Writing such a record is then the id and one copy.
+/// run's format: for each segment label, the whole record after the customer id
+/// (its end included); for each action, the rule and kind, and the whole rest when
+/// nothing in it depends on the customer. Writing such a record is then the id and
+/// one copy.
 ///
 /// Relies on `RecordEncoder`'s promise that a field's bytes do not depend on the
 /// fields before it.
 final class RecordTemplates: @unchecked Sendable {
     // INVARIANT: immutable after init; owned and freed in deinit.
     private let arena: UnsafeMutableBufferPointer<UInt8>
-    /// Per label, in `FlatProgram.labelNames` order: fields 1...7.
+    /// Per label, in `FlatProgram.labelNames` order: fields 1...7 and the record's end.
     let labelTails: [ByteText]
-    /// Per action, in `FlatProgram.actions` order: fields 1...2, and 1...7 when all constant.
+    /// Per action, in `FlatProgram.actions` order: fields 1...2, and 1...7 with the
+    /// record's end when all are constant.
     let actionHeads: [ByteText]
     let actionTails: [ByteText?]
 
     init(_ flat: FlatProgram, encoder: any RecordEncoder) {
         var bytes: [UInt8] = []
-        func encode(_ fields: [(Int, UnsafeBufferPointer<UInt8>)]) -> ByteText {
+        func encode(_ fields: [(Int, UnsafeBufferPointer<UInt8>)], ending: Bool = true) -> ByteText {
             let start = bytes.count
             for (index, text) in fields { encoder.field(index, text, into: &bytes) }
+            if ending { encoder.endRecord(into: &bytes) }
             return ByteText(start: Int32(start), count: Int32(bytes.count - start))
         }
         let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -33,7 +36,7 @@ final class RecordTemplates: @unchecked Sendable {
         var heads: [ByteText] = [], tails: [ByteText?] = []
         for rule in flat.rules {
             for action in flat.actions[Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount)] {
-                heads.append(encode([(1, flat.bytes(rule.name)), (2, flat.bytes(action.kindName))]))
+                heads.append(encode([(1, flat.bytes(rule.name)), (2, flat.bytes(action.kindName))], ending: false))
                 tails.append(flat.constantFields(of: action).map { fields in
                     encode([(1, flat.bytes(rule.name)), (2, flat.bytes(action.kindName))] + fields)
                 })
