@@ -77,17 +77,8 @@ extension CustomerTable {
 
     /// Takes the column of `slot` out of the table (leaving it empty) to append to it.
     public mutating func takeColumn(_ slot: Int) -> ColumnWriter {
-        let (storage, i) = layout[slot]
-        var writer = ColumnWriter(slot: slot, storage: storage)
-        switch storage {
-        case .decimal:
-            swap(&writer.mantissas, &mantissas[i]); swap(&writer.scales, &scales[i]); swap(&writer.wide, &wide[i])
-        case .date: swap(&writer.days, &days[i])
-        case .bool: swap(&writer.bools, &bools[i])
-        case .text: swap(&writer.texts, &texts[i])
-        case .other: swap(&writer.others, &others[i])
-        case .skipped: break
-        }
+        var writer = ColumnWriter(slot: slot, storage: layout[slot].storage)
+        exchange(&writer)
         return writer
     }
 
@@ -95,6 +86,11 @@ extension CustomerTable {
     // one value per row the caller then adds with `appendLines`.
     /// Puts back a column taken with ``takeColumn(_:)``.
     public mutating func putBack(_ writer: consuming ColumnWriter) {
+        exchange(&writer)
+    }
+
+    /// Swaps the writer's arrays with its slot's column (no copy either way).
+    private mutating func exchange(_ writer: inout ColumnWriter) {
         let i = layout[writer.slot].index
         switch writer.storage {
         case .decimal:
