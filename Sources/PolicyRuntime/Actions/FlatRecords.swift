@@ -124,21 +124,6 @@ extension ValueType {
     var printsPlainNumber: Bool { self == .int || self == .number }
 }
 
-extension ActionKind {
-    /// The kind's position in `allCases`, for counting without hashing names.
-    var ordinal: Int {
-        switch self {
-        case .discount: 0
-        case .gift: 1
-        case .points: 2
-        case .credit: 3
-        case .alert: 4
-        case .contact: 5
-        case .tag: 6
-        }
-    }
-}
-
 /// Room for the fields a worker builds per customer, reused from one to the next.
 struct RecordScratch {
     /// The customer's id field, encoded.

@@ -56,3 +56,18 @@ public enum PolicyRun {
         return statistics
     }
 }
+
+extension ActionKind {
+    /// The kind's position in `allCases`, for counting without hashing names.
+    var ordinal: Int {
+        switch self {
+        case .discount: 0
+        case .gift: 1
+        case .points: 2
+        case .credit: 3
+        case .alert: 4
+        case .contact: 5
+        case .tag: 6
+        }
+    }
+}
