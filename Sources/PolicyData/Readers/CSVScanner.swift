@@ -31,6 +31,36 @@ struct CSVScanner: Sendable {
         self.tabIsPadding = delimiter != .tab
     }
 
+    /// The delimiter in every byte of a word.
+    var delimiterWord: UInt64 { UInt64(delimiter) &* 0x0101_0101_0101_0101 }
+
+    /// Where, from `start`, the first delimiter or line end may be: exact when one is
+    /// found eight bytes at a time; otherwise the last offset a whole word could not
+    /// cover, from which the caller reads byte by byte.
+    @inline(__always)
+    static func firstStop(_ p: UnsafeBufferPointer<UInt8>, from start: Int, delimiter: UInt64) -> Int {
+        #if _endian(little)
+        guard let base = p.baseAddress else { return start }
+        var j = start
+        while j &+ 8 <= p.count {
+            let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
+            let stops = zeroBytes(word ^ delimiter) | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A) | zeroBytes(word ^ 0x0D0D_0D0D_0D0D_0D0D)
+            // The lowest flag is the first byte that is a stop (a flag above a true stop may be false, never one below).
+            if stops != 0 { return j + stops.trailingZeroBitCount >> 3 }
+            j += 8
+        }
+        return j
+        #else
+        return start
+        #endif
+    }
+
+    /// The high bit of each byte of `word` that is zero (and maybe some above a zero byte).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    }
+
     @inline(__always)
     private func isPadding(_ byte: UInt8) -> Bool {
         byte == ReaderByte.space || (tabIsPadding && byte == ReaderByte.tab)
@@ -121,7 +151,7 @@ struct CSVScanner: Sendable {
                 }
             } else {
                 // Unquoted: a quote further in is literal, so only three bytes matter.
-                var j = q
+                var j = Self.firstStop(p, from: q, delimiter: delimiterWord)
                 while j < n {
                     let c = p[j]
                     if c == delimiter || c == ReaderByte.lineFeed || c == ReaderByte.carriageReturn { break }
