@@ -36,7 +36,9 @@ struct KeyIndexTests {
             builder.add(Rows(ids: ids[start..<min(ids.count, start + size)]))
             return builder
         }
-        let result = LoadAssembly.join(&builders, lineOffsets: Array(repeating: 0, count: builders.count), workers: 2) { _, origin in ids[origin] }
+        let offsets = Array(repeating: 0, count: builders.count)
+        let rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: 2) { _, origin in ids[origin] }
+        let result = LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: 2)
         #expect((0..<result.table.count).map { result.table.value(0, $0) } == [.text("A"), .text("B"), .text("C"), .text("D")])
         #expect(result.table.lines == [2, 3, 5, 7])
         #expect(result.rejects.map { "\($0.line) \($0.value) \($0.expected)" } == [

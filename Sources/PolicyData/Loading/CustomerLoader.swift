@@ -18,42 +18,53 @@ public enum CustomerLoader {
     /// slots to store (nil: all): `policy run` keeps only what the policy reads.
     /// A CSV/TSV file is read in pieces on up to `workers` threads (1: one thread,
     /// in order), with the same result; `pieceSize` (bytes) is for tests.
-    public static func load(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
+    ///
+    /// The file is taken over: when the caller hands over its last reference
+    /// (`load(consume file, ...)`), the bytes are released as soon as every row is
+    /// read, before the pieces are joined.
+    public static func load(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
                             workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
         // The key is always kept: duplicates are found by comparing stored keys.
         let keep = keep.map { $0.union([keySlot]) }
         switch file.format {
         case .csv, .tsv:
-            return try loadDelimited(file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
+            return try loadDelimited(consume file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
         case .json, .jsonl:
             return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
         }
     }
 
-    static func loadDelimited(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?,
+    static func loadDelimited(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?,
                               workers: Int, pieceSize: Int?) throws(DataError) -> LoadResult {
-        let reader = try openDelimited(file)
-        let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
-                                    duplicates: duplicateNames(reader.headerIssues))
-        let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
-        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
-        let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
-                                              checks: checks, keep: keep, keyHash: keyHash)
-        let (start, firstLine) = reader.dataStart
-        let dataBytes = file.bytes.count - start
-        // A few pieces per worker even out their speeds; one worker reads one piece.
-        let size = pieceSize ?? (workers <= 1 ? dataBytes : max(1 << 20, dataBytes / (workers * 4) + 1))
-        let cuts = file.bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: start, size: size) }
-        let pieces = DelimitedPieces.read(cuts, reading, firstLine: firstLine, workers: workers)
-        // The first piece counts lines from the file's start, the others from their own.
+        var builders: [TableBuilder] = []
         var offsets = [0]
-        var end = firstLine + pieces[0].lineCount
-        for piece in pieces.dropFirst() {
-            offsets.append(end)
-            end += piece.lineCount
+        let rejects: LoadAssembly.Rejects
+        do {
+            // Everything that holds the file's bytes lives in this block.
+            let reader = try openDelimited(file)
+            let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
+                                        duplicates: duplicateNames(reader.headerIssues))
+            let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
+            let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+            let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
+                                                  checks: checks, keep: keep, keyHash: keyHash)
+            let (start, firstLine) = reader.dataStart
+            let dataBytes = file.bytes.count - start
+            // A few pieces per worker even out their speeds; one worker reads one piece.
+            let size = pieceSize ?? (workers <= 1 ? dataBytes : max(1 << 20, dataBytes / (workers * 4) + 1))
+            let cuts = file.bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: start, size: size) }
+            let pieces = DelimitedPieces.read(cuts, reading, firstLine: firstLine, workers: workers)
+            // The first piece counts lines from the file's start, the others from their own.
+            var end = firstLine + pieces[0].lineCount
+            for piece in pieces.dropFirst() {
+                offsets.append(end)
+                end += piece.lineCount
+            }
+            builders = pieces.map(\.builder)
+            rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
         }
-        var builders = pieces.map(\.builder)
-        return LoadAssembly.join(&builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
+        _ = consume file
+        return LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: workers)
     }
 
     static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
@@ -81,9 +92,10 @@ public enum CustomerLoader {
             builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
         }
         var builders = [builder]
-        return LoadAssembly.join(&builders, lineOffsets: [0], workers: 1) { _, origin in
+        let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
             JSONCells(cells: raw.records[origin].cells).raw(columns[keySlot] ?? 0)
         }
+        return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
     }
 
     /// The hash of keys for the duplicate check. Any hash is right (a hit is confirmed

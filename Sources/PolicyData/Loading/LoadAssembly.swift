@@ -3,18 +3,22 @@ import PolicyRuntime
 /// Joins the pieces of a load, read on their own, into the result of one reading in
 /// file order: lines rebased, duplicate keys found across pieces, rejects in order.
 enum LoadAssembly {
+    /// What joining the pieces leaves out, and why.
+    struct Rejects {
+        var rejects: [Reject] = []
+        var rejectedRows = 0
+        /// Per piece: its rows to leave out, ascending.
+        var dropping: [[Int]] = []
+    }
+
+    /// The rejects of every piece in file order, duplicate keys across pieces included.
     /// `lineOffsets[k]`: what to add to piece k's lines. `rawKey(k, origin)`: the text
     /// of the key cell of piece k's row that came from `origin`, for a duplicate's reject.
-    /// The pieces are emptied as their columns are copied into the result.
-    static func join(_ pieces: inout [TableBuilder], lineOffsets: [Int], workers: Int,
-                     rawKey: (Int, Int) -> String) -> LoadResult {
-        guard let checks = pieces.first?.checks else {
-            return LoadResult(table: CustomerTable(fieldCount: 0), rejects: [], rejectedRows: 0)
-        }
+    static func rejects(_ pieces: [TableBuilder], lineOffsets: [Int], workers: Int,
+                        rawKey: (Int, Int) -> String) -> Rejects {
+        guard let checks = pieces.first?.checks else { return Rejects() }
         let duplicates = KeyIndex.duplicates(in: pieces, keySlot: checks.keySlot, workers: workers)
-        var rejects: [Reject] = []
-        var rejectedRows = duplicates.count
-        var dropping: [[Int]] = []
+        var result = Rejects(rejectedRows: duplicates.count)
         var next = duplicates[...]
         for k in pieces.indices {
             var repeated: [Reject] = []
@@ -33,9 +37,18 @@ enum LoadAssembly {
                 rebased.line += lineOffsets[k]
                 return rebased
             }
-            rejects.append(contentsOf: mergedByLine(own, repeated))
-            dropping.append(mergedAscending(pieces[k].badRows, repeatedRows))
-            rejectedRows += pieces[k].rejectedRows
+            result.rejects.append(contentsOf: mergedByLine(own, repeated))
+            result.dropping.append(mergedAscending(pieces[k].badRows, repeatedRows))
+            result.rejectedRows += pieces[k].rejectedRows
+        }
+        return result
+    }
+
+    /// Joins the pieces' tables in file order without the rows `rejects` leaves out.
+    /// The pieces are emptied as their columns are copied into the result.
+    static func join(_ pieces: inout [TableBuilder], _ rejects: Rejects, lineOffsets: [Int], workers: Int) -> LoadResult {
+        guard let checks = pieces.first?.checks else {
+            return LoadResult(table: CustomerTable(fieldCount: 0), rejects: [], rejectedRows: 0)
         }
         var tables: [CustomerTable] = []
         for k in pieces.indices {
@@ -43,8 +56,8 @@ enum LoadAssembly {
             // Release the piece's share of its columns, so `joining` can free each once copied.
             pieces[k] = TableBuilder(checks: checks, keep: [])
         }
-        let table = CustomerTable.joining(&tables, dropping: dropping, lineOffsets: lineOffsets, workers: workers)
-        return LoadResult(table: table, rejects: rejects, rejectedRows: rejectedRows)
+        let table = CustomerTable.joining(&tables, dropping: rejects.dropping, lineOffsets: lineOffsets, workers: workers)
+        return LoadResult(table: table, rejects: rejects.rejects, rejectedRows: rejects.rejectedRows)
     }
 
     // INVARIANT: a row's rejects share its line and no two rows share a line, and a row

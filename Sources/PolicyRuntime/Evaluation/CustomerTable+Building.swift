@@ -138,8 +138,7 @@ extension CustomerTable {
         joined.scales = join(&parts, \.scales, kept, total, workers)
         joined.days = join(&parts, \.days, kept, total, workers)
         joined.bools = join(&parts, \.bools, kept, total, workers)
-        // Text columns are the widest: one at a time keeps the peak at the table plus one column.
-        joined.texts = joinMoving(&parts, \.texts, kept, total)
+        joined.texts = joinMoving(&parts, \.texts, kept, total, workers)
         joined.others = join(&parts, \.others, kept, total, workers)
         joined.wide = joinWide(&parts, dropping, kept)
         var lines: [Int32] = []
@@ -207,24 +206,34 @@ extension CustomerTable {
         return joined
     }
 
-    /// Joins every column of optional values one at a time by moving the values, not
-    /// copying them: a string is not retained into the joined column and released out
-    /// of the part's (two atomic operations per customer). The part's column is left
-    /// holding `nil`s and released.
-    private static func joinMoving<T>(_ parts: inout [CustomerTable], _ columns: WritableKeyPath<CustomerTable, [[T?]]>,
-                                      _ kept: [[Range<Int>]], _ total: Int) -> [[T?]] {
-        (0..<parts[0][keyPath: columns].count).map { i in
-            [T?](unsafeUninitializedCapacity: total) { joined, count in
+    /// Joins every column of optional values by moving the values, not copying them:
+    /// a string is not retained into the joined column and released out of the part's
+    /// (two atomic operations per customer). Columns go on up to `workers` threads,
+    /// each with the parts' arrays of its own column; a part's column is left holding
+    /// `nil`s and released.
+    private static func joinMoving<T: Sendable>(_ parts: inout [CustomerTable], _ columns: WritableKeyPath<CustomerTable, [[T?]]>,
+                                      _ kept: [[Range<Int>]], _ total: Int, _ workers: Int) -> [[T?]] {
+        // Each column's arrays, taken out of the parts (no copy), so a thread owns them.
+        let sources = (0..<parts[0][keyPath: columns].count).map { i in
+            PartColumns<T>(parts.indices.map { k in
+                var column: [T?] = []
+                swap(&column, &parts[k][keyPath: columns][i])
+                return column
+            })
+        }
+        return parallelMap(sources.count, workers: workers) { i in
+            let source = sources[i]
+            return [T?](unsafeUninitializedCapacity: total) { joined, count in
                 count = 0
-                for k in parts.indices {
-                    parts[k][keyPath: columns][i].withUnsafeMutableBufferPointer { part in
+                for k in source.parts.indices {
+                    source.parts[k].withUnsafeMutableBufferPointer { part in
                         for range in kept[k] where !range.isEmpty {
                             (joined.baseAddress! + count).moveInitialize(from: part.baseAddress! + range.lowerBound, count: range.count)
                             (part.baseAddress! + range.lowerBound).initialize(repeating: nil, count: range.count)
                             count += range.count
                         }
                     }
-                    parts[k][keyPath: columns][i] = []
+                    source.parts[k] = []
                 }
             }
         }
@@ -251,5 +260,16 @@ extension CustomerTable {
             }
             return joined
         }
+    }
+}
+
+/// One column's arrays from every part of a join, owned by the one thread joining it.
+private final class PartColumns<T>: @unchecked Sendable {
+    // INVARIANT: touched by one thread at a time: built before the threads start,
+    // then only by the thread joining this column.
+    var parts: [[T?]]
+
+    init(_ parts: [[T?]]) {
+        self.parts = parts
     }
 }
