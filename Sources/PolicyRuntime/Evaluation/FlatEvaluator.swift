@@ -91,13 +91,14 @@ struct FlatEvaluator {
         return result
     }
 
-    /// An operation's value, with the commonest operands (constants, lets already
-    /// computed for this customer, numbers read from a column) read without a call.
+    /// An operation's value, with the commonest operands (constants, lets and segments
+    /// already computed for this customer, numbers read from a column) read without a call.
     @inline(__always)
     mutating func operand(_ index: Int32) -> Scalar {
         switch ops[Int(index)] {
         case .constant(let s): return s
         case .derived(let i) where letStamps[Int(i)] == row: return letValues[Int(i)]
+        case .segment(let i) where segmentStamps[Int(i)] == row: return segmentValues[Int(i)]
         case .decimalField(let column, _) where table.scales[Int(column)][row] >= 0:
             return .decimal(table.mantissas[Int(column)][row], scale: table.scales[Int(column)][row])
         default: return eval(index)
