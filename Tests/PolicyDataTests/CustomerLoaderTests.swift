@@ -31,6 +31,20 @@ struct CustomerLoaderTests {
         }
     }
 
+    /// Numbers and dates the policy does not read are still checked cell by cell: the
+    /// same rejects whether a column is kept or not.
+    @Test func columnsNotKeptAreCheckedAlike() throws {
+        let text = LoadFixture.csv(rows: 800, seed: 5)
+        let keep: Set<Int> = [0, 1, 5]
+        let expected = try reference(text, keep: keep)
+        #expect(expected.contains { $0.contains("spend") && $0.contains("[E") })
+        #expect(expected.contains { $0.contains("joined") && $0.contains("[E") })
+        #expect(try load(text, workers: 2, pieceSize: 500, keep: keep) == expected)
+        // The same rows are rejected as when every column is kept.
+        let all = try load(text, workers: 1, keep: nil)
+        #expect(all.filter { $0.contains("[E") } == expected.filter { $0.contains("[E") })
+    }
+
     /// ASCII keys get a cheap hash; others keep Swift's, so keys that are equal as
     /// Unicode text (é composed or not) are still found to repeat.
     @Test func keysEqualAsUnicodeTextAreDuplicates() throws {

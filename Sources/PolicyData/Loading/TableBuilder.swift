@@ -90,6 +90,13 @@ struct TableBuilder: Sendable {
             if writer.storesText, kind == .text {
                 return fillDirectly(slot, column, kind, batch, &writer, { String(decoding: $0, as: UTF8.self) }, { $0.append(text: $1) })
             }
+            // A column checked but not kept: read each cell to check it, keep nothing.
+            if writer.storesNothing, CellReader.isNumber(kind) {
+                return fillDirectly(slot, column, kind, batch, &writer, { CellReader.number($0, kind: kind) }, { _, _ in })
+            }
+            if writer.storesNothing, kind == .isoDate {
+                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoUTF8: $0) }, { _, _ in })
+            }
         }
         for row in 0..<batch.count {
             let cells = batch.cells(row)

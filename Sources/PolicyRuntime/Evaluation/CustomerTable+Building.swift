@@ -24,6 +24,8 @@ extension CustomerTable {
         public var storesDecimals: Bool { storage == .decimal }
         public var storesDates: Bool { storage == .date }
         public var storesText: Bool { storage == .text }
+        /// The slot is checked while loading but not kept.
+        public var storesNothing: Bool { storage == .skipped }
 
         // INVARIANT: `value` is `.none` or of the field's type (the loader read it as that type).
         /// Appends the next row's value: `.none` for an empty optional cell, and as the
