@@ -31,8 +31,18 @@ struct CSVScanner: Sendable {
         self.tabIsPadding = delimiter != .tab
     }
 
-    /// The delimiter in every byte of a word.
-    var delimiterWord: UInt64 { UInt64(delimiter) &* 0x0101_0101_0101_0101 }
+    /// The offset of the first delimiter or line end from `start` (or the end of input):
+    /// eight bytes at a time, then byte by byte for the last few.
+    @inline(__always)
+    private func fieldEnd(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var j = Self.firstStop(p, from: start, delimiter: UInt64(delimiter) &* 0x0101_0101_0101_0101)
+        while j < p.count {
+            let c = p[j]
+            if c == delimiter || c == ReaderByte.lineFeed || c == ReaderByte.carriageReturn { break }
+            j += 1
+        }
+        return j
+    }
 
     /// Where, from `start`, the first delimiter or line end may be: exact when one is
     /// found eight bytes at a time; otherwise the last offset a whole word could not
@@ -141,22 +151,13 @@ struct CSVScanner: Sendable {
                 } else {
                     // Text after the closing quote (`"ab"cd`): lenient, keep the whole field
                     // literally, quotes included, rather than guess what the writer meant.
-                    while k < n {
-                        let c = p[k]
-                        if c == delimiter || c == ReaderByte.lineFeed || c == ReaderByte.carriageReturn { break }
-                        k += 1
-                    }
+                    k = fieldEnd(p, from: k)
                     fields.append(CSVField(start: fieldStart, end: k))
                     i = k
                 }
             } else {
                 // Unquoted: a quote further in is literal, so only three bytes matter.
-                var j = Self.firstStop(p, from: q, delimiter: delimiterWord)
-                while j < n {
-                    let c = p[j]
-                    if c == delimiter || c == ReaderByte.lineFeed || c == ReaderByte.carriageReturn { break }
-                    j += 1
-                }
+                let j = fieldEnd(p, from: q)
                 fields.append(CSVField(start: fieldStart, end: j))
                 i = j
             }

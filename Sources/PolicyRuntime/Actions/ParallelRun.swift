@@ -35,12 +35,11 @@ extension PolicyRun {
                                         encoder: any RecordEncoder,
                                         emit: ([UInt8]) -> Void) -> RunStatistics {
         let flat = treeOnly || !program.policy.resolutions.isEmpty ? nil : FlatProgram(program, table: table, aggregates: aggregates)
-        let templates = flat.map { RecordTemplates($0, encoder: encoder) }
+        let flatPath = flat.map { ($0, RecordTemplates($0, encoder: encoder)) }
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ([UInt8], RunStatistics) = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
-            return evaluateRows(rows, program: program, flat: flat.map { ($0, templates!) }, table: table, aggregates: aggregates,
-                                encoder: encoder)
+            return evaluateRows(rows, program: program, flat: flatPath, table: table, aggregates: aggregates, encoder: encoder)
         }
         var total = RunStatistics(program: program)
         if workers <= 1 {

@@ -109,40 +109,26 @@ enum Aggregates {
     /// or every value a date, sorted as integers with the row breaking ties, which
     /// is the same order as the stable sort above. Nil when the values do not fit.
     static func sortedByIntegerKeys(_ values: [Value]) -> (rows: [Int32], tied: [Bool])? {
-        var scale: Int32 = 0
-        var sawNumber = false, sawDate = false
-        for v in values {
-            switch v {
-            case .none: continue
-            case .number(let n):
-                guard let (_, s) = n.smallParts, !sawDate else { return nil }
-                sawNumber = true
-                scale = max(scale, s)
-            case .date:
-                guard !sawNumber else { return nil }
-                sawDate = true
-            default: return nil
-            }
-        }
-        guard scale < Int32(ExactDecimal.powersOfTen.count) else { return nil }
-        var keys: [Int64] = [], rows: [Int32] = []
-        keys.reserveCapacity(values.count)
-        rows.reserveCapacity(values.count)
+        // Numbers as a column would hold them (none marked by its scale); dates as day keys.
+        var mantissas: [Int64] = [], scales: [Int8] = [], days: [Int64] = [], dayRows: [Int32] = []
+        var sawNumber = false
         for (row, v) in values.enumerated() {
             switch v {
+            case .none:
+                mantissas.append(0); scales.append(CustomerTable.noneScale)
             case .number(let n):
-                guard let (m, s) = n.smallParts else { return nil }
-                let (key, overflow) = m.multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(scale - s)])
-                if overflow { return nil }
-                keys.append(key)
+                guard let (m, s) = n.smallParts, days.isEmpty else { return nil }
+                sawNumber = true
+                mantissas.append(m); scales.append(Int8(s))
             case .date(let d):
-                keys.append(Int64(d.daysSinceEpoch))
+                guard !sawNumber else { return nil }
+                days.append(Int64(d.daysSinceEpoch)); dayRows.append(Int32(row))
             default:
-                continue
+                return nil
             }
-            rows.append(Int32(row))
         }
-        return sortedByKeys(keys, rows)
+        if !days.isEmpty { return sortedByKeys(days, dayRows) }
+        return decimalKeys(mantissas: mantissas, scales: scales).map { sortedByKeys($0.keys, $0.rows) }
     }
 
     /// The same for a field kept as a decimal column, read straight from the column;
@@ -150,7 +136,13 @@ enum Aggregates {
     static func sortedByIntegerKeys(slot: Int, of table: CustomerTable) -> (rows: [Int32], tied: [Bool])? {
         let (storage, column) = table.layout[slot]
         guard storage == .decimal else { return nil }
-        let mantissas = table.mantissas[column], scales = table.scales[column]
+        return decimalKeys(mantissas: table.mantissas[column], scales: table.scales[column]).map { sortedByKeys($0.keys, $0.rows) }
+    }
+
+    /// Decimals `mantissas[i] / 10^scales[i]` brought to one scale, as integer keys with
+    /// their rows; a row whose scale marks none is left out. Nil when a value is wide
+    /// (`CustomerTable.wideScale`) or a key does not fit an `Int64`.
+    static func decimalKeys(mantissas: [Int64], scales: [Int8]) -> (keys: [Int64], rows: [Int32])? {
         var scale: Int8 = 0
         for s in scales {
             if s == CustomerTable.wideScale { return nil }
@@ -166,7 +158,7 @@ enum Aggregates {
             keys.append(key)
             rows.append(Int32(row))
         }
-        return sortedByKeys(keys, rows)
+        return (keys, rows)
     }
 
     /// `rows` ordered by their `keys`, stably (rows given in increasing order break
