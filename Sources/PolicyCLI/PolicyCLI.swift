@@ -1,4 +1,5 @@
 import PolicySyntax
+import PolicyFiles
 
 /// The `policy` command line: picks the command, parses its arguments, runs it and
 /// returns the exit code. Everything it prints goes through `io`, so tests run it
@@ -14,11 +15,27 @@ public enum PolicyCLI {
 
     /// Runs `policy ARGUMENTS` and returns the process exit code (SPEC section 3).
     public static func main(_ arguments: [String], io: IO) -> Int32 {
-        let console = Console(io: io)
-        defer {
-            io.stdout.flush()
-            io.stderr.flush()
+        let code = command(arguments, io: io)
+        return finish(io, code: code).rawValue
+    }
+
+    /// Everything a command wrote reaches standard output, or the command fails with
+    /// exit code 4; a reader that went away (`policy run ... | head`) ends it quietly,
+    /// with the command's own code. Standard error is flushed last, for what failed.
+    static func finish(_ io: IO, code: Int32) -> ExitCode {
+        var result = ExitCode(rawValue: code) ?? .usageOrPolicyError
+        do {
+            try io.stdout.finish()
+        } catch where error.isBrokenPipe {
+        } catch {
+            result = Console(io: io).report(error).code
         }
+        io.stderr.flush()
+        return result
+    }
+
+    static func command(_ arguments: [String], io: IO) -> Int32 {
+        let console = Console(io: io)
         guard let name = arguments.first else {
             io.stderr.write(help)
             return ExitCode.usageOrPolicyError.rawValue

@@ -3,6 +3,7 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 import PolicyData
+import PolicyFiles
 
 /// The customers a test runs on: its inline records, then the rows of its
 /// `customers "file"` files, together (aggregates see all of them). Rows of a file
@@ -27,13 +28,16 @@ struct TestPopulation {
         let folder = (policyPath as NSString).deletingLastPathComponent
         for (path, _) in test.customerFiles {
             let full = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-            guard let data = FileManager.default.contents(atPath: full) else {
-                return .failure(TestSetupError(message: "cannot read the customer file `\(path)` (looked for `\(full)`)"))
-            }
             guard let format = InputFormat(path: full) else {
                 return .failure(TestSetupError(message: "cannot tell the format of `\(path)` from its name"))
             }
-            let file = CustomerFile(name: full, bytes: [UInt8](data), format: format)
+            let file: CustomerFile
+            do {
+                file = try CustomerFile.read(InputFile.open(full), name: full, format: format, memory: MemoryBudget.available())
+            } catch {
+                let place = full == path ? "" : " (looked for `\(full)`)"
+                return .failure(TestSetupError(message: "cannot read the customer file `\(path)`\(place): \(error.reason)"))
+            }
             let loaded: LoadResult
             do {
                 loaded = try CustomerLoader.load(file, fields: program.fields, keySlot: schema.keySlot)

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyFiles
 import PolicyRuntime
 
 /// Writes a deterministic customer file shaped like the reference workload
@@ -30,22 +31,19 @@ struct CustomerGenerator {
     static let asOf = 20_414  // 2026-11-22 as days since 1970-01-01
 
     /// Writes `count` customers to `path`.
-    mutating func write(count: Int, to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        defer { try? handle.close() }
-        var buffer = Self.header
-        buffer.reserveCapacity(1 << 21)
-        for i in 1...count {
-            row(i, into: &buffer)
-            if buffer.utf8.count > 1 << 20 {
-                handle.write(Data(buffer.utf8))
-                buffer.removeAll(keepingCapacity: true)
+    mutating func write(count: Int, to path: String) throws(FileError) {
+        try OutputFile.write(path) { sink in
+            var buffer = Self.header
+            buffer.reserveCapacity(1 << 21)
+            for i in 1...count {
+                row(i, into: &buffer)
+                if buffer.utf8.count > 1 << 20 {
+                    sink.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
+            sink.write(buffer)
         }
-        handle.write(Data(buffer.utf8))
     }
 
     mutating func row(_ i: Int, into out: inout String) {

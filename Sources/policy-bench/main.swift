@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCLI
+import PolicyFiles
 
 /// The `policy` benchmark:
 ///
@@ -26,7 +27,9 @@ while !arguments.isEmpty {
     case "--seed": seed = UInt64(value) ?? seed
     case "--keep": keep = true; if !value.isEmpty { arguments.insert(value, at: 0) }
     default:
-        FileHandle.standardError.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--keep]\n".data(using: .utf8)!)
+        let stderr = StandardStreams.sink(2)
+        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--keep]\n")
+        stderr.flush()
         exit(2)
     }
 }
@@ -38,19 +41,24 @@ if file == nil {
     let started = Date()
     var generator = CustomerGenerator(seed: seed)
     try generator.write(count: count, to: input)
-    let size = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? 0
+    let size = (try? InputFile.open(input))?.size ?? 0
     print("generated \(count) customers (\(size / 1_000_000) MB) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s: \(input)")
 }
 
-if let file, let handle = FileHandle(forReadingAtPath: file) {
-    // The rows of a given file (line ends less the header's): what customers/s divides.
-    // Read a block at a time, so that the peak memory printed is the run's.
-    var lineEnds = 0
-    while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
-        lineEnds += block.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+/// The line ends of a file, read a block at a time, so that the peak memory
+/// printed is the run's; nil when it cannot be read.
+func lineEnds(_ path: String) -> Int? {
+    var ends = 0
+    do {
+        try InputFile.open(path).forEachBlock { block in ends += block.reduce(0) { $1 == 10 ? $0 + 1 : $0 } }
+    } catch {
+        return nil
     }
-    count = max(0, lineEnds - 1)
+    return ends
 }
+
+// The rows of a given file (line ends less the header's): what customers/s divides.
+if let file, let ends = lineEnds(file) { count = max(0, ends - 1) }
 
 let timings = StageTimings()
 var io = IO.process
@@ -62,7 +70,7 @@ let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 let peakMB = Double(usage.ru_maxrss) / 1024
-let records = max(0, ((try? String(contentsOfFile: output, encoding: .utf8))?.utf8.reduce(0) { $1 == 10 ? $0 + 1 : $0 } ?? 1) - 1)
+let records = max(0, (lineEnds(output) ?? 1) - 1)
 
 print("policy run \(policy), exit \(code)")
 print(String(format: "customers        %d", count))

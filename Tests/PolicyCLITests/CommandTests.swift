@@ -73,8 +73,8 @@ struct RunFileTests {
         try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\n"]) { (dir: URL) throws in
             let out = dir.appendingPathComponent("no/such/folder/actions.csv").path
             let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path, "--output", out])
-            #expect(outcome.code == 2)
-            #expect(outcome.stderr.hasPrefix("error: cannot write the output file `\(out)`: the folder"))
+            #expect(outcome.code == 4)
+            #expect(outcome.stderr.hasPrefix("error: cannot write `\(out)`: the folder"))
             #expect(outcome.stderr.contains("[E0602]"))
             #expect(!FileManager.default.fileExists(atPath: out))
         }
@@ -92,13 +92,13 @@ struct RunFileTests {
 
     @Test func anUnreadablePolicyIsAnError() {
         let outcome = policy(["run", "/no/such.policy", "--customers", "x.csv"])
-        #expect(outcome == Outcome(code: 2, stdout: "", stderr: "error: cannot read the policy file `/no/such.policy`: no such file [E0601]\n"))
+        #expect(outcome == Outcome(code: 4, stdout: "", stderr: "error: cannot read `/no/such.policy`: no such file or directory [E0601]\n"))
     }
 
     @Test func aFolderIsNotACustomerFile() throws {
         try withFiles(["p.policy": Self.policyText, "d.csv/x": ""]) { (dir: URL) throws in
             let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("d.csv").path])
-            #expect(outcome.code == 2)
+            #expect(outcome.code == 4)
             #expect(outcome.stderr.contains("it is a folder, not a file [E0601]"))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyCLI
+import PolicyFiles
 
 /// The repository's root, found from this file's path so tests run from anywhere.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -18,9 +19,21 @@ struct Outcome: Equatable {
 func policy(_ arguments: [String], stdin: String = "") -> Outcome {
     let out = ByteSink(), err = ByteSink()
     let input = Array(stdin.utf8)
-    let io = IO(stdout: out, stderr: err, readStandardInput: { input }, colour: false, today: { (2026, 11, 22) })
+    let io = IO(stdout: out, stderr: err, standardInput: { () throws(FileError) in try standardInput(holding: input) },
+                colour: false, today: { (2026, 11, 22) })
     let code = PolicyCLI.main(arguments, io: io)
     return Outcome(code: code, stdout: out.text, stderr: err.text)
+}
+
+/// A stand-in for standard input holding `bytes`: an unnamed temporary file, read
+/// through the same `InputFile` as the real one.
+func standardInput(holding bytes: [UInt8]) throws(FileError) -> InputFile {
+    var template = Array("/tmp/policy-stdin-XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else { throw FileError(path: "standard input", action: .read, errno: errno) }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    return try InputFile.adopting(descriptor, name: "standard input")
 }
 
 /// Compares `actual` with a golden file; `POLICY_RECORD=1 swift test` rewrites it.

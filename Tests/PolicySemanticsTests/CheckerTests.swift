@@ -215,7 +215,7 @@ struct UseTests {
 
     @Test func aMissingUsedFileIsReportedAtTheUseLine() throws {
         let dir = write(["main.policy": "use \"shared/none.policy\"\n"])
-        #expect(try errors(dir + "/main.policy") == ["main.policy:1:1 E0208 cannot read `shared/none.policy`: no such file"])
+        #expect(try errors(dir + "/main.policy") == ["main.policy:1:1 E0208 cannot read `shared/none.policy`: no such file or directory"])
     }
 
     @Test func usesInACircleAreAnError() throws {

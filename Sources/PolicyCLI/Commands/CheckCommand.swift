@@ -17,27 +17,27 @@ enum CheckCommand: Command {
         usageOptions: ["--customers", "--warnings-as-errors"])
 
     static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        do {
+            return try check(args, console: console)
+        } catch {
+            return error.code
+        }
+    }
+
+    static func check(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
-        guard let loaded = pipeline.loadPolicy(args.positionals[0]) else { return .usageOrPolicyError }
+        let loaded = try pipeline.loadPolicy(args.positionals[0])
         var customers: CustomerFile? = nil
         if let path = args.values["--customers"] {
-            guard let file = pipeline.readCustomers(path, format: args.values["--input-format"]) else { return .usageOrPolicyError }
-            customers = file
+            customers = try pipeline.readCustomers(path, format: args.values["--input-format"])
         }
         // The as-of date does not change what is valid; any date plans the policy.
-        guard let policy = pipeline.check(loaded, customers: customers),
-              let program = pipeline.plan(policy, asOf: CivilDate(daysSinceEpoch: 0)) else {
-            return .usageOrPolicyError
-        }
+        let policy = try pipeline.check(loaded, customers: customers)
+        let program = try pipeline.plan(policy, asOf: CivilDate(daysSinceEpoch: 0))
         let warnings = Linter.lint(loaded, policy)
         console.report(warnings)
         if let customers {
-            do {
-                _ = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
-            } catch {
-                console.report(error)
-                return .usageOrPolicyError
-            }
+            _ = try pipeline.load(customers, program)
         }
         let counts = [
             (policy.schema.fields.count, "field"), (policy.lets.count, "let"), (policy.segments.count, "segment"),

@@ -19,25 +19,23 @@ enum ExplainCommand: Command {
         required: ["--customers", "--id"])
 
     static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        do {
+            return try explain(args, console: console)
+        } catch {
+            return error.code
+        }
+    }
+
+    static func explain(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
         let id = args.values["--id"]!
-        guard let asOf = pipeline.asOf(args.values["--as-of"]),
-              let loaded = pipeline.loadPolicy(args.positionals[0]),
-              let customers = pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]) else {
-            return .usageOrPolicyError
-        }
+        let asOf = try pipeline.asOf(args.values["--as-of"])
+        let loaded = try pipeline.loadPolicy(args.positionals[0])
+        let customers = try pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"])
         let parts = Explainer.conditionParts(loaded)
-        guard let (policy, bound) = pipeline.check(loaded, customers: customers, extra: parts),
-              let program = pipeline.plan(policy, asOf: asOf) else {
-            return .usageOrPolicyError
-        }
-        let data: LoadResult
-        do {
-            data = try CustomerLoader.load(customers, fields: program.fields, keySlot: policy.schema.keySlot)
-        } catch {
-            console.report(error)
-            return .usageOrPolicyError
-        }
+        let (policy, bound) = try pipeline.check(loaded, customers: customers, extra: parts)
+        let program = try pipeline.plan(policy, asOf: asOf)
+        let data = try pipeline.load(customers, program)
         let (aggregates, _) = AggregateResults.compute(program: program, table: data.table)
         let finder = Evaluator(program: program, table: data.table, aggregates: aggregates)
         guard let row = (0..<data.table.count).first(where: { finder.customerID($0) == id }) else {

@@ -1,5 +1,7 @@
 import Foundation
 import PolicySyntax
+import PolicySemantics
+import PolicyFiles
 
 /// `policy fmt`: rewrite policy files in the one canonical layout, or with
 /// `--check` only say which files are not in it (for CI).
@@ -17,14 +19,15 @@ enum FmtCommand: Command {
     static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
         let check = args.flag("--check")
         var failed = false
+        var fileFailed = false
         var changed = false
         for path in policyFiles(args.positionals.isEmpty ? ["."] : args.positionals, console: console, failed: &failed) {
             let bytes: [UInt8]
-            switch Files.read(path) {
-            case .success(let read): bytes = read
-            case .failure(let failure):
-                console.error(.unreadableFile, "cannot read the policy file `\(path)`: \(failure.reason)")
-                failed = true
+            do {
+                bytes = try PolicyLoader.read(path)
+            } catch {
+                _ = console.report(error)
+                fileFailed = true
                 continue
             }
             let (policy, bag) = Parser.parse(SourceFile(path: path, bytes: bytes))
@@ -43,14 +46,15 @@ enum FmtCommand: Command {
                 continue
             }
             do {
-                try Files.writeAtomically(path) { $0.write(formatted) }
+                try OutputFile.write(path) { $0.write(formatted) }
                 console.io.stdout.write("formatted \(path)\n")
             } catch {
-                console.error(.unwritableFile, "cannot write the policy file `\(path)`: \((error as? FileFailure)?.reason ?? "\(error)")")
-                failed = true
+                _ = console.report(error)
+                fileFailed = true
             }
         }
         if failed { return .usageOrPolicyError }
+        if fileFailed { return .fileError }
         return check && changed ? .testsFailed : .ok
     }
 

@@ -3,6 +3,7 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 import PolicyData
+import PolicyFiles
 
 /// `policy run`: apply a policy to a customer file and write the actions to take.
 enum RunCommand: Command {
@@ -24,6 +25,14 @@ enum RunCommand: Command {
         required: ["--customers"])
 
     static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
+        do {
+            return try run(args, console: console)
+        } catch {
+            return error.code
+        }
+    }
+
+    static func run(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
         let io = console.io
         var format = OutputFormat.csv
@@ -31,40 +40,34 @@ enum RunCommand: Command {
             guard let f = OutputFormat(rawValue: text.lowercased()) else {
                 console.error(.unknownFormat, "unknown output format `\(text)`",
                               help: "the formats are \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                return .usageOrPolicyError
+                throw Stop(code: .usageOrPolicyError)
             }
             format = f
         }
+        let policyPath = args.positionals[0], customersPath = args.values["--customers"]!
+        let outputs = [("--output", args.values["--output"]), ("--rejects", args.values["--rejects"])]
+            .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
+        try pipeline.checkOutputs(outputs, inputs: [policyPath, customersPath])
         let timings = io.timings
-        guard let asOf = pipeline.asOf(args.values["--as-of"]),
-              let loaded = timings.measure("read policy", { pipeline.loadPolicy(args.positionals[0]) }),
-              let customers = timings.measure("read file", { pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"]) }),
-              let policy = pipeline.check(loaded, customers: customers),
-              let program = pipeline.plan(policy, asOf: asOf) else {
-            return .usageOrPolicyError
+        let asOf = try pipeline.asOf(args.values["--as-of"])
+        let loaded = try timings.measure("read policy") { () throws(Stop) in try pipeline.loadPolicy(policyPath) }
+        // The files a policy `use`s are inputs too.
+        try pipeline.checkOutputs(outputs, inputs: loaded.files.map(\.source.path))
+        let customers = try timings.measure("read file") { () throws(Stop) in
+            try pipeline.readCustomers(customersPath, format: args.values["--input-format"])
         }
-        let data: LoadResult
+        let policy = try pipeline.check(loaded, customers: customers)
+        let program = try pipeline.plan(policy, asOf: asOf)
         let loadStarted = DispatchTime.now().uptimeNanoseconds
-        do {
-            // The loader takes the file over: its bytes go as soon as every row is read.
-            data = try CustomerLoader.load(consume customers, fields: program.fields, keySlot: policy.schema.keySlot,
-                                           keep: program.usedFields, workers: workerCount)
-            timings?.add("load", Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9)
-        } catch {
-            console.report(error)
-            return .usageOrPolicyError
-        }
+        // The loader takes the file over: its bytes go as soon as every row is read.
+        let data = try pipeline.load(consume customers, program, keep: program.usedFields, workers: workerCount)
+        timings?.add("load", Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9)
         reportRejects(data, console: console)
         if let path = args.values["--rejects"] {
-            do {
-                try Files.writeAtomically(path) { sink in
-                    var writer = CSVRecordWriter(sink: sink)
-                    writer.begin(columns: Reject.columns)
-                    for reject in data.rejects { writer.write(reject.fields) }
-                }
-            } catch {
-                console.error(.unwritableFile, "cannot write the rejects file `\(path)`: \(reason(error))")
-                return .usageOrPolicyError
+            try pipeline.write(path) { sink in
+                var writer = CSVRecordWriter(sink: sink)
+                writer.begin(columns: Reject.columns)
+                for reject in data.rejects { writer.write(reject.fields) }
             }
         }
         let strict = args.flag("--strict")
@@ -95,15 +98,9 @@ enum RunCommand: Command {
             timings?.add("write", sink.writeSeconds - started)
         }
         if let path = args.values["--output"] {
-            do {
-                try Files.writeAtomically(path, write)
-            } catch {
-                console.error(.unwritableFile, "cannot write the output file `\(path)`: \(reason(error))")
-                return .usageOrPolicyError
-            }
+            try pipeline.write(path, write)
         } else {
             write(io.stdout)
-            io.stdout.flush()
         }
         if args.flag("--summary"), let statistics {
             io.stderr.write(Summary.text(statistics, data: data, program: program))
@@ -128,9 +125,5 @@ enum RunCommand: Command {
             console.io.stderr.write("... and \(data.rejects.count - shown) more problems (write them all with --rejects FILE)\n")
         }
         console.io.stderr.write("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(data.table.count) customers evaluated\n")
-    }
-
-    static func reason(_ error: Error) -> String {
-        (error as? FileFailure)?.reason ?? "\(error)"
     }
 }

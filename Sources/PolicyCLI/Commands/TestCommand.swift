@@ -3,6 +3,7 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 import PolicyTesting
+import PolicyFiles
 
 /// `policy test`: run the `test` blocks of policies and report each as PASS or FAIL.
 enum TestCommand: Command {
@@ -30,26 +31,34 @@ enum TestCommand: Command {
             }
             minimum = n
         }
-        guard let today = pipeline.asOf(args.values["--as-of"]) else { return .usageOrPolicyError }
+        let today: CivilDate
+        do {
+            today = try pipeline.asOf(args.values["--as-of"])
+        } catch {
+            return error.code
+        }
         let (files, missing) = TestDiscovery.policyFiles(args.positionals)
         for path in missing { console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder") }
         var policyErrors = !missing.isEmpty
+        var fileErrors = false
         var runner = TestRunner(today: today, filter: args.values["--filter"])
         var results: [TestResult] = []
         for path in files {
             // Only files that declare tests are run (a shared schema file has none).
-            guard let data = FileManager.default.contents(atPath: path) else {
-                console.error(.unreadableFile, "cannot read `\(path)`")
-                policyErrors = true
+            let source: SourceFile
+            do {
+                source = SourceFile(path: path, bytes: try PolicyLoader.read(path))
+            } catch {
+                fileErrors = true
+                _ = console.report(error)
                 continue
             }
-            let source = SourceFile(path: path, bytes: [UInt8](data))
             let (parsed, parseBag) = Parser.parse(source)
             if parseBag.hasErrors { console.report(parseBag); policyErrors = true; continue }
             guard TestDiscovery.hasTests(parsed) else { continue }
             let (loaded, bag) = PolicyLoader.load(source)
             if console.report(bag) { policyErrors = true; continue }
-            guard let policy = pipeline.check(loaded, customers: nil) else { policyErrors = true; continue }
+            guard let policy = try? pipeline.check(loaded, customers: nil) else { policyErrors = true; continue }
             let fileResults = runner.run(policy, file: loaded.files[0].source)
             for result in fileResults { io.stdout.write(report(result, verbose: args.flag("--verbose"))) }
             results.append(contentsOf: fileResults)
@@ -63,6 +72,7 @@ enum TestCommand: Command {
         }
         io.stdout.write("\(results.count - failed) passed, \(failed) failed\n")
         if policyErrors { return .usageOrPolicyError }
+        if fileErrors { return .fileError }
         return failed > 0 || coverageFailed ? .testsFailed : .ok
     }
 

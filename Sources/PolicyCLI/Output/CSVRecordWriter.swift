@@ -1,3 +1,5 @@
+import PolicyFiles
+
 /// RFC 4180 output. A text cell a spreadsheet would run as a formula (starting
 /// with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises; plain
 /// numbers such as `-5.00` are left alone.

@@ -1,3 +1,5 @@
+import PolicyFiles
+
 /// JSON Lines (one object per line) or a JSON array, with the CSV column names as
 /// keys and empty values left out.
 struct JSONRecordWriter: RecordWriter {

@@ -1,4 +1,5 @@
 import PolicyRuntime
+import PolicyFiles
 
 /// The output formats of `policy run`.
 enum OutputFormat: String, CaseIterable {

@@ -1,4 +1,5 @@
 import PolicySyntax
+import PolicyFiles
 
 /// A table for reading in a terminal: columns padded to their widest cell (wide
 /// CJK characters count twice). Held in memory until the end, to measure widths.

@@ -1,5 +1,6 @@
 import PolicySyntax
 import PolicyData
+import PolicyFiles
 
 /// How a command talks to the person running it: diagnostics and errors on
 /// standard error, in the compiler style of SPEC section 3.
@@ -26,6 +27,19 @@ struct Console {
 
     func report(_ error: DataError) {
         io.stderr.write(error.rendered)
+    }
+
+    /// A file that could not be read or written: one line, and the stop with exit
+    /// code 4 (2 when the file was refused as not fit to be read).
+    func report(_ error: FileError) -> Stop {
+        let code: DiagnosticCode
+        switch error.kind {
+        case .tooLarge: code = .fileTooLarge
+        case .notText: code = .notText
+        default: code = error.action == .read ? .unreadableFile : .unwritableFile
+        }
+        self.error(code, error.message, help: error.help)
+        return Stop(code: .fileError)
     }
 
     /// A usage error in the shape of swift-argument-parser: the error, the usage,

@@ -2,62 +2,65 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 import PolicyData
+import PolicyFiles
+
+/// A command stops: what was wrong has been reported, the exit code says what kind
+/// of failure it was.
+struct Stop: Error {
+    var code: ExitCode
+}
 
 /// The steps `run`, `check` and `explain` share: read the policy and the customer
-/// file, check, plan, load. Each step reports its own errors and returns nil when
-/// the command must stop with exit code 2.
+/// file, check, plan, load. Each step reports its own errors and throws `Stop`.
 struct Pipeline {
     let console: Console
     var io: IO { console.io }
 
-    func loadPolicy(_ path: String) -> LoadedPolicy? {
+    func loadPolicy(_ path: String) throws(Stop) -> LoadedPolicy {
         let loaded: LoadedPolicy
         let bag: DiagnosticBag
         do {
             (loaded, bag) = try PolicyLoader.load(path: path)
         } catch {
-            if case .unreadable(let p, let reason) = error {
-                console.error(.unreadableFile, "cannot read the policy file `\(p)`: \(reason)")
-            }
-            return nil
+            throw console.report(error)
         }
-        return console.report(bag) ? nil : loaded
+        if console.report(bag) { throw Stop(code: .usageOrPolicyError) }
+        return loaded
     }
 
-    func readCustomers(_ path: String, format: String?) -> CustomerFile? {
+    /// Reads the customer file, or standard input for `-`: refused at once when its
+    /// first block is not text, and before it is read (a stream: once it has passed
+    /// the bound) when this machine could not hold it while it is used.
+    func readCustomers(_ path: String, format: String?) throws(Stop) -> CustomerFile {
         var chosen: InputFormat? = nil
         if let format {
             guard let f = InputFormat(rawValue: format.lowercased()) else {
                 console.error(.unknownFormat, "unknown input format `\(format)`",
                               help: "the input formats are \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                return nil
+                throw Stop(code: .usageOrPolicyError)
             }
             chosen = f
         }
-        if path == "-" {
-            return CustomerFile(name: "<stdin>", bytes: io.readStandardInput(), format: chosen ?? .csv)
-        }
-        guard let format = chosen ?? InputFormat(path: path) else {
+        guard let format = chosen ?? (path == "-" ? .csv : InputFormat(path: path)) else {
             console.error(.unknownFormat, "cannot tell the format of `\(path)` from its name",
                           help: "name it .csv, .tsv, .json or .jsonl, or pass --input-format")
-            return nil
+            throw Stop(code: .usageOrPolicyError)
         }
-        switch Files.read(path) {
-        case .success(let bytes):
-            return CustomerFile(name: path, bytes: bytes, format: format)
-        case .failure(let failure):
-            console.error(.unreadableFile, "cannot read the customer file `\(path)`: \(failure.reason)")
-            return nil
+        do throws(FileError) {
+            let input = path == "-" ? try io.standardInput() : try InputFile.open(path)
+            return try CustomerFile.read(input, name: path == "-" ? "<stdin>" : path, format: format, memory: io.availableMemory())
+        } catch {
+            throw console.report(error)
         }
     }
 
     /// Checks the policy; without a `customer` block the fields come from `customers`.
-    func check(_ loaded: LoadedPolicy, customers: CustomerFile?) -> CheckedPolicy? {
-        check(loaded, customers: customers, extra: [])?.policy
+    func check(_ loaded: LoadedPolicy, customers: CustomerFile?) throws(Stop) -> CheckedPolicy {
+        try check(loaded, customers: customers, extra: []).policy
     }
 
     /// The same, binding `extra` expressions of the policy too (for `explain`).
-    func check(_ loaded: LoadedPolicy, customers: CustomerFile?, extra: [Expression]) -> (policy: CheckedPolicy, extra: [Typed])? {
+    func check(_ loaded: LoadedPolicy, customers: CustomerFile?, extra: [Expression]) throws(Stop) -> (policy: CheckedPolicy, extra: [Typed]) {
         var inferred: Schema? = nil
         let hasBlock = loaded.declarations.contains { if case .customer = $0 { true } else { false } }
         if !hasBlock, let customers {
@@ -65,30 +68,70 @@ struct Pipeline {
                 inferred = try SchemaInference.infer(customers)
             } catch {
                 console.report(error)
-                return nil
+                throw Stop(code: .usageOrPolicyError)
             }
         }
         let (policy, bound, bag) = Checker.check(loaded, inferredSchema: inferred, extra: extra)
-        if console.report(bag) { return nil }
-        return policy.map { ($0, bound) }
+        if console.report(bag) { throw Stop(code: .usageOrPolicyError) }
+        guard let policy else { throw Stop(code: .usageOrPolicyError) }
+        return (policy, bound)
     }
 
-    func plan(_ policy: CheckedPolicy, asOf: CivilDate) -> Program? {
+    func plan(_ policy: CheckedPolicy, asOf: CivilDate) throws(Stop) -> Program {
         let (program, bag) = Program.plan(policy, asOf: asOf)
-        if console.report(bag) { return nil }
+        if console.report(bag) { throw Stop(code: .usageOrPolicyError) }
+        guard let program else { throw Stop(code: .usageOrPolicyError) }
         return program
     }
 
+    /// Loads the customers against the program's fields.
+    func load(_ customers: consuming CustomerFile, _ program: Program, keep: Set<Int>? = nil, workers: Int = 1) throws(Stop) -> LoadResult {
+        do {
+            return try CustomerLoader.load(customers, fields: program.fields, keySlot: program.policy.schema.keySlot,
+                                           keep: keep, workers: workers)
+        } catch {
+            console.report(error)
+            throw Stop(code: .usageOrPolicyError)
+        }
+    }
+
     /// The as-of date: `--as-of`, or today.
-    func asOf(_ text: String?) -> CivilDate? {
+    func asOf(_ text: String?) throws(Stop) -> CivilDate {
         guard let text else {
             let (y, m, d) = io.today()
-            return CivilDate(year: y, month: m, day: d)
+            // INVARIANT: the system's calendar gives real dates; 1970-01-01 is never used.
+            return CivilDate(year: y, month: m, day: d) ?? CivilDate(daysSinceEpoch: 0)
         }
         guard let date = CivilDate(iso: text) else {
             console.error(.invalidAsOf, "`--as-of \(text)` is not a date", help: "write it as YYYY-MM-DD, as in --as-of 2026-11-22")
-            return nil
+            throw Stop(code: .usageOrPolicyError)
         }
         return date
+    }
+
+    /// Refuses, before anything is read, outputs that would overwrite an input or
+    /// each other: `outputs` are (flag, path), `inputs` the files the command reads.
+    func checkOutputs(_ outputs: [(flag: String, path: String)], inputs: [String]) throws(Stop) {
+        for (k, output) in outputs.enumerated() {
+            for input in inputs where input != "-" && OutputFile.overwrites(output.path, input) {
+                console.error(.outputIsInput, "`\(output.flag) \(output.path)` would overwrite the input file `\(input)`",
+                              help: "write the output to another file")
+                throw Stop(code: .usageOrPolicyError)
+            }
+            for other in outputs[..<k] where OutputFile.sameFile(output.path, other.path) {
+                console.error(.outputIsInput, "`\(other.flag)` and `\(output.flag)` name the same file `\(output.path)`",
+                              help: "give each output a file of its own")
+                throw Stop(code: .usageOrPolicyError)
+            }
+        }
+    }
+
+    /// Writes an output file whole or not at all (`OutputFile`).
+    func write(_ path: String, _ body: (ByteSink) -> Void) throws(Stop) {
+        do {
+            try OutputFile.write(path, body)
+        } catch {
+            throw console.report(error)
+        }
     }
 }

@@ -9,7 +9,7 @@ public final class StageTimings: @unchecked Sendable {
     public init() {}
 
     /// Runs `body` and records its duration under `name`.
-    public func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+    public func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
         let started = DispatchTime.now().uptimeNanoseconds
         defer { add(name, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
         return try body()
@@ -22,7 +22,7 @@ public final class StageTimings: @unchecked Sendable {
 
 extension Optional where Wrapped == StageTimings {
     /// Measures when timings are wanted; otherwise just runs `body`.
-    func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+    func measure<T, E: Error>(_ name: String, _ body: () throws(E) -> T) throws(E) -> T {
         switch self {
         case .some(let timings): try timings.measure(name, body)
         case .none: try body()

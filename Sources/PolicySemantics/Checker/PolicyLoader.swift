@@ -1,5 +1,6 @@
 import Foundation
 import PolicySyntax
+import PolicyFiles
 
 /// A policy file with every file it `use`s, parsed, and their declarations in
 /// effect order: a used file's declarations stand where its `use` line stands.
@@ -16,18 +17,19 @@ public struct LoadedPolicy: Sendable {
 /// Reads and parses a policy file and the files it `use`s (paths relative to the
 /// file that uses them). A file used twice is read once; a circle of uses is an error.
 public enum PolicyLoader {
-    /// Why the main policy file could not be loaded at all.
-    public enum Failure: Error, Sendable {
-        /// The main file could not be read.
-        case unreadable(path: String, reason: String)
+    /// The largest policy file read: far beyond any real policy (a segment of 20,000
+    /// labels is under 1 MB), and a bound on what a stream posing as one can cost.
+    public static let sizeLimit = 64 << 20
+
+    /// Reads a policy file (or a file it uses) whole.
+    public static func read(_ path: String) throws(FileError) -> [UInt8] {
+        try InputFile.open(path).readText(limit: sizeLimit)
     }
 
     /// Reads `path` and everything it uses; parse errors come back as diagnostics.
-    public static func load(path: String) throws(Failure) -> (LoadedPolicy, DiagnosticBag) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: reason(path))
-        }
-        return load(SourceFile(path: path, bytes: [UInt8](data)))
+    /// - Throws: the main file cannot be read (a used file is a diagnostic, at its `use`).
+    public static func load(path: String) throws(FileError) -> (LoadedPolicy, DiagnosticBag) {
+        load(SourceFile(path: path, bytes: try read(path)))
     }
 
     /// Loads from an already read main file (used by tests and standard input).
@@ -35,12 +37,6 @@ public enum PolicyLoader {
         var state = State()
         state.visit(main, chain: [])
         return (LoadedPolicy(files: state.files, declarations: state.declarations), state.diagnostics)
-    }
-
-    static func reason(_ path: String) -> String {
-        var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
-        return isDirectory.boolValue ? "it is a folder" : "permission denied"
     }
 
     struct State {
@@ -69,12 +65,15 @@ public enum PolicyLoader {
                     continue
                 }
                 if seen.contains(fullKey) { continue }
-                guard let data = FileManager.default.contents(atPath: full) else {
-                    diagnostics.error(.unreadableUse, "cannot read `\(path)`: \(PolicyLoader.reason(full))", at: span,
+                let bytes: [UInt8]
+                do {
+                    bytes = try PolicyLoader.read(full)
+                } catch {
+                    diagnostics.error(.unreadableUse, "cannot read `\(path)`: \(error.reason)", at: span,
                                       help: "the path is relative to this file's folder")
                     continue
                 }
-                visit(SourceFile(path: full, bytes: [UInt8](data)), chain: chain + [key])
+                visit(SourceFile(path: full, bytes: bytes), chain: chain + [key])
             }
         }
 

@@ -69,6 +69,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidAsOf = "E0604"
     case unknownFormat = "E0605"
     case unknownCustomer = "E0606"
+    case outputIsInput = "E0607"
+    case fileTooLarge = "E0608"
+    case notText = "E0609"
 
     // W01xx: warnings of `policy check` (advice; they never stop a command).
     case unreachableLabel = "W0101"
@@ -135,6 +138,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidAsOf: "an `--as-of` value that is not a YYYY-MM-DD date"
         case .unknownFormat: "an input or output format that does not exist"
         case .unknownCustomer: "a customer id that no row of the customer file has"
+        case .outputIsInput: "an output file that is an input file, or the same file as another output"
+        case .fileTooLarge: "a file larger than this machine's available memory can hold while it is used"
+        case .notText: "a file that is not text at all (NUL bytes in its first block), such as a binary file or /dev/zero"
         case .unreachableLabel: "a segment label that earlier labels always take first"
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"

@@ -1,0 +1,21 @@
+import PolicyFiles
+
+extension CustomerFile {
+    /// Reads a customer file (or standard input) whole: refused at once when its first
+    /// block is not text, and, when `memory` bytes are all this machine has, refused
+    /// before it is read (a stream: once it passes that bound) if it could not be held
+    /// while it is used (`LoadEstimate`).
+    /// - Parameter name: the name rows and rejects quote (`<stdin>` for standard input).
+    public static func read(_ input: InputFile, name: String, format: InputFormat, memory: Int?) throws(FileError) -> CustomerFile {
+        let first = try input.peek(InputFile.firstBlockSize)
+        if first.contains(0) {
+            throw FileError(path: input.name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
+        }
+        let limit = memory.map { LoadEstimate.largestFile(format, firstBlock: first, memory: $0) } ?? Int.max
+        let bytes = try input.readAll(limit: limit) { size in
+            LoadEstimate.tooLarge(input.name, format: format, size: size, firstBlock: first, memory: memory ?? 0,
+                                  whole: input.size != nil)
+        }
+        return CustomerFile(name: name, bytes: bytes, format: format)
+    }
+}
