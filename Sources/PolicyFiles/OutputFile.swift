@@ -72,10 +72,11 @@ public enum OutputFile {
         let temporary = TemporaryFiles.path(for: file)
         // A file of this name is a leftover of an earlier process with our id.
         unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FileError(path: path, action: .write, errno: errno) }
+        // Registered before it exists: a signal at any moment after the file appears removes it.
         let slot = TemporaryFiles.register(temporary)
         defer { TemporaryFiles.release(slot) }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw FileError(path: path, action: .write, errno: errno) }
         var open = true
         do throws(FileError) {
             try keepPermissions(descriptor, existing, path: path)
@@ -135,12 +136,13 @@ public enum OutputFile {
         let code = errno
         guard code == ENOENT else { throw FileError(path: path, action: .write, errno: code) }
         let file = danglingTarget(path) ?? path
-        let (folder, _) = Paths.split(file)
+        let (folder, name) = Paths.split(file)
         var folderInfo = stat()
         guard stat(folder.isEmpty ? "." : folder, &folderInfo) == 0, folderInfo.st_mode & S_IFMT == S_IFDIR else {
             throw FileError(path: path, action: .write, kind: .missingFolder, reason: "the folder `\(folder)` does not exist")
         }
-        return .replace(path: file, existing: nil)
+        // One spelling for one new file (`out.csv`, `./out.csv`, `data/../out.csv`).
+        return .replace(path: resolved(folder.isEmpty ? "." : folder).map { Paths.join($0, name) } ?? file, existing: nil)
     }
 
     /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: the descriptor.

@@ -51,7 +51,7 @@ public enum TemporaryFiles {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = removeAndRaise
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
             sigaction(signal, &action, nil)
         }
     }
