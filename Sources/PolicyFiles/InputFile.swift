@@ -194,14 +194,19 @@ extension InputFile {
     public static let firstBlockSize = 1 << 16
 
     /// A text file whole, up to `limit` bytes: refused at once when its first block
-    /// holds NUL bytes, which no text file has.
+    /// holds NUL bytes, which no text file has, and when one comes later.
     public func readText(limit: Int) throws(FileError) -> [UInt8] {
         if try peek(InputFile.firstBlockSize).contains(0) {
             throw FileError(path: name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
         }
-        return try readAll(limit: limit) { size in
+        let bytes = try readAll(limit: limit) { size in
             FileError(path: name, action: .read, kind: .tooLarge,
                       reason: "it holds more than \(MemoryBudget.describe(limit)), more than a file of this kind ever needs")
         }
+        if let offset = bytes.firstIndex(of: 0) {
+            throw FileError(path: name, action: .read, kind: .notText,
+                            reason: "it is not a text file (it holds a NUL byte at offset \(offset))")
+        }
+        return bytes
     }
 }

@@ -55,6 +55,16 @@ struct InputFileTests {
         }
     }
 
+    @Test func aNULByteAfterTheFirstBlockIsRefusedToo() throws {
+        try withFolder { folder in
+            put(String(repeating: "rule \"a\" when true then tag \"x\"\n", count: 3_000) + "\u{0}", folder + "/p.policy")
+            #expect(throws: FileError(path: folder + "/p.policy", action: .read, kind: .notText,
+                                      reason: "it is not a text file (it holds a NUL byte at offset 96000)")) {
+                try InputFile.open(folder + "/p.policy").readText(limit: 1 << 20)
+            }
+        }
+    }
+
     @Test func errorsUseTheSystemsWords() {
         #expect(throws: FileError(path: "/no/such.csv", action: .read, errno: ENOENT)) { try InputFile.open("/no/such.csv") }
         #expect(FileError(path: "/no/such.csv", action: .read, errno: ENOENT).message
