@@ -45,7 +45,7 @@ public enum MemoryBudget {
 
     /// `12.4 GB`, `850 MB`: a size as people read it.
     public static func describe(_ bytes: Int) -> String {
-        let units = [(1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
+        let units = [(1 << 40, "TB"), (1 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")]
         for (size, unit) in units where bytes >= size {
             let value = Double(bytes) / Double(size)
             let tenths = Int((value * 10).rounded())

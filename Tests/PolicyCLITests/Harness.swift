@@ -16,11 +16,13 @@ struct Outcome: Equatable {
 }
 
 /// Runs `policy ARGS` in-process with a fixed "today" of 2026-11-22 and no colour.
-func policy(_ arguments: [String], stdin: String = "") -> Outcome {
+/// `memory`: the bytes the run may fill, when a test wants a small machine.
+func policy(_ arguments: [String], stdin: String = "", memory: Int? = nil) -> Outcome {
     let out = ByteSink(), err = ByteSink()
     let input = Array(stdin.utf8)
-    let io = IO(stdout: out, stderr: err, standardInput: { () throws(FileError) in try standardInput(holding: input) },
+    var io = IO(stdout: out, stderr: err, standardInput: { () throws(FileError) in try standardInput(holding: input) },
                 colour: false, today: { (2026, 11, 22) })
+    if let memory { io.availableMemory = { memory } }
     let code = PolicyCLI.main(arguments, io: io)
     return Outcome(code: code, stdout: out.text, stderr: err.text)
 }

@@ -8,14 +8,16 @@ extension CustomerFile {
     /// - Parameter name: the name rows and rejects quote (`<stdin>` for standard input).
     public static func read(_ input: InputFile, name: String, format: InputFormat, memory: Int?) throws(FileError) -> CustomerFile {
         let first = try input.peek(InputFile.firstBlockSize)
-        if first.contains(0) {
-            throw FileError(path: input.name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
-        }
         let limit = memory.map { LoadEstimate.largestFile(format, firstBlock: first, memory: $0) } ?? Int.max
-        let bytes = try input.readAll(limit: limit) { size in
+        let tooLarge = { (size: Int) in
             LoadEstimate.tooLarge(input.name, format: format, size: size, firstBlock: first, memory: memory ?? 0,
                                   whole: input.size != nil)
         }
+        if let size = input.size, size > limit { throw tooLarge(size) }
+        if first.contains(0) {
+            throw FileError(path: input.name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
+        }
+        let bytes = try input.readAll(limit: limit, tooLarge: tooLarge)
         return CustomerFile(name: name, bytes: bytes, format: format)
     }
 }
