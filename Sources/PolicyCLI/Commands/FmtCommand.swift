@@ -1,4 +1,3 @@
-import Foundation
 import PolicySyntax
 import PolicySemantics
 import PolicyFiles
@@ -21,7 +20,12 @@ enum FmtCommand: Command {
         var failed = false
         var fileFailed = false
         var changed = false
-        for path in policyFiles(args.positionals.isEmpty ? ["."] : args.positionals, console: console, failed: &failed) {
+        let (files, missing) = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
+        for path in missing {
+            console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder")
+            failed = true
+        }
+        for path in files {
             let bytes: [UInt8]
             do {
                 bytes = try PolicyLoader.read(path)
@@ -56,40 +60,5 @@ enum FmtCommand: Command {
         if failed { return .usageOrPolicyError }
         if fileFailed { return .fileError }
         return check && changed ? .testsFailed : .ok
-    }
-
-    /// The files named, and every `.policy` file below the folders named (sorted,
-    /// hidden folders such as `.build` skipped), each once, in the order given.
-    static func policyFiles(_ paths: [String], console: Console, failed: inout Bool) -> [String] {
-        var files: [String] = []
-        var seen = Set<String>()
-        func add(_ file: String) {
-            if seen.insert(file).inserted { files.append(file) }
-        }
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder")
-                failed = true
-                continue
-            }
-            guard isDirectory.boolValue else {
-                add(path)
-                continue
-            }
-            var found: [String] = []
-            let walker = FileManager.default.enumerator(atPath: path)
-            while let relative = walker?.nextObject() as? String {
-                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-                    walker?.skipDescendants()
-                    continue
-                }
-                if relative.hasSuffix(".policy") { found.append(relative) }
-            }
-            // The current folder's files are named as people write them: `x.policy`, not `./x.policy`.
-            let prefix = path == "." ? "" : (path.hasSuffix("/") ? path : path + "/")
-            for relative in found.sorted() { add(prefix + relative) }
-        }
-        return files
     }
 }

@@ -37,7 +37,7 @@ enum TestCommand: Command {
         } catch {
             return error.code
         }
-        let (files, missing) = TestDiscovery.policyFiles(args.positionals)
+        let (files, missing) = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
         for path in missing { console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder") }
         var policyErrors = !missing.isEmpty
         var fileErrors = false
