@@ -78,20 +78,9 @@ enum RunCommand: Command {
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         let write: (ByteSink) -> Void = { sink in
-            var writer = format.writer(into: sink)
-            writer.begin(columns: ActionRecord.columns)
             let started = sink.writeSeconds
-            timings.measure("evaluate") {
-                if let encoder = format.chunkEncoder {
-                    statistics = PolicyRun.evaluateInChunks(program, on: data.table, aggregates: aggregates,
-                                                            workers: workerCount, encoder: encoder) { bytes in
-                        sink.write(bytes)
-                    }
-                } else {
-                    statistics = PolicyRun.evaluate(program, on: data.table, aggregates: aggregates) { writer.write($0.fields) }
-                }
-                writer.finish()
-                sink.flush()
+            statistics = timings.measure("evaluate") {
+                writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
@@ -107,6 +96,25 @@ enum RunCommand: Command {
         }
         io.keepUntilExit?(data)
         return data.rejectedRows > 0 ? .rowsRejected : .ok
+    }
+
+    /// Evaluates every customer and writes the actions in `format` (in parallel chunks
+    /// where the format allows).
+    static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
+                             workers: Int, into sink: ByteSink) -> RunStatistics {
+        var writer = format.writer(into: sink)
+        writer.begin(columns: ActionRecord.columns)
+        let statistics: RunStatistics
+        if let encoder = format.chunkEncoder {
+            statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers, encoder: encoder) {
+                sink.write($0)
+            }
+        } else {
+            statistics = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { writer.write($0.fields) }
+        }
+        writer.finish()
+        sink.flush()
+        return statistics
     }
 
     /// Threads for evaluation: every core, or `POLICY_THREADS` (1 for a
