@@ -81,6 +81,7 @@ struct ParserTests {
         ("segment t { Gold total > 5 }", ["1:18 E0107 expected `when` or `otherwise` after the label `Gold`"]),
         ("let x = \"{}\"", ["1:10 E0112 empty `{}` in a string"]),
         ("let x = \"a \\q\"", ["1:12 E0103 unknown escape `\\q`"]),
+        ("let x = \"a\\u{0}b\"", ["1:11 E0103 a string cannot hold the NUL character `\\u{0}`"]),
         ("let x = (1 + ", ["1:14 E0107 expected a value, found the end of the file"]),
     ])
     func syntaxErrors(source: String, expected: [String]) {

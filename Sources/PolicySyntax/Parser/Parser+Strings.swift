@@ -126,6 +126,13 @@ extension Parser {
                     j += 1
                 }
                 if j < end, bytes[j] == UInt8(ascii: "}"), (1...6).contains(digits), let scalar = Unicode.Scalar(value) {
+                    // NUL ends text in C programs and spreadsheets: no output may carry one.
+                    guard value != 0 else {
+                        diagnostics.error(.invalidEscape, "a string cannot hold the NUL character `\\u{0}`",
+                                          at: SourceSpan(file: file, start: i, end: j + 1),
+                                          help: "leave it out; no message or value can carry it")
+                        return ([], j + 1 - i)
+                    }
                     return (Array(String(Character(scalar)).utf8), j + 1 - i)
                 }
             }
