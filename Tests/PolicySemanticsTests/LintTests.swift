@@ -127,6 +127,23 @@ struct LintCase: Sendable, CustomTestStringConvertible {
               B when orders >= 1000
             }
             """, expected: []),
+        LintCase(name: "many labels above are named by the first few", family: .unreachable, source: """
+            segment band {
+              A when spend < 10
+              B when spend >= 10 and spend < 20
+              C when spend >= 20 and spend < 30
+              D when spend >= 30 and spend < 40
+              E when spend >= 40
+              F when spend >= 0
+            }
+            """, expected: ["7:3 W0101 the label `F` of segment `band` is never chosen: every customer it matches already gets a label above (`A`, `B`, `C`, ...)"]),
+        LintCase(name: "a label far below the one that covers it", family: .unreachable, source: """
+            segment tier {
+              Gold     when spend >= 500\n
+            """ + (1...100).map { "  O\($0) when orders = \($0)\n" }.joined() + """
+              Platinum when spend >= 1000
+            }
+            """, expected: ["103:3 W0101 the label `Platinum` of segment `tier` is never chosen: every customer it matches already gets `Gold`"]),
 
         // MARK: W0102 overlapping rules
         LintCase(name: "two discounts that can both fire", family: .overlapping, source: """
@@ -162,6 +179,20 @@ struct LintCase: Sendable, CustomTestStringConvertible {
             """, expected: [
                 "2:6 W0102 rules \"a\" and \"b\" can both give one customer a contact",
                 "3:6 W0102 rule \"c\" can give one customer a contact together with rule \"a\" or \"b\"",
+            ]),
+        LintCase(name: "past four partners, the nearest are named", family: .overlapping, source: """
+            rule "a" when orders > 1 then points 1
+            rule "b" when orders > 2 then points 2
+            rule "c" when orders > 3 then points 3
+            rule "d" when orders > 4 then points 4
+            rule "e" when orders > 5 then points 5
+            rule "f" when orders > 6 then points 6
+            """, expected: [
+                "2:6 W0102 rules \"a\" and \"b\" can both give one customer points",
+                "3:6 W0102 rule \"c\" can give one customer points together with rule \"a\" or \"b\"",
+                "4:6 W0102 rule \"d\" can give one customer points together with rule \"a\", \"b\" or \"c\"",
+                "5:6 W0102 rule \"e\" can give one customer points together with rule \"a\", \"b\", \"c\" or \"d\"",
+                "6:6 W0102 rule \"f\" can give one customer points together with rule \"b\", \"c\", \"d\", \"e\" or others",
             ]),
         LintCase(name: "a bool and its negation exclude each other", family: .overlapping, source: """
             rule "vip" when vip then credit 60 days
@@ -255,6 +286,15 @@ struct LintCase: Sendable, CustomTestStringConvertible {
         let policy = try #require(Checker.check(loaded).0)
         let warnings = Linter.lint(loaded, policy).sorted.filter { $0.code == .unusedName }
         #expect(warnings.map(\.message) == ["the let `mine` is never used"])
+    }
+
+    @Test func everyLabelOfALongLadderIsJudged() {
+        // `L1 when spend >= 1` takes every customer the later labels match, however
+        // far below (more labels than `Conditions.window`).
+        let source = "segment tier {\n" + (1...90).map { "  L\($0) when spend >= \($0)\n" }.joined() + "  Rest otherwise\n}\n"
+        let warnings = lintWarnings(source, .unreachable)
+        #expect(warnings.count == 89)
+        #expect(warnings.last == "91:3 W0101 the label `L90` of segment `tier` is never chosen: every customer it matches already gets `L1`")
     }
 
     @Test func deeplySharedLetsAreAnalysedQuickly() {

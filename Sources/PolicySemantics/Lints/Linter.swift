@@ -28,6 +28,9 @@ struct LintContext {
     let segments: [SegmentDeclaration]
     /// The rule declarations, parallel to `policy.rules`.
     let rules: [RuleDeclaration]
+    /// Per rule, the customers for whom its condition is true (`Conditions.form`),
+    /// computed once for every lint that reads it.
+    let firing: [Conditions.Form]
 
     init(program: LoadedPolicy, policy: CheckedPolicy) {
         self.program = program
@@ -47,6 +50,7 @@ struct LintContext {
         // in declaration order, so the two lists line up with the checked ones.
         self.segments = segments.count == policy.segments.count ? segments : []
         self.rules = rules.count == policy.rules.count ? rules : []
+        firing = policy.rules.map { [conditions] in conditions.form($0.condition, .isTrue) }
     }
 
     /// Whether a span is in the file being checked rather than in a `use`d one.
