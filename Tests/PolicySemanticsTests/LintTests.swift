@@ -127,6 +127,30 @@ struct LintCase: Sendable, CustomTestStringConvertible {
               B when orders >= 1000
             }
             """, expected: []),
+        LintCase(name: "a label whose own condition never holds is not covered by the one above", family: .unreachable, source: """
+            segment tier {
+              Gold when spend >= 1000
+              Bad  when spend >= 100 and spend < 50
+              Rest otherwise
+            }
+            """, expected: ["3:3 W0101 the label `Bad` of segment `tier` can never be given: its condition `spend >= 100 and spend < 50` never holds"]),
+        LintCase(name: "the first label too can never be given", family: .unreachable, source: """
+            segment tier {
+              Never when channel = "email" and channel in ["sms", "none"]
+              Gold  when spend >= 1000
+            }
+            """, expected: ["2:3 W0101 the label `Never` of segment `tier` can never be given: its condition `channel = \"email\" and channel in [\"sms\", \"none\"]` never holds"]),
+        LintCase(name: "a label after an impossible one is judged by the others", family: .unreachable, source: """
+            segment tier {
+              Bad  when spend > 10 and spend < 5
+              Low  when spend < 100
+              High when spend >= 100
+              Mid  when spend between 50 and 150
+            }
+            """, expected: [
+                "2:3 W0101 the label `Bad` of segment `tier` can never be given: its condition `spend > 10 and spend < 5` never holds",
+                "5:3 W0101 the label `Mid` of segment `tier` is never chosen: every customer it matches already gets `Low` and `High`",
+            ]),
         LintCase(name: "many labels above are named by the first few", family: .unreachable, source: """
             segment band {
               A when spend < 10

@@ -51,6 +51,12 @@ struct Conditions {
 
     // MARK: - What the lints ask
 
+    /// True when no customer can ever make a condition true (`spend >= 100 and spend < 50`),
+    /// given the form of its `isTrue` outcome.
+    static func neverHolds(_ matching: Form) -> Bool {
+        matching?.isEmpty ?? false
+    }
+
     /// False only when no customer can satisfy both forms (an unknown form proves nothing).
     static func canHoldTogether(_ a: Form, _ b: Form) -> Bool {
         guard let a, let b else { return true }

@@ -63,6 +63,28 @@ struct LintContext {
         "\"\(rule)\""
     }
 
+    /// Why a label or rule whose condition never holds is never given: the condition
+    /// quoted as written, on one line (without comments), unless it is too long to quote.
+    static func neverHoldsReason(_ condition: Expression) -> String {
+        var pieces: [Substring] = []
+        for line in condition.span.text.split(separator: "\n") {
+            // A `#` outside a string starts a comment.
+            var inString = false, escaped = false, end = line.endIndex
+            for i in line.indices {
+                let c = line[i]
+                if escaped { escaped = false } else if c == "\\" { escaped = inString } else if c == "\"" { inString.toggle() }
+                else if c == "#", !inString { end = i; break }
+            }
+            let piece = line[..<end].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+            if !piece.isEmpty { pieces.append(Substring(piece)) }
+        }
+        let text = pieces.joined(separator: " ")
+        return text.count <= 100 ? "its condition `\(text)` never holds" : "its condition never holds"
+    }
+
+    /// The advice for a condition that never holds.
+    static let neverHoldsHelp = "no customer can meet every part of it at once; check the limits and values it compares, or whether `or` was meant"
+
     /// `a`, `a and b`, `a, b and c` (or `a, b or c`).
     static func list(_ items: [String], or: Bool = false) -> String {
         guard let last = items.last else { return "" }

@@ -1,8 +1,10 @@
 import PolicySyntax
 
-/// W0101: a segment label no customer can get, because every customer its condition
-/// matches already matched an earlier label (`Gold when spend >= 500` before
+/// W0101: a segment label no customer can get. Either its own condition never holds
+/// (`Bad when spend >= 100 and spend < 50`), or every customer it matches already
+/// matched an earlier label (`Gold when spend >= 500` before
 /// `Platinum when spend >= 1000`; anything after `when true`; a repeated condition).
+/// Only the second is "covered by" earlier labels.
 ///
 /// The customers that no earlier label took are kept as one form, narrowed label by
 /// label, so that a segment of n labels costs n small products rather than n²
@@ -39,13 +41,19 @@ enum UnreachableLabels {
         // Per condition (by shape), the first label that has it.
         var firstWith: [Bound: Int] = [:]
         for j in cases.indices {
-            guard let condition = segment.cases[j].condition else { continue }
+            guard let condition = segment.cases[j].condition, let written = cases[j].condition else { continue }
             let label = cases[j].label
             let name = "`\(label.text)` of segment `\(segment.name)`"
             let same = firstWith[condition]
             if same == nil { firstWith[condition] = j }
 
             let matching = conditions.form(condition, .isTrue)
+            if Conditions.neverHolds(matching) {
+                bag.warning(.unreachableLabel,
+                            "the label \(name) can never be given: \(LintContext.neverHoldsReason(written))",
+                            at: label.span, help: LintContext.neverHoldsHelp)
+                continue
+            }
             // No customer it matches is left by the labels above.
             if !earlier.isEmpty, !Conditions.canHoldTogether(matching, remaining) {
                 if let same {

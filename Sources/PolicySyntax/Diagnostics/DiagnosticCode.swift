@@ -135,7 +135,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidAsOf: "an `--as-of` value that is not a YYYY-MM-DD date"
         case .unknownFormat: "an input or output format that does not exist"
         case .unknownCustomer: "a customer id that no row of the customer file has"
-        case .unreachableLabel: "a segment label that earlier labels always take first"
+        case .unreachableLabel: "a segment label no customer gets: its condition never holds, or earlier labels always take first"
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"
         case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
