@@ -21,12 +21,13 @@ customer {
 
 /// One lint family, run alone.
 enum LintFamily: String, Sendable, CustomStringConvertible {
-    case unreachable, overlapping, unused, none
+    case unreachable, impossible, overlapping, unused, none
     var description: String { rawValue }
 
     func run(_ context: LintContext, into bag: inout DiagnosticBag) {
         switch self {
         case .unreachable: UnreachableLabels.lint(context, into: &bag)
+        case .impossible: ImpossibleRules.lint(context, into: &bag)
         case .overlapping: OverlappingRules.lint(context, into: &bag)
         case .unused: UnusedNames.lint(context, into: &bag)
         case .none: NoneGuards.lint(context, into: &bag)
@@ -169,6 +170,31 @@ struct LintCase: Sendable, CustomTestStringConvertible {
             }
             """, expected: ["103:3 W0101 the label `Platinum` of segment `tier` is never chosen: every customer it matches already gets `Gold`"]),
 
+        // MARK: W0105 impossible rules
+        LintCase(name: "a rule whose condition never holds", family: .impossible, source: """
+            rule "bad" when spend >= 100 and spend < 50 then tag "x"
+            rule "good" when spend >= 100 or spend < 50 then tag "y"
+            """, expected: ["1:6 W0105 rule \"bad\" can never fire: its condition `spend >= 100 and spend < 50` never holds"]),
+        LintCase(name: "through a let, a date range, none and a literal false", family: .impossible, source: """
+            let big = spend >= 1000
+            rule "small big" when big and spend <= 999.99 then tag "a"
+            rule "dates" when last_buy between 2026-02-01 and 2026-01-01 then tag "b"
+            rule "none" when score is none and score > 3 then tag "c"
+            rule "off" when false then tag "d"
+            rule "fine" when big and score is none then tag "e"
+            """, expected: [
+                "2:6 W0105 rule \"small big\" can never fire: its condition `big and spend <= 999.99` never holds",
+                "3:6 W0105 rule \"dates\" can never fire: its condition `last_buy between 2026-02-01 and 2026-01-01` never holds",
+                "4:6 W0105 rule \"none\" can never fire: its condition `score is none and score > 3` never holds",
+                "5:6 W0105 rule \"off\" can never fire: its condition `false` never holds",
+            ]),
+        LintCase(name: "a condition over lines is quoted on one, without its comments", family: .impossible, source: """
+            rule "split"
+              when orders > 10   # many orders
+                and orders < 5   # but few
+              then tag "x"
+            """, expected: ["1:6 W0105 rule \"split\" can never fire: its condition `orders > 10 and orders < 5` never holds"]),
+
         // MARK: W0102 overlapping rules
         LintCase(name: "two discounts that can both fire", family: .overlapping, source: """
             rule "loyal" when orders >= 10 then discount 10%
@@ -310,6 +336,17 @@ struct LintCase: Sendable, CustomTestStringConvertible {
         let policy = try #require(Checker.check(loaded).0)
         let warnings = Linter.lint(loaded, policy).sorted.filter { $0.code == .unusedName }
         #expect(warnings.map(\.message) == ["the let `mine` is never used"])
+    }
+
+    @Test func anImpossibleRuleIsSaidOnceAndOverlapsNothing() {
+        let source = """
+            rule "a" when orders > 10 and orders < 5 and vip and channel != "none" then discount 10%
+            rule "b" when orders > 1 and vip and channel != "none" then discount 5%
+            """
+        #expect(lintWarnings(source, .impossible) == [
+            "1:6 W0105 rule \"a\" can never fire: its condition `orders > 10 and orders < 5 and vip and channel != \"none\"` never holds",
+        ])
+        #expect(lintWarnings(source, .overlapping) == [])
     }
 
     @Test func everyLabelOfALongLadderIsJudged() {

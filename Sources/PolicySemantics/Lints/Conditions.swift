@@ -1,7 +1,7 @@
 import PolicySyntax
 
 /// The reasoning about conditions that the condition lints share (unreachable labels,
-/// overlapping rules): a condition is turned into a disjunction of
+/// impossible rules, overlapping rules): a condition is turned into a disjunction of
 /// conjunctions of simple facts about one subject each (`spend >= 500`,
 /// `tier in [Gold]`, `birthday is none`), and a conjunction is dropped as soon as the
 /// facts on one subject cannot all hold (`Regions.swift`).

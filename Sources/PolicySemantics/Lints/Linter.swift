@@ -9,6 +9,7 @@ public enum Linter {
         let context = LintContext(program: program, policy: policy)
         var bag = DiagnosticBag()
         UnreachableLabels.lint(context, into: &bag)
+        ImpossibleRules.lint(context, into: &bag)
         OverlappingRules.lint(context, into: &bag)
         UnusedNames.lint(context, into: &bag)
         NoneGuards.lint(context, into: &bag)

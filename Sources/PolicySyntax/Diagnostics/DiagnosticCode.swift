@@ -75,6 +75,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case overlappingRules = "W0102"
     case unusedName = "W0103"
     case unguardedOptional = "W0104"
+    case impossibleRule = "W0105"
 
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
@@ -139,6 +140,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"
         case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
+        case .impossibleRule: "a rule whose condition can never hold"
         }
     }
 }
