@@ -162,6 +162,22 @@ struct LintCase: Sendable, CustomTestStringConvertible {
               F when spend >= 0
             }
             """, expected: ["7:3 W0101 the label `F` of segment `band` is never chosen: every customer it matches already gets a label above (`A`, `B`, `C`, ...)"]),
+        LintCase(name: "labels that leave a complex rest are still compared one by one", family: .unreachable, source: """
+            segment s {
+              L0 when score <= 100 and orders > 0 and spend != 5 and (channel = "none" or birthday > 2020-01-01)
+              L1 when birthday > 2020-01-01
+              L2 when channel = "none" and channel != "email"
+              L3 when not vip
+              L4 when (channel != "none" or birthday > 2020-01-01)
+              L5 when channel != "email" and score != 500
+              L6 when not (orders >= 5)
+              L7 when channel != "email"
+              L8 when score > 5 and vip
+            }
+            """, expected: [
+                "7:3 W0101 the label `L5` of segment `s` is never chosen: every customer it matches already gets a label above (`L0`, `L1`, `L2`, ...)",
+                "9:3 W0101 the label `L7` of segment `s` is never chosen: every customer it matches already gets a label above (`L0`, `L1`, `L2`, ...)",
+            ]),
         LintCase(name: "a label far below the one that covers it", family: .unreachable, source: """
             segment tier {
               Gold     when spend >= 500\n

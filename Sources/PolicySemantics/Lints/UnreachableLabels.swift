@@ -10,7 +10,9 @@ import PolicySyntax
 /// label, so that a segment of n labels costs n small products rather than n²
 /// comparisons (a generated segment may have tens of thousands of labels). When that
 /// form grows past `remainingSize` alternatives it is widened (`Conditions.widened`):
-/// it then proves less, never more.
+/// it then proves less, never more. So that widening costs nothing in the segments
+/// people write, a label among the first `Conditions.window` that the widened form
+/// leaves reachable is also compared with each earlier label, exactly, as before.
 enum UnreachableLabels {
     static func lint(_ context: LintContext, into bag: inout DiagnosticBag) {
         for (index, segment) in context.policy.segments.enumerated() {
@@ -35,9 +37,13 @@ enum UnreachableLabels {
         let conditions = context.conditions
         let cases = declaration.cases
         guard cases.count == segment.cases.count else { return }
-        // The customers no earlier label took, or more: never fewer.
+        // The customers no earlier label took, or more once `widened`: never fewer.
         var remaining: [Conditions.Conjunction] = [.always]
+        var widened = false
+        // The first reachable labels (explanations and exact checks look no further),
+        // and how many there are in all.
         var earlier: [Earlier] = []
+        var reachable = 0
         // Per condition (by shape), the first label that has it.
         var firstWith: [Bound: Int] = [:]
         for j in cases.indices {
@@ -55,13 +61,15 @@ enum UnreachableLabels {
                 continue
             }
             // No customer it matches is left by the labels above.
-            if !earlier.isEmpty, !Conditions.canHoldTogether(matching, remaining) {
+            if reachable > 0, !Conditions.canHoldTogether(matching, remaining)
+                || widened && reachable < Conditions.window && noneReach(matching, earlier, conditions) {
                 if let same {
                     bag.warning(.unreachableLabel,
                                 "the label \(name) is never chosen: `\(cases[same].label.text)` above has the same condition",
                                 at: label.span, help: "remove one of the two, or change this condition")
                 } else {
-                    reportCovered(label, name, matching, earlier, cases, conditions, into: &bag)
+                    reportCovered(label, name, matching, earlier, complete: reachable <= Conditions.window, cases, conditions,
+                                  into: &bag)
                 }
                 // Its customers are taken above: the labels below lose nothing more to it.
                 continue
@@ -70,23 +78,37 @@ enum UnreachableLabels {
             // A condition too complex to read leaves `remaining` as large as it was.
             if let narrowed = conditions.product(remaining, notTrue, limit: .max) {
                 remaining = conditions.widened(narrowed, to: Self.remainingSize)
+                widened = widened || remaining != narrowed
             }
-            earlier.append(Earlier(position: j, matching: matching, notTrue: notTrue))
+            if reachable < Conditions.window { earlier.append(Earlier(position: j, matching: matching, notTrue: notTrue)) }
+            reachable += 1
         }
     }
 
+    /// Whether the earlier labels, taken one by one, leave none of the customers a
+    /// label matches (the exact check, for the first labels of a segment).
+    static func noneReach(_ matching: Conditions.Form, _ earlier: [Earlier], _ conditions: Conditions) -> Bool {
+        var reaching = matching
+        for other in earlier {
+            reaching = conditions.product(reaching, other.notTrue)
+            guard let known = reaching else { return false }
+            if known.isEmpty { return true }
+        }
+        return false
+    }
+
     /// Names the earlier labels that take a label's customers: one that takes them all
-    /// when there is one, otherwise those that take some.
+    /// when there is one, otherwise those that take some. `earlier` holds the first
+    /// reachable labels; `complete` says whether they are all of them.
     static func reportCovered(_ label: Name, _ name: String, _ matching: Conditions.Form, _ earlier: [Earlier],
-                              _ cases: [SegmentCase], _ conditions: Conditions, into bag: inout DiagnosticBag) {
-        let candidates = earlier.prefix(Conditions.window)
+                              complete: Bool, _ cases: [SegmentCase], _ conditions: Conditions, into bag: inout DiagnosticBag) {
         let covering: [Int]
-        var complete = earlier.count <= Conditions.window
-        if let alone = candidates.first(where: { conditions.product(matching, $0.notTrue)?.isEmpty ?? false }) {
+        var complete = complete
+        if let alone = earlier.first(where: { conditions.product(matching, $0.notTrue)?.isEmpty ?? false }) {
             covering = [alone.position]
             complete = true
         } else {
-            covering = candidates.filter { Conditions.canHoldTogether($0.matching, matching) }.map(\.position)
+            covering = earlier.filter { Conditions.canHoldTogether($0.matching, matching) }.map(\.position)
         }
         // All of them named when they are few and known; otherwise the first few.
         let listed = complete && (1...3).contains(covering.count)
