@@ -60,6 +60,29 @@ struct CheckCommandTests {
         }
     }
 
+    @Test func conditionsThatNeverHoldAreSaidSoNotBlamedOnOthers() {
+        let source = Self.schema + """
+            segment tier {
+              Gold when spend >= 1000
+              Bad  when spend >= 100 and spend < 50
+              Rest otherwise
+            }
+            rule "mid" when spend >= 100 and spend < 50 and orders > 0 and score is none then discount 5%
+            """
+        withFiles(["p.policy": source]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path])
+            #expect(outcome.code == 0)
+            let headers = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix(path) }
+                .map { String($0.dropFirst(path.count)) }
+            #expect(headers == [
+                ":9:3: warning: the label `Bad` of segment `tier` can never be given: its condition `spend >= 100 and spend < 50` never holds [W0101]",
+                ":12:6: warning: rule \"mid\" can never fire: its condition `spend >= 100 and spend < 50 and orders > 0 and score is none` never holds [W0105]",
+            ])
+            #expect(outcome.stderr.contains("= help: no customer can meet every part of it at once"))
+        }
+    }
+
     @Test func warningsAsErrorsFails() {
         withFiles(["p.policy": Self.warned]) { dir in
             let path = dir.appendingPathComponent("p.policy").path
@@ -110,6 +133,7 @@ struct CheckCommandTests {
         let outcome = policy(["check", repositoryRoot.appendingPathComponent("Rules/\(name).policy").path])
         #expect(outcome.code == 0)
         #expect(!outcome.stderr.contains("error:"))
+        #expect(!outcome.stderr.contains("[W0105]"), "a bundled example has a rule that can never fire")
         #expect(outcome.stdout.contains(": ok ("))
     }
 }

@@ -21,12 +21,13 @@ customer {
 
 /// One lint family, run alone.
 enum LintFamily: String, Sendable, CustomStringConvertible {
-    case unreachable, overlapping, unused, none
+    case unreachable, impossible, overlapping, unused, none
     var description: String { rawValue }
 
     func run(_ context: LintContext, into bag: inout DiagnosticBag) {
         switch self {
         case .unreachable: UnreachableLabels.lint(context, into: &bag)
+        case .impossible: ImpossibleRules.lint(context, into: &bag)
         case .overlapping: OverlappingRules.lint(context, into: &bag)
         case .unused: UnusedNames.lint(context, into: &bag)
         case .none: NoneGuards.lint(context, into: &bag)
@@ -127,6 +128,88 @@ struct LintCase: Sendable, CustomTestStringConvertible {
               B when orders >= 1000
             }
             """, expected: []),
+        LintCase(name: "a label whose own condition never holds is not covered by the one above", family: .unreachable, source: """
+            segment tier {
+              Gold when spend >= 1000
+              Bad  when spend >= 100 and spend < 50
+              Rest otherwise
+            }
+            """, expected: ["3:3 W0101 the label `Bad` of segment `tier` can never be given: its condition `spend >= 100 and spend < 50` never holds"]),
+        LintCase(name: "the first label too can never be given", family: .unreachable, source: """
+            segment tier {
+              Never when channel = "email" and channel in ["sms", "none"]
+              Gold  when spend >= 1000
+            }
+            """, expected: ["2:3 W0101 the label `Never` of segment `tier` can never be given: its condition `channel = \"email\" and channel in [\"sms\", \"none\"]` never holds"]),
+        LintCase(name: "a label after an impossible one is judged by the others", family: .unreachable, source: """
+            segment tier {
+              Bad  when spend > 10 and spend < 5
+              Low  when spend < 100
+              High when spend >= 100
+              Mid  when spend between 50 and 150
+            }
+            """, expected: [
+                "2:3 W0101 the label `Bad` of segment `tier` can never be given: its condition `spend > 10 and spend < 5` never holds",
+                "5:3 W0101 the label `Mid` of segment `tier` is never chosen: every customer it matches already gets `Low` and `High`",
+            ]),
+        LintCase(name: "many labels above are named by the first few", family: .unreachable, source: """
+            segment band {
+              A when spend < 10
+              B when spend >= 10 and spend < 20
+              C when spend >= 20 and spend < 30
+              D when spend >= 30 and spend < 40
+              E when spend >= 40
+              F when spend >= 0
+            }
+            """, expected: ["7:3 W0101 the label `F` of segment `band` is never chosen: every customer it matches already gets a label above (`A`, `B`, `C`, ...)"]),
+        LintCase(name: "labels that leave a complex rest are still compared one by one", family: .unreachable, source: """
+            segment s {
+              L0 when score <= 100 and orders > 0 and spend != 5 and (channel = "none" or birthday > 2020-01-01)
+              L1 when birthday > 2020-01-01
+              L2 when channel = "none" and channel != "email"
+              L3 when not vip
+              L4 when (channel != "none" or birthday > 2020-01-01)
+              L5 when channel != "email" and score != 500
+              L6 when not (orders >= 5)
+              L7 when channel != "email"
+              L8 when score > 5 and vip
+            }
+            """, expected: [
+                "7:3 W0101 the label `L5` of segment `s` is never chosen: every customer it matches already gets a label above (`L0`, `L1`, `L2`, ...)",
+                "9:3 W0101 the label `L7` of segment `s` is never chosen: every customer it matches already gets a label above (`L0`, `L1`, `L2`, ...)",
+            ]),
+        LintCase(name: "a label far below the one that covers it", family: .unreachable, source: """
+            segment tier {
+              Gold     when spend >= 500\n
+            """ + (1...100).map { "  O\($0) when orders = \($0)\n" }.joined() + """
+              Platinum when spend >= 1000
+            }
+            """, expected: ["103:3 W0101 the label `Platinum` of segment `tier` is never chosen: every customer it matches already gets `Gold`"]),
+
+        // MARK: W0105 impossible rules
+        LintCase(name: "a rule whose condition never holds", family: .impossible, source: """
+            rule "bad" when spend >= 100 and spend < 50 then tag "x"
+            rule "good" when spend >= 100 or spend < 50 then tag "y"
+            """, expected: ["1:6 W0105 rule \"bad\" can never fire: its condition `spend >= 100 and spend < 50` never holds"]),
+        LintCase(name: "through a let, a date range, none and a literal false", family: .impossible, source: """
+            let big = spend >= 1000
+            rule "small big" when big and spend <= 999.99 then tag "a"
+            rule "dates" when last_buy between 2026-02-01 and 2026-01-01 then tag "b"
+            rule "none" when score is none and score > 3 then tag "c"
+            rule "off" when false then tag "d"
+            rule "fine" when big and score is none then tag "e"
+            """, expected: [
+                "2:6 W0105 rule \"small big\" can never fire: its condition `big and spend <= 999.99` never holds",
+                "3:6 W0105 rule \"dates\" can never fire: its condition `last_buy between 2026-02-01 and 2026-01-01` never holds",
+                "4:6 W0105 rule \"none\" can never fire: its condition `score is none and score > 3` never holds",
+                "5:6 W0105 rule \"off\" can never fire: its condition `false` never holds",
+            ]),
+        LintCase(name: "a condition over lines is quoted on one, without its comments", family: .impossible, source: """
+            rule "split"
+              when orders > 10   # many orders
+                and orders < 5   # but few
+              then tag "x"
+            """, expected: ["1:6 W0105 rule \"split\" can never fire: its condition `orders > 10 and orders < 5` never holds"]),
 
         // MARK: W0102 overlapping rules
         LintCase(name: "two discounts that can both fire", family: .overlapping, source: """
@@ -162,6 +245,20 @@ struct LintCase: Sendable, CustomTestStringConvertible {
             """, expected: [
                 "2:6 W0102 rules \"a\" and \"b\" can both give one customer a contact",
                 "3:6 W0102 rule \"c\" can give one customer a contact together with rule \"a\" or \"b\"",
+            ]),
+        LintCase(name: "past four partners, the nearest are named", family: .overlapping, source: """
+            rule "a" when orders > 1 then points 1
+            rule "b" when orders > 2 then points 2
+            rule "c" when orders > 3 then points 3
+            rule "d" when orders > 4 then points 4
+            rule "e" when orders > 5 then points 5
+            rule "f" when orders > 6 then points 6
+            """, expected: [
+                "2:6 W0102 rules \"a\" and \"b\" can both give one customer points",
+                "3:6 W0102 rule \"c\" can give one customer points together with rule \"a\" or \"b\"",
+                "4:6 W0102 rule \"d\" can give one customer points together with rule \"a\", \"b\" or \"c\"",
+                "5:6 W0102 rule \"e\" can give one customer points together with rule \"a\", \"b\", \"c\" or \"d\"",
+                "6:6 W0102 rule \"f\" can give one customer points together with rule \"b\", \"c\", \"d\", \"e\" or others",
             ]),
         LintCase(name: "a bool and its negation exclude each other", family: .overlapping, source: """
             rule "vip" when vip then credit 60 days
@@ -255,6 +352,26 @@ struct LintCase: Sendable, CustomTestStringConvertible {
         let policy = try #require(Checker.check(loaded).0)
         let warnings = Linter.lint(loaded, policy).sorted.filter { $0.code == .unusedName }
         #expect(warnings.map(\.message) == ["the let `mine` is never used"])
+    }
+
+    @Test func anImpossibleRuleIsSaidOnceAndOverlapsNothing() {
+        let source = """
+            rule "a" when orders > 10 and orders < 5 and vip and channel != "none" then discount 10%
+            rule "b" when orders > 1 and vip and channel != "none" then discount 5%
+            """
+        #expect(lintWarnings(source, .impossible) == [
+            "1:6 W0105 rule \"a\" can never fire: its condition `orders > 10 and orders < 5 and vip and channel != \"none\"` never holds",
+        ])
+        #expect(lintWarnings(source, .overlapping) == [])
+    }
+
+    @Test func everyLabelOfALongLadderIsJudged() {
+        // `L1 when spend >= 1` takes every customer the later labels match, however
+        // far below (more labels than `Conditions.window`).
+        let source = "segment tier {\n" + (1...90).map { "  L\($0) when spend >= \($0)\n" }.joined() + "  Rest otherwise\n}\n"
+        let warnings = lintWarnings(source, .unreachable)
+        #expect(warnings.count == 89)
+        #expect(warnings.last == "91:3 W0101 the label `L90` of segment `tier` is never chosen: every customer it matches already gets `L1`")
     }
 
     @Test func deeplySharedLetsAreAnalysedQuickly() {

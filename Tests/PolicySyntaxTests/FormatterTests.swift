@@ -223,6 +223,26 @@ struct FormatterLayoutTests {
         """)
     }
 
+    @Test func fieldsNamedLikeTypesKeepTheirMeaning() {
+        let source = """
+        customer { id text key date date "dd-MM-yyyy" text text?
+          key text  n int = 7
+          days int }
+        """
+        expectFormattingKeepsMeaning(source, path: "types.policy")
+        #expect(formatted(source) == """
+        customer {
+          id   text key
+          date date "dd-MM-yyyy"
+          text text?
+          key  text
+          n    int = 7
+          days int
+        }
+
+        """)
+    }
+
     @Test func testItemsKeepTheirOrderAndRecordLineBreaks() {
         let source = """
         test "t" { expect tier Gold
@@ -378,7 +398,8 @@ struct RandomProgram {
     }
 
     mutating func field(_ i: Int) -> String {
-        var out = "f\(i) " + pick(["text", "int", "money", "date", "bool"])
+        // Fields named like a type, `key` or a duration unit test where words alone are ambiguous.
+        var out = pick(["f\(i)", "f\(i)", "f\(i)", "date", "text", "key", "days"]) + " " + pick(["text", "int", "money", "date", "bool"])
         if out.hasSuffix("date"), chance(30) { out += " \"dd-MM-yyyy\"" }
         if chance(30) { out += "?" }
         if chance(20) { out += " key" }

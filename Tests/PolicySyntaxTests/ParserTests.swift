@@ -126,6 +126,52 @@ struct ParserTests {
         #expect(block.fields[4].allowed != nil)
     }
 
+    /// The fields of a customer block as `name type[ "pattern"][?][ key][ = default]`.
+    static func fields(_ source: String) -> ([String], [String]) {
+        let (file, errors) = parse(source)
+        guard case .customer(let block)? = file.declarations.first else { return ([], errors) }
+        return (block.fields.map { f in
+            var out = f.name.text + " " + f.type.text
+            if let p = f.datePattern { out += " \"\(p.text)\"" }
+            if f.optional { out += "?" }
+            if f.isKey { out += " key" }
+            if let d = f.defaultValue { out += " = " + dump(d) }
+            if let h = f.header { out += " from \(h.text)" }
+            return out
+        }, errors)
+    }
+
+    /// A field may be named like a type (`date` is a common export header) or like the
+    /// `key` modifier. Line breaks settle what the words alone leave open.
+    @Test(arguments: [
+        ("customer {\n  id text key\n  date date\n  text text\n}", ["id text key", "date date", "text text"]),
+        ("customer {\n  id text key\n  date date \"dd-MM-yyyy\"?\n  money money = 0 from \"Money\"\n}",
+         ["id text key", "date date \"dd-MM-yyyy\"?", "money money = 0 from Money"]),
+        ("customer {\n  int int key\n  number number?\n  bool bool = false\n  duration duration?\n}",
+         ["int int key", "number number?", "bool bool = false", "duration duration?"]),
+        ("customer { id text key date date text text }", ["id text key", "date date", "text text"]),
+        ("customer {\n  id text\n  key text key\n}", ["id text", "key text key"]),
+        ("customer {\n  id text key\n  key date\n}", ["id text key", "key date"]),
+        ("customer { id text key text }", ["id text", "key text"]),
+        ("customer {\n  id text key\n  n int = 7\n  days int\n}", ["id text key", "n int = 7", "days int"]),
+    ])
+    func fieldsNamedLikeTypesOrModifiers(source: String, expected: [String]) {
+        let (fields, errors) = Self.fields(source)
+        #expect(errors.isEmpty)
+        #expect(fields == expected)
+    }
+
+    /// A broken field is reported where it is broken, not at the next field or the `}`.
+    @Test(arguments: [
+        ("customer {\n  id text key\n  date\n  name text\n}", ["3:3 E0107 the field `date` has no type"]),
+        ("customer {\n  id text key\n  date\n}", ["3:3 E0107 the field `date` has no type"]),
+        ("customer {\n  id text key\n  text text key?\n}", ["3:16 E0107 `?` goes right after the type, as in `text text?`"]),
+        ("customer {\n  id text key\n  date date = \n}", ["4:1 E0107 expected a value, found `}`"]),
+    ])
+    func brokenFieldsAreReportedOnTheirLine(source: String, expected: [String]) {
+        #expect(parse(source).1 == expected)
+    }
+
     @Test func actionsAndResolve() {
         let (file, errors) = parse("""
         rule "Service" when c > 0 then alert open_complaint severity high "call {name}", contact phone "callback" within 1 day, discount 5%

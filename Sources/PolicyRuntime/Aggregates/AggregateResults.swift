@@ -42,10 +42,14 @@ public struct AggregateResults: Sendable {
     /// Per aggregate: its column, or nil for an aggregate with one value for everybody.
     public var columns: [AggregateColumn?]
     public var scalars: [Value]
+    /// The divisions by zero inside lets that computing the aggregates counted, per
+    /// customer, so that evaluating the customers does not count them again.
+    public var letDivisions: LetDivisions
 
     public init(count: Int) {
         columns = Array(repeating: nil, count: count)
         scalars = Array(repeating: .none, count: count)
+        letDivisions = LetDivisions()
     }
 
     /// An aggregate's value for one customer.
@@ -55,7 +59,8 @@ public struct AggregateResults: Sendable {
 
     /// Computes every aggregate of the program over the whole table, in index order
     /// (an aggregate's argument may use lower-indexed aggregates: see
-    /// `CheckedPolicy.aggregates`).
+    /// `CheckedPolicy.aggregates`). The divisions by zero counted are each customer's
+    /// once, however many aggregates read the let that divides (`letDivisions`).
     public static func compute(program: Program, table: CustomerTable) -> (AggregateResults, divisionsByZero: Int) {
         var results = AggregateResults(count: program.aggregates.count)
         var divisions = 0
@@ -69,12 +74,14 @@ public struct AggregateResults: Sendable {
                 continue
             }
             var evaluator = Evaluator(program: program, table: table, aggregates: results)
+            evaluator.recordsLetDivisions = true
             var values: [Value] = []
             if let argument = aggregate.argument {
                 values.reserveCapacity(table.count)
                 for row in 0..<table.count { values.append(evaluator.value(argument, row: row)) }
             }
             divisions += evaluator.divisionsByZero
+            results.letDivisions = evaluator.countedLetDivisions
             switch aggregate.kind {
             case .percentRank: results.columns[index] = Aggregates.percentRanks(values)
             case .ntile: results.columns[index] = Aggregates.ntiles(values, buckets: aggregate.buckets)

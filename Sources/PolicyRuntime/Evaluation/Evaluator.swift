@@ -14,8 +14,15 @@ public struct Evaluator {
     var segmentValues: [Value]
     var segmentStamps: [Int]
 
-    /// Divisions by zero met so far (each gives `none`).
+    /// Divisions by zero met so far (each gives `none`), not counting those inside a
+    /// let that an earlier pass counted for the same customer (`LetDivisions`).
     public internal(set) var divisionsByZero = 0
+    /// The lets whose divisions by zero are counted already, per customer: those of
+    /// the aggregate pass, and, while it runs, those this evaluator counts.
+    var countedLetDivisions: LetDivisions
+    /// True in the aggregate pass: it notes the lets whose divisions it counts, so
+    /// that the customers' evaluation does not count them again.
+    var recordsLetDivisions = false
 
     public init(program: Program, table: CustomerTable, aggregates: AggregateResults) {
         self.program = program
@@ -25,6 +32,7 @@ public struct Evaluator {
         letStamps = Array(repeating: -1, count: program.lets.count)
         segmentValues = Array(repeating: .none, count: program.segments.count)
         segmentStamps = Array(repeating: -1, count: program.segments.count)
+        countedLetDivisions = aggregates.letDivisions
     }
 
     /// Whether a condition fires: only a definite true does.
@@ -35,7 +43,15 @@ public struct Evaluator {
 
     public mutating func letValue(_ index: Int, row: Int) -> Value {
         if letStamps[index] == row { return letValues[index] }
+        let before = divisionsByZero
         let v = value(program.lets[index], row: row)
+        if divisionsByZero != before {
+            if countedLetDivisions.contains(index, row: row) {
+                divisionsByZero = before
+            } else if recordsLetDivisions {
+                countedLetDivisions.insert(index, row: row, rows: table.count)
+            }
+        }
         letValues[index] = v
         letStamps[index] = row
         return v

@@ -29,6 +29,8 @@ struct FlatEvaluator {
     var segmentValues: [Scalar]
     var segmentStamps: [Int]
     var divisionsByZero = 0
+    /// The lets whose divisions by zero the aggregate pass counted, per customer.
+    let countedLetDivisions: LetDivisions
 
     init(_ flat: FlatProgram, program: Program, table: CustomerTable, aggregates: AggregateResults) {
         self.flat = flat
@@ -52,6 +54,7 @@ struct FlatEvaluator {
         letStamps = Array(repeating: -1, count: flat.lets.count)
         segmentValues = Array(repeating: .none, count: flat.segments.count)
         segmentStamps = Array(repeating: -1, count: flat.segments.count)
+        countedLetDivisions = aggregates.letDivisions
     }
 
     mutating func begin(row: Int) {
@@ -68,7 +71,10 @@ struct FlatEvaluator {
 
     mutating func letValue(_ index: Int) -> Scalar {
         if letStamps[index] == row { return letValues[index] }
+        let before = divisionsByZero
         let v = eval(flat.lets[index])
+        // Counted already when the aggregate pass computed this let for this customer.
+        if divisionsByZero != before, countedLetDivisions.contains(index, row: row) { divisionsByZero = before }
         letValues[index] = v
         letStamps[index] = row
         return v

@@ -90,7 +90,7 @@ extension Checker {
     }
 
     mutating func checkName(_ name: Name, labels: Int?) -> Typed {
-        if let segment = labels, let index = segmentLabels[segment].firstIndex(of: name.text) {
+        if let segment = labels, let index = labelIndexes[segment][name.text] {
             return Typed(.label(segment: segment, index: index), .label(segment: segment))
         }
         switch names[name.text] {
@@ -112,7 +112,7 @@ extension Checker {
             diagnostics.error(.unknownLabel, "`\(name.text)` is not a label of segment `\(segmentName)`", at: name.span,
                               help: guess.map { "did you mean `\($0)`?" }
                                 ?? "its labels are \(segmentLabels[segment].map { "`\($0)`" }.joined(separator: ", "))")
-        } else if let owner = segmentLabels.firstIndex(where: { $0.contains(name.text) }) {
+        } else if let owner = labelIndexes.firstIndex(where: { $0[name.text] != nil }) {
             let segmentName = segmentDeclarations[owner].name.text
             diagnostics.error(.unknownName, "`\(name.text)` is a label of segment `\(segmentName)`, not a value", at: name.span,
                               help: "compare it with the segment: \(segmentName) = \(name.text)")

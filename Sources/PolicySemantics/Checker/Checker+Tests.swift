@@ -66,7 +66,7 @@ extension Checker {
             if label.text == "none" {
                 return TestExpectation(customer: customer, form: .label(segment: s, label: nil), span: e.span)
             }
-            guard let index = segmentLabels[s].firstIndex(of: label.text) else {
+            guard let index = labelIndexes[s][label.text] else {
                 diagnostics.error(.unknownLabel, "`\(label.text)` is not a label of segment `\(segmentName.text)`", at: label.span,
                                   help: Suggest.closest(to: label.text, among: segmentLabels[s]).map { "did you mean `\($0)`?" })
                 return nil

@@ -24,6 +24,9 @@ public struct Checker {
     var segmentDeclarations: [SegmentDeclaration] = []
     var segmentStates: [State] = []
     var segmentLabels: [[String]] = []
+    /// Per segment, each label's index: a segment may have thousands of labels, and
+    /// every case and every label in a condition looks one up.
+    var labelIndexes: [[String: Int]] = []
     var segments: [SegmentSpec?] = []
 
     var aggregates: [AggregateSpec] = []
@@ -111,7 +114,12 @@ public struct Checker {
         segmentStates = Array(repeating: .unchecked, count: segmentDeclarations.count)
         segments = Array(repeating: nil, count: segmentDeclarations.count)
         segmentLabels = []
-        for d in segmentDeclarations { segmentLabels.append(collectLabels(d)) }
+        labelIndexes = []
+        for d in segmentDeclarations {
+            let labels = collectLabels(d)
+            segmentLabels.append(labels)
+            labelIndexes.append(Dictionary(labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
 
         for index in letDeclarations.indices { _ = resolveLet(index) }
         for index in segmentDeclarations.indices { resolveSegment(index) }
@@ -187,7 +195,7 @@ public struct Checker {
             checkingStack.append(declaration.name.text)
             var cases: [(Int, Bound?)] = []
             for (position, c) in declaration.cases.enumerated() {
-                guard let label = segmentLabels[index].firstIndex(of: c.label.text) else { continue }
+                guard let label = labelIndexes[index][c.label.text] else { continue }
                 if let condition = c.condition {
                     cases.append((label, checkCondition(condition)))
                 } else {
@@ -209,8 +217,9 @@ public struct Checker {
     /// could never be chosen).
     mutating func collectLabels(_ declaration: SegmentDeclaration) -> [String] {
         var labels: [String] = []
+        var seen: Set<String> = []
         for c in declaration.cases {
-            if labels.contains(c.label.text) {
+            if !seen.insert(c.label.text).inserted {
                 diagnostics.error(.duplicateLabel, "the label `\(c.label.text)` is already in segment `\(declaration.name.text)`",
                                   at: c.label.span, help: "a customer gets the first label that matches; join the two conditions with `or`")
             } else {

@@ -1,17 +1,19 @@
 import PolicySyntax
 
-/// The reasoning about conditions that the unreachable-label and overlapping-rule
-/// lints share: a condition is turned into a disjunction of conjunctions of simple
-/// facts about one subject each (`spend >= 500`, `tier in [Gold]`, `birthday is none`),
-/// and a conjunction is shown impossible when the facts on one subject cannot all hold.
+/// The reasoning about conditions that the condition lints share (unreachable labels,
+/// impossible rules, overlapping rules): a condition is turned into a disjunction of
+/// conjunctions of simple facts about one subject each (`spend >= 500`,
+/// `tier in [Gold]`, `birthday is none`), and a conjunction is dropped as soon as the
+/// facts on one subject cannot all hold (`Regions.swift`).
 ///
 /// The reasoning is sound but incomplete: what it cannot read (two fields compared
-/// with each other, a call) becomes an opaque true/false subject. A lint that needs a
-/// proof of impossibility therefore only ever misses one, it never invents one.
+/// with each other, a call) becomes an opaque true/false subject, and a form that grows
+/// past `limit` alternatives is given up (nil). A lint that needs a proof of
+/// impossibility therefore only ever misses one, it never invents one.
 struct Conditions {
     /// Which of Kleene's outcomes a form describes. A `when` fires only on `true`, so a
     /// label is reached when every earlier condition is *not true* (false or none).
-    enum Mode {
+    enum Mode: Int {
         case isTrue, isFalse, notTrue, notFalse
 
         var negated: Mode {
@@ -24,35 +26,44 @@ struct Conditions {
         }
     }
 
-    /// One fact about a subject. Subjects are keyed by the shape of their expression.
-    enum Fact: Hashable {
-        /// `subject op constant` with op one of `= != < <= > >=`; true only when the subject has a value.
-        case compare(String, BinaryOperator, Constant)
-        /// `subject in [..]` / `not in`; true only when the subject has a value.
-        case member(String, Set<Constant>, negated: Bool)
-        /// `subject is none` (true) or `is not none` (false).
-        case none(String, Bool)
-
-        var subject: String {
-            switch self {
-            case .compare(let s, _, _), .member(let s, _, _), .none(let s, _): s
-            }
-        }
-    }
-
-    typealias Conjunction = [Fact]
-    /// A disjunction of conjunctions; nil when it grew past `limit` and was given up.
+    /// A disjunction of conjunctions, none of them impossible (so `[]` never holds and
+    /// `[.always]` always does); nil when it grew past `limit` and was given up.
     typealias Form = [Conjunction]?
 
     /// Above this many alternatives a condition is treated as unknown.
     static let limit = 64
 
+    /// How many other conditions one condition is compared with, one by one, at most.
+    /// Comparing every label or rule with every earlier one would make `policy check`
+    /// quadratic in the size of the policy; a lint that needs more gives up (and, being
+    /// sound, says nothing).
+    static let window = 64
+
     let policy: CheckedPolicy
     /// The forms of boolean lets, per let and mode, so a shared let is read once.
-    private let letForms = LintMemo<String, Form>()
+    private let letForms = LintMemo<Int, Form>()
+    /// A small number per distinct subject expression.
+    private let subjects = SubjectTable()
 
     init(policy: CheckedPolicy) {
         self.policy = policy
+    }
+
+    // MARK: - What the lints ask
+
+    /// True when no customer can ever make a condition true (`spend >= 100 and spend < 50`),
+    /// given the form of its `isTrue` outcome.
+    static func neverHolds(_ matching: Form) -> Bool {
+        matching?.isEmpty ?? false
+    }
+
+    /// False only when no customer can satisfy both forms (an unknown form proves nothing).
+    static func canHoldTogether(_ a: Form, _ b: Form) -> Bool {
+        guard let a, let b else { return true }
+        for x in a {
+            for y in b where x.meets(y) { return true }
+        }
+        return false
     }
 
     // MARK: - Normal form
@@ -65,13 +76,11 @@ struct Conditions {
         switch bound {
         case .literal(.bool(let value)):
             switch mode {
-            case .isTrue: return value ? [[]] : []
-            case .isFalse: return value ? [] : [[]]
-            case .notTrue: return value ? [] : [[]]
-            case .notFalse: return value ? [[]] : []
+            case .isTrue, .notFalse: return value ? [.always] : []
+            case .isFalse, .notTrue: return value ? [] : [.always]
             }
         case .literal(.none):
-            return mode == .notTrue || mode == .notFalse ? [[]] : []
+            return mode == .notTrue || mode == .notFalse ? [.always] : []
         case .not(let inner):
             return form(inner, mode.negated, depth: depth + 1)
         case .and(let a, let b):
@@ -81,37 +90,41 @@ struct Conditions {
             let x = form(a, mode, depth: depth + 1), y = form(b, mode, depth: depth + 1)
             return mode == .isTrue || mode == .notFalse ? union(x, y) : product(x, y)
         case .derived(let index) where policy.lets[index].value.type == .bool:
-            return letForms.value("\(index) \(mode)") { form(policy.lets[index].value.bound, mode, depth: depth + 1) }
+            return letForms.value(index * 4 + mode.rawValue) { form(policy.lets[index].value.bound, mode, depth: depth + 1) }
         case .isNone(let value, let negated):
-            let s = Self.key(value)
             let holds = mode == .isTrue || mode == .notFalse
-            return [[.none(s, holds != negated)]]
+            return Self.alternatives([.none(subject(value), holds != negated)])
         case .compare(let op, let left, let right) where op.isComparison:
             if let c = constant(right), constant(left) == nil {
-                return atom(.compare(Self.key(left), op, c), .compare(Self.key(left), Self.flip(op), c), mode, Self.key(left))
+                let s = subject(left)
+                return atom(.compare(s, op, c), .compare(s, Self.flip(op), c), mode, s)
             }
             if let c = constant(left), constant(right) == nil {
-                let op = Self.mirror(op)
-                return atom(.compare(Self.key(right), op, c), .compare(Self.key(right), Self.flip(op), c), mode, Self.key(right))
+                let op = Self.mirror(op), s = subject(right)
+                return atom(.compare(s, op, c), .compare(s, Self.flip(op), c), mode, s)
             }
             return boolean(bound, mode)
         case .between(let value, let lower, let upper):
             guard let lo = constant(lower), let hi = constant(upper), constant(value) == nil else {
                 return boolean(bound, mode)
             }
-            let s = Self.key(value)
-            let inside: Conjunction = [.compare(s, .greaterEqual, lo), .compare(s, .lessEqual, hi)]
-            let outside: [Conjunction] = [[.compare(s, .less, lo)], [.compare(s, .greater, hi)]]
+            let s = subject(value)
+            let inside = Conjunction(.compare(s, .greaterEqual, lo)).flatMap { a in
+                Conjunction(.compare(s, .lessEqual, hi)).flatMap { a.and($0) }
+            }
+            let outside = Self.alternatives([.compare(s, .less, lo), .compare(s, .greater, hi)]) ?? []
+            let none = Self.alternatives([.none(s, true)]) ?? []
+            let within = inside.map { [$0] } ?? []
             switch mode {
-            case .isTrue: return [inside]
+            case .isTrue: return within
             case .isFalse: return outside
-            case .notTrue: return outside + [[.none(s, true)]]
-            case .notFalse: return [inside, [.none(s, true)]]
+            case .notTrue: return outside + none
+            case .notFalse: return within + none
             }
         case .member(let value, let items, let negated):
             let constants = items.compactMap(constant)
             guard constants.count == items.count, constant(value) == nil else { return boolean(bound, mode) }
-            let s = Self.key(value), set = Set(constants)
+            let s = subject(value), set = Set(constants)
             return atom(.member(s, set, negated: negated), .member(s, set, negated: !negated), mode, s)
         default:
             return boolean(bound, mode)
@@ -119,54 +132,71 @@ struct Conditions {
     }
 
     /// A fact with its positive and negative forms, and the subject that may be none.
-    private func atom(_ positive: Fact, _ negative: Fact, _ mode: Mode, _ subject: String) -> Form {
+    private func atom(_ positive: Fact, _ negative: Fact, _ mode: Mode, _ subject: Int) -> Form {
         switch mode {
-        case .isTrue: [[positive]]
-        case .isFalse: [[negative]]
-        case .notTrue: [[negative], [.none(subject, true)]]
-        case .notFalse: [[positive], [.none(subject, true)]]
+        case .isTrue: Self.alternatives([positive])
+        case .isFalse: Self.alternatives([negative])
+        case .notTrue: Self.alternatives([negative, .none(subject, true)])
+        case .notFalse: Self.alternatives([positive, .none(subject, true)])
         }
+    }
+
+    /// Each fact as an alternative of its own, leaving out those that cannot hold.
+    private static func alternatives(_ facts: [Fact]) -> Form {
+        facts.compactMap { Conjunction($0) }
     }
 
     /// Anything else of type bool: an opaque subject that is true, false or none.
     private func boolean(_ bound: Bound, _ mode: Mode) -> Form {
-        let s = Self.key(bound)
+        let s = subject(bound)
         return atom(.compare(s, .equal, .bool(true)), .compare(s, .equal, .bool(false)), mode, s)
     }
 
-    private func union(_ x: Form, _ y: Form) -> Form {
-        guard let x, let y, x.count + y.count <= Self.limit else { return nil }
-        return x + y
+    /// Either form; alternatives said twice are kept once.
+    func union(_ x: Form, _ y: Form) -> Form {
+        guard let x, let y else { return nil }
+        var out = Alternatives(x)
+        for b in y {
+            out.add(b)
+            if out.items.count > Self.limit { return nil }
+        }
+        return out.items
     }
 
-    /// Every way of taking one alternative from each side, dropping impossible ones.
-    func product(_ x: Form, _ y: Form) -> Form {
+    /// Both forms: every way of taking one alternative from each side, dropping the
+    /// impossible ones and those already taken; nil past `limit` alternatives.
+    func product(_ x: Form, _ y: Form, limit: Int = Self.limit) -> Form {
         guard let x, let y else { return nil }
-        var out: [Conjunction] = []
+        var out = Alternatives()
         for a in x {
             for b in y {
-                let both = a + b
-                guard Self.satisfiable(both) else { continue }
-                out.append(both)
-                if out.count > Self.limit { return nil }
+                guard let both = a.and(b) else { continue }
+                out.add(both)
+                if out.items.count > limit { return nil }
             }
         }
-        return out
+        return out.items
+    }
+
+    /// A form with at most `size` alternatives, each saying no more than `form`
+    /// does: whoever `form` holds, it holds too, and perhaps more. Alternatives are
+    /// joined in pairs until few enough (`Conjunction.join`), and long lists of
+    /// values are forgotten. A lint may keep "the customers no earlier label took"
+    /// this way: a form that holds more can only prove less, so what it proves
+    /// still holds, and its size, hence the work per label, stays bounded.
+    func widened(_ form: [Conjunction], to size: Int) -> [Conjunction] {
+        var items = form.map { $0.capped(Self.limit) }
+        while items.count > size {
+            var joined = Alternatives()
+            for k in stride(from: 0, to: items.count, by: 2) {
+                joined.add(k + 1 < items.count ? items[k].join(items[k + 1]) : items[k])
+            }
+            items = joined.items
+        }
+        return items
     }
 
     // MARK: - Constants and subjects
-
-    /// A constant a condition compares with.
-    enum Constant: Hashable {
-        case number(LintDecimal)
-        /// A date as days-like ordinal (only its order matters).
-        case date(Int)
-        case text(String)
-        case bool(Bool)
-        case label(segment: Int, index: Int)
-        /// Durations and anything else: compared for equality only.
-        case other(String)
-    }
 
     func constant(_ bound: Bound) -> Constant? {
         switch bound {
@@ -185,6 +215,12 @@ struct Conditions {
         case .label(let segment, let index): return .label(segment: segment, index: index)
         default: return nil
         }
+    }
+
+    /// The subject an expression stands for: expressions of the same shape are the
+    /// same subject.
+    func subject(_ bound: Bound) -> Int {
+        subjects.id(bound)
     }
 
     /// The comparison that holds exactly when `op` does not (for a value, not none).
@@ -210,154 +246,39 @@ struct Conditions {
         default: op
         }
     }
+}
 
-    /// A stable text for an expression's shape: two subjects are the same when their
-    /// keys are.
-    static func key(_ bound: Bound) -> String {
-        switch bound {
-        case .literal(let l): "lit(\(l))"
-        case .field(let slot): "f\(slot)"
-        case .derived(let index): "l\(index)"
-        case .segment(let index): "s\(index)"
-        case .label(let segment, let index): "label(\(segment),\(index))"
-        case .aggregate(let index): "agg\(index)"
-        case .today: "today"
-        case .negate(let x): "neg(\(key(x)))"
-        case .not(let x): "not(\(key(x)))"
-        case .arithmetic(let op, let a, let b): "(\(key(a)) \(op.rawValue) \(key(b)))"
-        case .compare(let op, let a, let b): "(\(key(a)) \(op.rawValue) \(key(b)))"
-        case .and(let a, let b): "(\(key(a)) and \(key(b)))"
-        case .or(let a, let b): "(\(key(a)) or \(key(b)))"
-        case .coalesce(let a, let b): "(\(key(a)) ?? \(key(b)))"
-        case .between(let v, let lo, let hi): "between(\(key(v)),\(key(lo)),\(key(hi)))"
-        case .member(let v, let items, let negated): "in(\(negated),\(key(v)),\(items.map(key).joined(separator: ",")))"
-        case .isNone(let v, let negated): "isnone(\(negated),\(key(v)))"
-        case .call(let f, let args): "\(f.rawValue)(\(args.map(key).joined(separator: ",")))"
-        case .interpolate(let parts):
-            "str(" + parts.map { part -> String in
-                switch part {
-                case .text(let t): "t:\(t)"
-                case .value(let b, _): "v:\(key(b))"
-                }
-            }.joined(separator: ",") + ")"
-        }
+/// The alternatives of a form being built, each kept once. Forms are mostly tiny, so a
+/// repeat is looked for in the list itself until it grows long enough for a set to pay.
+struct Alternatives {
+    private(set) var items: [Conditions.Conjunction]
+    private var seen: Set<Conditions.Conjunction>? = nil
+
+    init(_ items: [Conditions.Conjunction] = []) {
+        self.items = []
+        for item in items { add(item) }
     }
 
-    // MARK: - Satisfiability
-
-    /// Whether the facts can all hold for one customer. Facts it cannot order
-    /// (text compared with `<`) are left out, which can only make it answer yes.
-    static func satisfiable(_ facts: Conjunction) -> Bool {
-        var regions: [String: Region] = [:]
-        for fact in facts { regions[fact.subject, default: Region()].add(fact) }
-        return regions.values.allSatisfy(\.isPossible)
-    }
-
-    /// What the facts of one conjunction say about one subject.
-    struct Region {
-        var mustBeNone = false
-        var mustHaveValue = false
-        var lower: (Constant, inclusive: Bool)?
-        var upper: (Constant, inclusive: Bool)?
-        var allowed: Set<Constant>?
-        var excluded: Set<Constant> = []
-
-        mutating func add(_ fact: Fact) {
-            switch fact {
-            case .none(_, let isNone):
-                if isNone { mustBeNone = true } else { mustHaveValue = true }
-            case .member(_, let set, let negated):
-                mustHaveValue = true
-                if negated { excluded.formUnion(set) } else { allowed = allowed.map { $0.intersection(set) } ?? set }
-            case .compare(_, let op, let c):
-                mustHaveValue = true
-                switch op {
-                case .equal: allowed = allowed.map { $0.intersection([c]) } ?? [c]
-                case .notEqual: excluded.insert(c)
-                case .greater, .greaterEqual:
-                    let inclusive = op == .greaterEqual
-                    guard let current = lower else { lower = (c, inclusive); return }
-                    guard let order = Region.order(c, current.0) else { return }
-                    if order > 0 || (order == 0 && !inclusive) { lower = (c, inclusive) }
-                case .less, .lessEqual:
-                    let inclusive = op == .lessEqual
-                    guard let current = upper else { upper = (c, inclusive); return }
-                    guard let order = Region.order(c, current.0) else { return }
-                    if order < 0 || (order == 0 && !inclusive) { upper = (c, inclusive) }
-                default: break
-                }
-            }
+    mutating func add(_ item: Conditions.Conjunction) {
+        if seen == nil, items.count >= 8 { seen = Set(items) }
+        if seen != nil {
+            guard seen!.insert(item).inserted else { return }
+        } else if items.contains(item) {
+            return
         }
-
-        var isPossible: Bool {
-            if mustBeNone { return !mustHaveValue }
-            if let lower, let upper, let order = Region.order(lower.0, upper.0) {
-                if order > 0 { return false }
-                if order == 0 && (!lower.inclusive || !upper.inclusive || excluded.contains(lower.0)) { return false }
-            }
-            if excluded.contains(.bool(true)) && excluded.contains(.bool(false)) { return false }
-            if let allowed {
-                return allowed.contains { value in !excluded.contains(value) && within(value) }
-            }
-            return true
-        }
-
-        /// Whether a value lies inside the bounds (yes when it cannot be ordered with them).
-        private func within(_ value: Constant) -> Bool {
-            if let lower, let order = Region.order(value, lower.0), order < 0 || (order == 0 && !lower.inclusive) { return false }
-            if let upper, let order = Region.order(value, upper.0), order > 0 || (order == 0 && !upper.inclusive) { return false }
-            return true
-        }
-
-        /// -1, 0 or 1 for numbers with numbers and dates with dates; nil otherwise.
-        static func order(_ a: Constant, _ b: Constant) -> Int? {
-            switch (a, b) {
-            case (.number(let x), .number(let y)): x < y ? -1 : (x == y ? 0 : 1)
-            case (.date(let x), .date(let y)): x < y ? -1 : (x == y ? 0 : 1)
-            default: nil
-            }
-        }
+        items.append(item)
     }
 }
 
-/// An exact decimal read from a literal's digits, only to compare constants: the
-/// runtime's decimals live in a later module.
-struct LintDecimal: Hashable, Comparable {
-    var negative: Bool
-    /// Integer digits without leading zeros.
-    var integer: String
-    /// Fraction digits without trailing zeros.
-    var fraction: String
+/// Numbers the distinct subject expressions, so that facts name their subject by a
+/// small integer instead of carrying (and comparing) the expression.
+final class SubjectTable {
+    private var ids: [Bound: Int] = [:]
 
-    /// Reads `-12.50`; with `percent`, the value is a hundredth of the digits.
-    init?(_ text: String, percent: Bool = false) {
-        var digits = Substring(text)
-        negative = digits.first == "-"
-        if negative { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        var whole = String(parts[0]), part = parts.count == 2 ? String(parts[1]) : ""
-        if percent {
-            whole = String(repeating: "0", count: max(0, 2 - whole.count)) + whole
-            part = String(whole.suffix(2)) + part
-            whole = String(whole.dropLast(2))
-        }
-        integer = String(whole.drop { $0 == "0" })
-        fraction = String(part.reversed().drop { $0 == "0" }.reversed())
-        if integer.isEmpty && fraction.isEmpty { negative = false }
-    }
-
-    static func < (a: LintDecimal, b: LintDecimal) -> Bool {
-        if a.negative != b.negative { return a.negative }
-        return a.negative ? magnitudeLess(b, a) : magnitudeLess(a, b)
-    }
-
-    private static func magnitudeLess(_ a: LintDecimal, _ b: LintDecimal) -> Bool {
-        if a.integer.count != b.integer.count { return a.integer.count < b.integer.count }
-        if a.integer != b.integer { return a.integer < b.integer }
-        let width = max(a.fraction.count, b.fraction.count)
-        let x = a.fraction + String(repeating: "0", count: width - a.fraction.count)
-        let y = b.fraction + String(repeating: "0", count: width - b.fraction.count)
-        return x < y
+    func id(_ bound: Bound) -> Int {
+        if let known = ids[bound] { return known }
+        let id = ids.count
+        ids[bound] = id
+        return id
     }
 }

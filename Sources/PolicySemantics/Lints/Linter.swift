@@ -9,6 +9,7 @@ public enum Linter {
         let context = LintContext(program: program, policy: policy)
         var bag = DiagnosticBag()
         UnreachableLabels.lint(context, into: &bag)
+        ImpossibleRules.lint(context, into: &bag)
         OverlappingRules.lint(context, into: &bag)
         UnusedNames.lint(context, into: &bag)
         NoneGuards.lint(context, into: &bag)
@@ -28,6 +29,9 @@ struct LintContext {
     let segments: [SegmentDeclaration]
     /// The rule declarations, parallel to `policy.rules`.
     let rules: [RuleDeclaration]
+    /// Per rule, the customers for whom its condition is true (`Conditions.form`),
+    /// computed once for every lint that reads it.
+    let firing: [Conditions.Form]
 
     init(program: LoadedPolicy, policy: CheckedPolicy) {
         self.program = program
@@ -47,6 +51,7 @@ struct LintContext {
         // in declaration order, so the two lists line up with the checked ones.
         self.segments = segments.count == policy.segments.count ? segments : []
         self.rules = rules.count == policy.rules.count ? rules : []
+        firing = policy.rules.map { [conditions] in conditions.form($0.condition, .isTrue) }
     }
 
     /// Whether a span is in the file being checked rather than in a `use`d one.
@@ -58,6 +63,28 @@ struct LintContext {
     static func quoted(_ rule: String) -> String {
         "\"\(rule)\""
     }
+
+    /// Why a label or rule whose condition never holds is never given: the condition
+    /// quoted as written, on one line (without comments), unless it is too long to quote.
+    static func neverHoldsReason(_ condition: Expression) -> String {
+        var pieces: [Substring] = []
+        for line in condition.span.text.split(separator: "\n") {
+            // A `#` outside a string starts a comment.
+            var inString = false, escaped = false, end = line.endIndex
+            for i in line.indices {
+                let c = line[i]
+                if escaped { escaped = false } else if c == "\\" { escaped = inString } else if c == "\"" { inString.toggle() }
+                else if c == "#", !inString { end = i; break }
+            }
+            let piece = line[..<end].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+            if !piece.isEmpty { pieces.append(Substring(piece)) }
+        }
+        let text = pieces.joined(separator: " ")
+        return text.count <= 100 ? "its condition `\(text)` never holds" : "its condition never holds"
+    }
+
+    /// The advice for a condition that never holds.
+    static let neverHoldsHelp = "no customer can meet every part of it at once; check the limits and values it compares, or whether `or` was meant"
 
     /// `a`, `a and b`, `a, b and c` (or `a, b or c`).
     static func list(_ items: [String], or: Bool = false) -> String {

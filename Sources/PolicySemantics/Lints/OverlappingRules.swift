@@ -8,37 +8,41 @@ import PolicySyntax
 /// what they are for. Rules count as able to fire together unless their conditions
 /// can be shown to exclude each other (`orders < 10` and `orders >= 10`,
 /// `tier = Gold` and `tier = Silver`).
+///
+/// A rule is compared with the `Conditions.window` nearest earlier rules giving the
+/// same kind, and names at most `named` of them: comparing every pair would make
+/// `policy check` quadratic in the number of rules.
 enum OverlappingRules {
     static let kinds: [ActionKind] = [.discount, .gift, .points, .credit, .contact]
+    /// How many earlier rules a warning names; any more are "others".
+    static let named = 4
 
     static func lint(_ context: LintContext, into bag: inout DiagnosticBag) {
         let rules = context.policy.rules
         guard context.rules.count == rules.count else { return }
-        let conditions = context.conditions
-        let firing = rules.map { conditions.form($0.condition, .isTrue) }
+        let firing = context.firing
         for kind in kinds where context.policy.resolutions[kind] == nil {
             let giving = rules.indices.filter { r in rules[r].actions.contains { $0.kind == kind } }
             for (position, j) in giving.enumerated() {
-                let partners = giving[..<position].filter { i in !excludes(firing[i], firing[j]) }
+                // The nearest earlier rules that can fire with this one: one more than
+                // are named, to know whether there are others.
+                var partners: [Int] = []
+                for i in giving[..<position].suffix(Conditions.window).reversed()
+                where Conditions.canHoldTogether(firing[i], firing[j]) {
+                    partners.insert(i, at: 0)
+                    if partners.count > named { break }
+                }
                 guard !partners.isEmpty else { continue }
                 let name = LintContext.quoted(rules[j].name)
+                let names = partners.suffix(named).map { LintContext.quoted(rules[$0].name) }
                 let message = partners.count == 1
-                    ? "rules \(LintContext.quoted(rules[partners[0]].name)) and \(name) can both give one customer \(noun(kind))"
+                    ? "rules \(names[0]) and \(name) can both give one customer \(noun(kind))"
                     : "rule \(name) can give one customer \(noun(kind)) together with rule "
-                        + LintContext.list(partners.map { LintContext.quoted(rules[$0].name) }, or: true)
+                        + (partners.count <= named ? LintContext.list(names, or: true) : names.joined(separator: ", ") + " or others")
                 bag.warning(.overlappingRules, message,
                             at: context.rules[j].nameSpan, help: help(kind))
             }
         }
-    }
-
-    /// True only when no customer can satisfy both (an unknown form proves nothing).
-    static func excludes(_ a: Conditions.Form, _ b: Conditions.Form) -> Bool {
-        guard let a, let b else { return false }
-        for x in a {
-            for y in b where Conditions.satisfiable(x + y) { return false }
-        }
-        return true
     }
 
     static func noun(_ kind: ActionKind) -> String {

@@ -49,16 +49,22 @@ enum UnusedNames {
             for other in letReferences[next].lets where used.lets.insert(other).inserted { pending.append(other) }
         }
 
+        // Who refers to each name, for the messages (one pass, not one per unused name).
+        var fieldUsers: [Int: [Int]] = [:], letUsers: [Int: [Int]] = [:]
+        for (user, r) in letReferences.enumerated() {
+            for field in r.fields { fieldUsers[field, default: []].append(user) }
+            for other in r.lets where other != user { letUsers[other, default: []].append(user) }
+        }
         for (slot, field) in policy.schema.fields.enumerated() where !used.fields.contains(slot) {
             guard let span = field.span, context.inMainFile(span) else { continue }
-            let users = policy.lets.indices.filter { letReferences[$0].fields.contains(slot) }
+            let users = fieldUsers[slot] ?? []
             bag.warning(.unusedName, message("field", field.name, users: users.map { policy.lets[$0].name }), at: span,
                         help: users.isEmpty
                             ? "remove it from the customer block (columns the policy does not declare are ignored), or use it in a rule"
                             : "use those lets in a rule, or remove them and this field")
         }
         for (index, spec) in policy.lets.enumerated() where !used.lets.contains(index) && context.inMainFile(spec.span) {
-            let users = policy.lets.indices.filter { $0 != index && letReferences[$0].lets.contains(index) }
+            let users = letUsers[index] ?? []
             bag.warning(.unusedName, message("let", spec.name, users: users.map { policy.lets[$0].name }), at: spec.span,
                         help: users.isEmpty ? "remove it, or use it in a condition or a message"
                                             : "use those lets in a rule, or remove them and this let")

@@ -2,8 +2,9 @@ import PolicySyntax
 
 /// A checked expression: names resolved to slots and indexes, every operation known
 /// to be well typed. The runtime plans and evaluates this tree; it never looks a
-/// name up again.
-public indirect enum Bound: Sendable {
+/// name up again. Two trees are equal when they have the same shape (the lints use
+/// this to recognise one expression written twice).
+public indirect enum Bound: Sendable, Hashable {
     case literal(Literal)
     /// A customer field, by slot.
     case field(Int)
@@ -33,7 +34,7 @@ public indirect enum Bound: Sendable {
 }
 
 /// A piece of a message: text, or a value printed according to its type.
-public enum InterpolationPart: Sendable {
+public enum InterpolationPart: Sendable, Hashable {
     case text(String)
     case value(Bound, ValueType)
 }

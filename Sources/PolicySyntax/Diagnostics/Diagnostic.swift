@@ -30,6 +30,9 @@ public struct DiagnosticBag: Sendable {
     public static let limit = 100
     public private(set) var items: [Diagnostic] = []
     public private(set) var dropped = 0
+    /// The items, to find a repeat at once: a large policy may add tens of thousands
+    /// of warnings, each compared with those kept.
+    private var kept: Set<Diagnostic> = []
 
     public init() {}
 
@@ -37,8 +40,13 @@ public struct DiagnosticBag: Sendable {
 
     public mutating func add(_ diagnostic: Diagnostic) {
         // The same complaint at the same place (for example from a re-visited let) is said once.
-        if items.contains(diagnostic) { return }
-        if items.count < Self.limit { items.append(diagnostic) } else { dropped += 1 }
+        if kept.contains(diagnostic) { return }
+        if items.count < Self.limit {
+            items.append(diagnostic)
+            kept.insert(diagnostic)
+        } else {
+            dropped += 1
+        }
     }
 
     public mutating func error(_ code: DiagnosticCode, _ message: String, at span: SourceSpan, help: String? = nil) {

@@ -78,6 +78,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case overlappingRules = "W0102"
     case unusedName = "W0103"
     case unguardedOptional = "W0104"
+    case impossibleRule = "W0105"
 
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
@@ -141,10 +142,11 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .outputIsInput: "an output file that is an input file, or the same file as another output"
         case .fileTooLarge: "a file larger than this machine's available memory can hold while it is used"
         case .notText: "a file that is not text at all (NUL bytes in its first block), such as a binary file or /dev/zero"
-        case .unreachableLabel: "a segment label that earlier labels always take first"
+        case .unreachableLabel: "a segment label no customer gets: its condition never holds, or earlier labels always take first"
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"
         case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
+        case .impossibleRule: "a rule whose condition can never hold"
         }
     }
 }

@@ -166,7 +166,9 @@ extension Parser {
         case .number:
             advance()
             let digits = String(text(token).filter { $0 != "_" })
-            if let unit = durationUnit(current) {
+            // The unit stands on the number's line: `n int = 7` above a field named
+            // `days` is the number 7 and the next field, not a duration.
+            if !current.startsLine, let unit = durationUnit(current) {
                 let unitToken = advance()
                 if digits.contains(".") {
                     diagnostics.error(.invalidNumber, "a duration needs a whole number", at: span(from: token),
