@@ -106,6 +106,35 @@ struct ProcessTests {
         }
     }
 
+    @Test func aRejectsFileThatCannotBeWrittenIsAnError() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,x\nC1,2\nC2,many\n"]) { dir in
+            let ended = try shell("$POLICY run p.policy --customers c.csv --as-of 2026-11-22 --rejects /dev/full", in: dir.path)
+            #expect(ended.code == 4)
+            #expect(ended.stderr.hasSuffix("error: cannot write `/dev/full`: no space left on device [E0602]\n"))
+        }
+    }
+
+    /// `policy fmt` on a full disk: the policy stays as it was, no temporary file is left.
+    @Test(.enabled(if: geteuid() == 0, "mounting a small file system needs root"))
+    func fmtOnAFullDiskLeavesThePolicy() throws {
+        try withFiles([:]) { dir in
+            guard mount("tmpfs", dir.path, "tmpfs", 0, "size=16k") == 0 else {
+                Issue.record("cannot mount a tmpfs: \(String(cString: strerror(errno)))")
+                return
+            }
+            defer { umount(dir.path) }
+            // A policy that fmt would change, then a file that takes the rest of the room.
+            let text = String(repeating: "rule   \"r\"   when true then tag \"x\"\n", count: 100)
+            try Data(text.utf8).write(to: dir.appendingPathComponent("p.policy"))
+            _ = try? Data(count: 1 << 20).write(to: dir.appendingPathComponent("filler"))
+            let outcome = policy(["fmt", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 4)
+            #expect(outcome.stderr.hasSuffix("no space left on device [E0602]\n"))
+            #expect(try String(contentsOf: dir.appendingPathComponent("p.policy"), encoding: .utf8) == text)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["filler", "p.policy"])
+        }
+    }
+
     @Test func zerosAreRefusedAtOnce() throws {
         try withData { dir in
             let ended = try shell("$POLICY run p.policy --customers /dev/zero --input-format csv; echo; $POLICY check /dev/zero", in: dir)
