@@ -46,6 +46,11 @@ struct CellReaderTests {
         ("2026-11-22", .date, "2026-11-22"),
         ("2026-2-1", .date, "bad: a date written YYYY-MM-DD"),
         ("30 days", .duration, "30 days"),
+        ("100 years", .duration, "100 years"),
+        // Longer than 100 years, or negative: overflowed date arithmetic before.
+        ("9223372036854775807 years", .duration, "bad: a duration such as 30 days, at most 100 years"),
+        ("101 years", .duration, "bad: a duration such as 30 days, at most 100 years"),
+        ("-5 days", .duration, "bad: a duration such as 30 days, at most 100 years"),
     ])
     func cells(cell: String, type: FieldType, expected: String) {
         #expect(read(cell, type) == expected)

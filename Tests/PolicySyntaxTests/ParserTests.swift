@@ -82,6 +82,10 @@ struct ParserTests {
         ("let x = \"{}\"", ["1:10 E0112 empty `{}` in a string"]),
         ("let x = \"a \\q\"", ["1:12 E0103 unknown escape `\\q`"]),
         ("let x = \"a\\u{0}b\"", ["1:11 E0103 a string cannot hold the NUL character `\\u{0}`"]),
+        ("let x = 101 years", ["1:9 E0104 a duration cannot be longer than 100 years"]),
+        ("let x = 99999999999999999999999 days", ["1:9 E0104 a duration cannot be longer than 100 years"]),
+        // A fuzzer's find: a huge amount with a fraction crashed while the hint was written.
+        ("let x = 50222222222222222222222.2222 year", ["1:9 E0104 a duration needs a whole number"]),
         ("let x = (1 + ", ["1:14 E0107 expected a value, found the end of the file"]),
     ])
     func syntaxErrors(source: String, expected: [String]) {

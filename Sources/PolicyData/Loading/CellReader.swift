@@ -66,7 +66,7 @@ public enum CellReader {
             return CivilDate(isoUTF8: cell).map { .value(.date($0)) } ?? .bad("a date written YYYY-MM-DD")
         case .duration:
             return Duration(text: String(decoding: cell, as: UTF8.self)).map { .value(.duration($0)) }
-                ?? .bad("a duration such as 30 days")
+                ?? .bad("a duration such as 30 days, at most 100 years")
         }
     }
 

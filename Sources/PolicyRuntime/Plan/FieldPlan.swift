@@ -65,7 +65,7 @@ public enum LiteralValue {
             return .number(rate)
         case .date(let y, let m, let d): return CivilDate(year: y, month: m, day: d).map { .date($0) }
         case .duration(let amount, let unit):
-            guard let n = Int(amount), n <= 1_000_000 else { return nil }
+            guard let n = unit.amount(Substring(amount)) else { return nil }
             return .duration(Duration(amount: n, unit: unit))
         }
     }

@@ -73,10 +73,10 @@ public struct Duration: Sendable, Hashable {
     /// Reads a cell such as `30 days` or `2 weeks`.
     public init?(text: String) {
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, let amount = Int(parts[0]) else { return nil }
+        guard parts.count == 2 else { return nil }
         var unit = String(parts[1]).lowercased()
         if unit.hasSuffix("s") { unit.removeLast() }
-        guard let u = DurationUnit(rawValue: unit) else { return nil }
+        guard let u = DurationUnit(rawValue: unit), let amount = u.amount(parts[0]) else { return nil }
         self.init(amount: amount, unit: u)
     }
 }

@@ -171,8 +171,12 @@ extension Parser {
             if !current.startsLine, let unit = durationUnit(current) {
                 let unitToken = advance()
                 if digits.contains(".") {
+                    let whole = digits.prefix { $0 != "." }
                     diagnostics.error(.invalidNumber, "a duration needs a whole number", at: span(from: token),
-                                      help: "write \(Int(Double(digits) ?? 1)) \(text(unitToken)) or use a smaller unit")
+                                      help: "write \(whole.isEmpty ? "1" : whole) \(text(unitToken)) or use a smaller unit")
+                } else if unit.amount(Substring(digits)) == nil {
+                    diagnostics.error(.invalidNumber, "a duration cannot be longer than 100 years", at: span(from: token),
+                                      help: "dates reach only so far; write at most 36525 days, 5218 weeks, 1200 months or 100 years")
                 }
                 return Expression(.duration(amount: digits, unit: unit), span(from: token))
             }
