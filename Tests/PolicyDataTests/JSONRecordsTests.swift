@@ -2,8 +2,9 @@
 import Testing
 import PolicyData
 
-func rawTable(_ columns: [String], _ records: [RawRecord], _ problems: [RecordProblem] = []) -> RawTable {
-    RawTable(columns: columns, records: records, problems: problems)
+/// A table; `lines`: where each column is first seen (default: line 1).
+func rawTable(_ columns: [String], _ records: [RawRecord], _ problems: [RecordProblem] = [], lines: [Int]? = nil) -> RawTable {
+    RawTable(columns: columns, records: records, problems: problems, columnLines: lines)
 }
 
 struct JSONRecordsCase: Sendable, CustomTestStringConvertible {
@@ -25,7 +26,7 @@ let arrayCases: [JSONRecordsCase] = [
             RawRecord(line: 2, cells: ["C1", "Ann", "30", "true", nil, nil, nil, nil]),
             RawRecord(line: 3, cells: ["C2", nil, nil, "false", nil, "Paris", "48.850", #"["a",1,{"k":null}]"#]),
             RawRecord(line: 4, cells: ["C3", "Zoë", nil, nil, nil, nil, nil, nil]),
-        ])),
+        ], lines: [2, 2, 2, 2, 2, 3, 3, 3])),
     JSONRecordsCase(name: "non-object elements are problems", input: #"[{"a":1}, 2, "x", null,"# + "\n" + #"[1], true, {"a":2}]"#,
         expected: rawTable(["a"], [RawRecord(line: 1, cells: ["1"]), RawRecord(line: 2, cells: ["2"])], [
             RecordProblem(line: 1, message: "element 2 is a number, not an object"),
@@ -42,7 +43,7 @@ let arrayCases: [JSONRecordsCase] = [
     JSONRecordsCase(name: "escapes and chinese", input: "\u{FEFF}[{\"名\": \"\\u5F20\\u4F1F\", \"t\": [\"q\\\"\\n\"]}]",
         expected: rawTable(["名", "t"], [RawRecord(line: 1, cells: ["张伟", #"["q\"\n"]"#])])),
     JSONRecordsCase(name: "record line is where the object starts", input: "[\r\n1,\r\n\r\n  {\"a\":\n\"x\"}]",
-        expected: rawTable(["a"], [RawRecord(line: 4, cells: ["x"])], [RecordProblem(line: 2, message: "element 1 is a number, not an object")])),
+        expected: rawTable(["a"], [RawRecord(line: 4, cells: ["x"])], [RecordProblem(line: 2, message: "element 1 is a number, not an object")], lines: [4])),
 ]
 
 @Test(arguments: arrayCases)
@@ -91,7 +92,7 @@ let linesCases: [JSONRecordsCase] = [
             RecordProblem(line: 3, column: 18, message: "unexpected '}': expected a value"),
             RecordProblem(line: 6, message: "the line holds a number, not an object"),
             RecordProblem(line: 7, column: 12, message: "unexpected end of input: expected ',' or '}' after an object member"),
-        ])),
+        ], lines: [1, 1, 5])),
     JSONRecordsCase(name: "bom, crlf and lone cr", input: "\u{FEFF}{\"a\":\"中\"}\r\n\r\n{\"a\":2}\r{\"a\":[1, 2]}\r\n",
         expected: rawTable(["a"], [
             RawRecord(line: 1, cells: ["中"]),
@@ -109,12 +110,12 @@ let linesCases: [JSONRecordsCase] = [
         expected: rawTable(["a"], [RawRecord(line: 3, cells: ["ok"])], [
             RecordProblem(line: 1, column: 8, message: "unexpected end of input inside a string"),
             RecordProblem(line: 2, column: 1, message: "unexpected 'y': expected a value"),
-        ])),
+        ], lines: [3])),
     JSONRecordsCase(name: "deep line does not stop the others",
         input: String(repeating: "[", count: 100_000) + "\n{\"a\":true}\n",
         expected: rawTable(["a"], [RawRecord(line: 2, cells: ["true"])], [
             RecordProblem(line: 1, column: 257, message: "nesting is deeper than 256 levels"),
-        ])),
+        ], lines: [2])),
     JSONRecordsCase(name: "empty file", input: "", expected: rawTable([], [])),
 ]
 

@@ -24,6 +24,11 @@ public enum CustomerLoader {
     /// read, before the pieces are joined.
     public static func load(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
                             workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
+        guard fields.indices.contains(keySlot) else {
+            throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
+                            message: "there is no key field to read the customers by",
+                            help: "declare the fields, with one `key`, in a `customer` block")
+        }
         // The key is always kept: duplicates are found by comparing stored keys.
         let keep = keep.map { $0.union([keySlot]) }
         switch file.format {
@@ -93,7 +98,7 @@ public enum CustomerLoader {
         }
         var builders = [builder]
         let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
-            JSONCells(cells: raw.records[origin].cells).raw(columns[keySlot] ?? 0)
+            checks.keyColumn.map { JSONCells(cells: raw.records[origin].cells).raw($0) } ?? ""
         }
         return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
     }

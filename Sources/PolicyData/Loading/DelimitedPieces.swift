@@ -87,7 +87,7 @@ enum DelimitedPieces {
                         continue
                     }
                     let id = pending.fields[before...].withUnsafeBufferPointer { record in
-                        checks.columns[checks.keySlot].flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
+                        checks.keyColumn.flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
                     }
                     pending.fields.removeSubrange(before...)
                     pending.flush(into: &builder, bytes: p)
@@ -103,7 +103,7 @@ enum DelimitedPieces {
 
         /// The text of the key cell of the record whose reading started at `origin`.
         func rawKey(at origin: Int) -> String {
-            guard let column = checks.columns[checks.keySlot] else { return "" }
+            guard let column = checks.keyColumn else { return "" }
             var scanner = CSVScanner(position: origin, line: 0, delimiter: delimiter)
             var fields: [CSVField] = []
             var line = 0

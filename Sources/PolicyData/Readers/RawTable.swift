@@ -39,11 +39,14 @@ public struct RawTable: Sendable, Equatable {
     public var records: [RawRecord]
     /// Records that were skipped, in input order.
     public var problems: [RecordProblem]
+    /// Per column: the line of the first record that has it, for messages about the column.
+    public var columnLines: [Int]
 
-    /// Creates a table.
-    public init(columns: [String], records: [RawRecord], problems: [RecordProblem]) {
+    /// Creates a table; `columnLines` defaults to line 1 for every column.
+    public init(columns: [String], records: [RawRecord], problems: [RecordProblem], columnLines: [Int]? = nil) {
         self.columns = columns
         self.records = records
         self.problems = problems
+        self.columnLines = columnLines ?? Array(repeating: 1, count: columns.count)
     }
 }

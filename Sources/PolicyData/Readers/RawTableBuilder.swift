@@ -4,6 +4,7 @@
 struct RawTableBuilder {
     var columns: [String] = []
     var columnIndex: [String: Int] = [:]
+    var columnLines: [Int] = []
     var records: [RawRecord] = []
     var problems: [RecordProblem] = []
 
@@ -39,6 +40,7 @@ struct RawTableBuilder {
             } else {
                 column = columns.count
                 columns.append(name)
+                columnLines.append(line)
                 columnIndex[name] = column
             }
             if column >= cells.count { cells.append(contentsOf: repeatElement(nil, count: column + 1 - cells.count)) }
@@ -53,6 +55,6 @@ struct RawTableBuilder {
         for k in records.indices where records[k].cells.count < width {
             records[k].cells.append(contentsOf: repeatElement(nil, count: width - records[k].cells.count))
         }
-        return RawTable(columns: columns, records: records, problems: problems)
+        return RawTable(columns: columns, records: records, problems: problems, columnLines: columnLines)
     }
 }

@@ -61,6 +61,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case duplicateKey = "E0506"
     case malformedFile = "E0507"
     case duplicateHeader = "E0508"
+    case unnamedColumn = "E0509"
+    case noColumns = "E0510"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -129,6 +131,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .duplicateKey: "a key value seen on an earlier row (the row is rejected)"
         case .malformedFile: "a data file that cannot be read past some point"
         case .duplicateHeader: "a column name that appears twice in the header"
+        case .unnamedColumn: "a column without a name when the fields are inferred from the data"
+        case .noColumns: "a file with no columns to infer the fields from"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"
