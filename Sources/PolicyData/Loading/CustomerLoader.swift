@@ -157,8 +157,10 @@ public enum CustomerLoader {
     static func columnsOf(_ fields: [FieldPlan], header: [String], file: String, headerLine: Int,
                           duplicates: [String: Int]) throws(DataError) -> [Int?] {
         var index: [String: Int] = [:]
+        index.reserveCapacity(header.count)
         for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
         var columns: [Int?] = []
+        columns.reserveCapacity(fields.count)
         var missing: [FieldPlan] = []
         for field in fields {
             let name = field.spec.header
@@ -172,8 +174,10 @@ public enum CustomerLoader {
         }
         guard !missing.isEmpty else { return columns }
         let names = missing.map { "`\($0.spec.header)`" }.joined(separator: ", ")
-        let guesses = missing.compactMap { field in
-            Suggest.closest(to: field.spec.header, among: header).map { "`\(field.spec.name)` could read `\($0)` with `from \"\($0)\"`" }
+        // A header may have a million names: guess for a few fields, among names of a fitting length.
+        let guesses = missing.prefix(10).compactMap { field in
+            Suggest.closest(to: field.spec.header, among: nearNames(field.spec.header, header))
+                .map { "`\(field.spec.name)` could read `\($0)` with `from \"\($0)\"`" }
         }
         let help = guesses.isEmpty
             ? "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
@@ -182,6 +186,22 @@ public enum CustomerLoader {
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",
                         help: help)
+    }
+}
+
+extension CustomerLoader {
+    /// The header names a typo of `name` could have given: within a third of its length
+    /// (as `Suggest` allows), and at most 10,000 of them, so that a suggestion costs a
+    /// bounded time however wide the header is.
+    static func nearNames(_ name: String, _ header: [String]) -> [String] {
+        let length = name.unicodeScalars.count
+        let limit = max(1, length / 3)
+        var near: [String] = []
+        for candidate in header where abs(candidate.unicodeScalars.count - length) <= limit {
+            near.append(candidate)
+            if near.count == 10_000 { break }
+        }
+        return near
     }
 }
 

@@ -193,6 +193,7 @@ public struct CSVReader: Sendable {
     private static func issues(in names: [String]) -> [CSVHeaderIssue] {
         var issues: [CSVHeaderIssue] = []
         var firstSeen: [String: Int] = [:]
+        firstSeen.reserveCapacity(names.count)
         for (index, name) in names.enumerated() {
             let column = index + 1
             if name.isEmpty {
