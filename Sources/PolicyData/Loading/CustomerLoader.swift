@@ -80,15 +80,34 @@ public enum CustomerLoader {
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
         var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
-        var problems = raw.problems[...]
+        raw.records.withUnsafeBufferPointer { records in
+            raw.cellTexts.withUnsafeBufferPointer { cellTexts in
+                raw.cellColumns.withUnsafeBufferPointer { cellColumns in
+                    addJSON(records, cellTexts, cellColumns, columnCount: raw.columns.count, problems: raw.problems, to: &builder)
+                }
+            }
+        }
+        var builders = [builder]
+        let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
+            checks.keyColumn.flatMap { raw.cell(origin, $0) } ?? ""
+        }
+        return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
+    }
+
+    /// Adds the records to `builder` in batches between the problems, so that rejects
+    /// come in line order.
+    private static func addJSON(_ records: UnsafeBufferPointer<RawRecord>, _ cellTexts: UnsafeBufferPointer<String?>,
+                                _ cellColumns: UnsafeBufferPointer<Int32>, columnCount: Int, problems: [RecordProblem],
+                                to builder: inout TableBuilder) {
+        var problems = problems[...]
         var first = 0
-        // Records run in batches between the problems, which are reported in line order.
-        while first < raw.records.count {
+        while first < records.count {
             var end = first
-            while end < raw.records.count && (problems.first.map { $0.line > raw.records[end].line } ?? true) { end += 1 }
-            builder.add(JSONBatch(records: raw.records[first..<end]))
+            while end < records.count && (problems.first.map { $0.line > records[end].line } ?? true) { end += 1 }
+            builder.add(JSONBatch(records: UnsafeBufferPointer(rebasing: records[first..<end]), first: first,
+                                  texts: cellTexts, columns: cellColumns, columnCount: columnCount))
             first = end
-            while let p = problems.first, first == raw.records.count || p.line <= raw.records[first].line {
+            while let p = problems.first, first == records.count || p.line <= records[first].line {
                 builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
                 problems = problems.dropFirst()
             }
@@ -96,11 +115,6 @@ public enum CustomerLoader {
         for p in problems {
             builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
         }
-        var builders = [builder]
-        let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
-            checks.keyColumn.map { JSONCells(cells: raw.records[origin].cells).raw($0) } ?? ""
-        }
-        return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
     }
 
     /// The hash of keys for the duplicate check. Any hash is right (a hit is confirmed

@@ -35,9 +35,12 @@ public enum SchemaInference {
             let lines = raw.columnLines
             place = { ($0 < lines.count ? lines[$0] : 1, 1) }
             guesses = Array(repeating: Guess(), count: header.count)
-            for record in raw.records {
-                for (i, cell) in record.cells.enumerated() where i < guesses.count {
-                    if let cell { guesses[i].see(cell.trimmingSpaces) }
+            raw.cellColumns.withUnsafeBufferPointer { stored in
+                for record in raw.records {
+                    let columns = RawCellColumns(record, in: stored)
+                    for k in 0..<columns.count where columns[k] < guesses.count {
+                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(cell.trimmingSpaces) }
+                    }
                 }
             }
         }

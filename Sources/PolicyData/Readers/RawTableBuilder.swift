@@ -1,16 +1,22 @@
-// Flattening parsed JSON objects into rows of text cells.
+// Flattening parsed JSON objects into records of text cells.
 
-/// Accumulates flattened objects into a ``RawTable``.
+/// Accumulates flattened objects into a ``RawTable``, one cell per value present.
 struct RawTableBuilder {
     var columns: [String] = []
     var columnIndex: [String: Int] = [:]
     var columnLines: [Int] = []
     var records: [RawRecord] = []
+    var cellTexts: [String?] = []
+    var cellColumns: [Int32] = []
     var problems: [RecordProblem] = []
+    /// The columns of the record being added, in the order of its keys.
+    private var recordColumns: [Int32] = []
 
     /// Flattens one object into a record. Iterative, so nesting depth costs no stack.
     mutating func add(_ members: [JSONMember], line: Int) {
-        var cells: [String?] = Array(repeating: nil, count: columns.count)
+        let start = cellTexts.count
+        recordColumns.removeAll(keepingCapacity: true)
+        var ascending = true
         var stack: [(prefix: String, members: [JSONMember], next: Int)] = [("", members, 0)]
         while !stack.isEmpty {
             let top = stack.count - 1
@@ -37,24 +43,50 @@ struct RawTableBuilder {
             let column: Int
             if let known = columnIndex[name] {
                 column = known
-            } else {
+            } else if columns.count < Int32.max {
                 column = columns.count
                 columns.append(name)
                 columnLines.append(line)
                 columnIndex[name] = column
+            } else {
+                // INVARIANT: unreachable in memory today; kept as a problem rather than a trap.
+                cellTexts.removeSubrange(start...)
+                problems.append(RecordProblem(line: line, message: "the file has more than \(Int32.max) different keys"))
+                return
             }
-            if column >= cells.count { cells.append(contentsOf: repeatElement(nil, count: column + 1 - cells.count)) }
-            cells[column] = text
+            if let last = recordColumns.last, last >= column { ascending = false }
+            recordColumns.append(Int32(column))
+            cellTexts.append(text)
         }
-        records.append(RawRecord(line: line, cells: cells))
+        if !ascending { sortCells(from: start) }
+        let count = cellTexts.count - start
+        var columnsStart = -1
+        if count > 0, recordColumns[0] != 0 || Int(recordColumns[count - 1]) != count - 1 {
+            columnsStart = cellColumns.count
+            cellColumns.append(contentsOf: recordColumns)
+        }
+        records.append(RawRecord(line: line, cells: start..<cellTexts.count, columnsStart: columnsStart))
     }
 
-    /// Pads early records to the final column count.
-    mutating func finish() -> RawTable {
-        let width = columns.count
-        for k in records.indices where records[k].cells.count < width {
-            records[k].cells.append(contentsOf: repeatElement(nil, count: width - records[k].cells.count))
+    /// Puts the cells of the record being added in column order; a column named twice
+    /// keeps its last value.
+    private mutating func sortCells(from start: Int) {
+        let cells = zip(recordColumns, cellTexts[start...]).enumerated()
+            .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
+        recordColumns.removeAll(keepingCapacity: true)
+        cellTexts.removeSubrange(start...)
+        for (_, (column, text)) in cells {
+            if recordColumns.last == column {
+                cellTexts[cellTexts.count - 1] = text
+            } else {
+                recordColumns.append(column)
+                cellTexts.append(text)
+            }
         }
-        return RawTable(columns: columns, records: records, problems: problems, columnLines: columnLines)
+    }
+
+    mutating func finish() -> RawTable {
+        RawTable(columns: columns, records: records, cellTexts: cellTexts, cellColumns: cellColumns,
+                 problems: problems, columnLines: columnLines)
     }
 }
