@@ -48,4 +48,21 @@ struct JSONLoadTests {
             }
         }
     }
+
+    /// A record with a key twice is rejected with the key named; the others load.
+    @Test(arguments: [InputFormat.json, .jsonl])
+    func aKeyTwiceRejectsItsRecord(format: InputFormat) throws {
+        let records = [#"{"id":"C1","n":1}"#, #"{"id":"C2","n":1,"n":2}"#, #"{"id":"C3","a.b":1,"a":{"b":2}}"#, #"{"id":"C4","n":4}"#]
+        let text = format == .json ? "[" + records.joined(separator: ",\n") + "]" : records.joined(separator: "\n")
+        let fields = [FieldPlan(spec: FieldSpec(name: "id", type: .text, isKey: true)),
+                      FieldPlan(spec: FieldSpec(name: "n", type: .int, optional: true))]
+        let result = try CustomerLoader.load(CustomerFile(name: "c", bytes: Array(text.utf8), format: format), fields: fields, keySlot: 0)
+        #expect(result.table.count == 2)
+        #expect(result.rejectedRows == 2)
+        #expect(result.rejects.map(\.message) == [
+            "c:2: error: the record has the key `n` twice [E0511]",
+            "c:3: error: the record gives `a.b` two values (a key with dots and a nested object name the same column) [E0511]",
+        ])
+        #expect(result.rejects.map(\.field) == ["n", "a.b"])
+    }
 }

@@ -108,12 +108,21 @@ public enum CustomerLoader {
                                   texts: cellTexts, columns: cellColumns, columnCount: columnCount))
             first = end
             while let p = problems.first, first == records.count || p.line <= records[first].line {
-                builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
+                reject(p, &builder)
                 problems = problems.dropFirst()
             }
         }
-        for p in problems {
-            builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
+        for p in problems { reject(p, &builder) }
+    }
+
+    /// A JSON record that never became a row, rejected under its own code.
+    private static func reject(_ problem: RecordProblem, _ builder: inout TableBuilder) {
+        switch problem.kind {
+        case .unreadable:
+            builder.rejectRow(line: problem.line, id: "", code: .malformedFile,
+                              expected: "this record is not a JSON object: \(problem.message)")
+        case .duplicateKey(let key):
+            builder.rejectRow(line: problem.line, id: "", code: .duplicateJSONKey, expected: problem.message, field: key)
         }
     }
 

@@ -51,9 +51,10 @@ struct FieldChecks: Sendable {
                       field: fields[slot].spec.name, value: column.map(raw) ?? "", expected: expected, code: code)
     }
 
-    /// A whole row at fault (wrong number of cells, unreadable JSON).
-    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String) -> Reject {
-        Reject(file: file, line: line, column: 0, customerID: id, field: "", value: "", expected: expected, code: code)
+    /// A whole row at fault (wrong number of cells, unreadable JSON); `field` names the
+    /// column at fault when there is one.
+    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") -> Reject {
+        Reject(file: file, line: line, column: 0, customerID: id, field: field, value: "", expected: expected, code: code)
     }
 
     /// The `in [...]` list of a field, as the reject says it.

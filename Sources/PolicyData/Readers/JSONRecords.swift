@@ -6,8 +6,9 @@
 /// flattened with dots (`{"address": {"city": "Paris"}}` → `address.city`);
 /// an empty nested object contributes no column. Cells: a string is its value,
 /// a number its literal text, `true`/`false` their words, `null` or a missing
-/// key `nil`, and an array its compact JSON text. When one record names the same
-/// column twice (a duplicate key, or `"a.b"` next to `"a": {"b": …}`) the last one wins.
+/// key `nil`, and an array its compact JSON text. A record that names the same
+/// column twice (a duplicate key, or `"a.b"` next to `"a": {"b": …}`) is a
+/// ``RecordProblem`` of kind `duplicateKey`: neither value is taken over the other.
 public enum JSONRecords: Sendable {
     /// Reads a `.json` file whose top level must be an array of objects.
     ///

@@ -21,18 +21,29 @@ public struct RawRecord: Sendable, Equatable {
 
 /// A record that could not be loaded; the others still are.
 public struct RecordProblem: Sendable, Equatable {
+    /// What kind of problem it is, for the loader to report it under the right code.
+    public enum Kind: Sendable, Equatable {
+        /// The record does not parse, or is not an object.
+        case unreadable
+        /// The record gives the column `key` two values: the same key twice, or a key
+        /// with dots and a nested object that flatten to the same name.
+        case duplicateKey(String)
+    }
+
     /// 1-based line of the record (or of the syntax error inside it).
     public var line: Int
     /// 1-based column in characters for a syntax error; `nil` when the whole record is at fault.
     public var column: Int?
     /// What is wrong, lowercase, no final period, e.g. `element 3 is a number, not an object`.
     public var message: String
+    public var kind: Kind
 
     /// Creates a problem report.
-    public init(line: Int, column: Int? = nil, message: String) {
+    public init(line: Int, column: Int? = nil, message: String, kind: Kind = .unreadable) {
         self.line = line
         self.column = column
         self.message = message
+        self.kind = kind
     }
 }
 

@@ -9,13 +9,18 @@ struct RawTableBuilder {
     var cellTexts: [String?] = []
     var cellColumns: [Int32] = []
     var problems: [RecordProblem] = []
-    /// The columns of the record being added, in the order of its keys.
+    /// The columns of the record being added, in the order of its keys, and how deep
+    /// in nested objects each was.
     private var recordColumns: [Int32] = []
+    private var recordDepths: [Int] = []
 
     /// Flattens one object into a record. Iterative, so nesting depth costs no stack.
+    /// A record that gives one column two values is a problem, not a record.
     mutating func add(_ members: [JSONMember], line: Int) {
         let start = cellTexts.count
+        let columnsBefore = columns.count
         recordColumns.removeAll(keepingCapacity: true)
+        recordDepths.removeAll(keepingCapacity: true)
         var ascending = true
         var stack: [(prefix: String, members: [JSONMember], next: Int)] = [("", members, 0)]
         while !stack.isEmpty {
@@ -56,9 +61,18 @@ struct RawTableBuilder {
             }
             if let last = recordColumns.last, last >= column { ascending = false }
             recordColumns.append(Int32(column))
+            recordDepths.append(top)
             cellTexts.append(text)
         }
-        if !ascending { sortCells(from: start) }
+        if !ascending, let problem = sortCells(from: start) {
+            // The record is left out whole, and so are the columns only it had.
+            cellTexts.removeSubrange(start...)
+            for name in columns[columnsBefore...] { columnIndex[name] = nil }
+            columns.removeSubrange(columnsBefore...)
+            columnLines.removeSubrange(columnsBefore...)
+            problems.append(RecordProblem(line: line, message: problem.message, kind: .duplicateKey(problem.name)))
+            return
+        }
         let count = cellTexts.count - start
         var columnsStart = -1
         if count > 0, recordColumns[0] != 0 || Int(recordColumns[count - 1]) != count - 1 {
@@ -68,21 +82,21 @@ struct RawTableBuilder {
         records.append(RawRecord(line: line, cells: start..<cellTexts.count, columnsStart: columnsStart))
     }
 
-    /// Puts the cells of the record being added in column order; a column named twice
-    /// keeps its last value.
-    private mutating func sortCells(from start: Int) {
-        let cells = zip(recordColumns, cellTexts[start...]).enumerated()
-            .sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }
-        recordColumns.removeAll(keepingCapacity: true)
-        cellTexts.removeSubrange(start...)
-        for (_, (column, text)) in cells {
-            if recordColumns.last == column {
-                cellTexts[cellTexts.count - 1] = text
-            } else {
-                recordColumns.append(column)
-                cellTexts.append(text)
-            }
+    /// Puts the cells of the record being added in column order; when a column comes
+    /// twice, says which one instead.
+    private mutating func sortCells(from start: Int) -> (name: String, message: String)? {
+        let order = recordColumns.indices.sorted { (recordColumns[$0], $0) < (recordColumns[$1], $1) }
+        for (a, b) in zip(order, order.dropFirst()) where recordColumns[a] == recordColumns[b] {
+            let name = columns[Int(recordColumns[a])]
+            let message = recordDepths[a] != recordDepths[b]
+                ? "the record gives `\(name)` two values (a key with dots and a nested object name the same column)"
+                : "the record has the key `\(name)` twice"
+            return (name, message)
         }
+        let texts = order.map { cellTexts[start + $0] }
+        recordColumns = order.map { recordColumns[$0] }
+        cellTexts.replaceSubrange(start..., with: texts)
+        return nil
     }
 
     mutating func finish() -> RawTable {

@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case duplicateHeader = "E0508"
     case unnamedColumn = "E0509"
     case noColumns = "E0510"
+    case duplicateJSONKey = "E0511"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -133,6 +134,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .duplicateHeader: "a column name that appears twice in the header"
         case .unnamedColumn: "a column without a name when the fields are inferred from the data"
         case .noColumns: "a file with no columns to infer the fields from"
+        case .duplicateJSONKey: "a JSON record that gives one column two values (the record is rejected)"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"
