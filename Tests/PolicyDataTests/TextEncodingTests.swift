@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PolicySyntax
 @testable import PolicyData
 
 /// Telling a customer file's encoding from its first block, and reading UTF-16.
@@ -74,5 +75,22 @@ struct TextEncodingTests {
             guard case .failure(let problem) = converted else { Issue.record("accepted \(bytes)"); continue }
             #expect(problem.offset == offset)
         }
+    }
+
+    /// The error a reader of the first block reports: the encoding named, and the
+    /// command that converts the file.
+    @Test func errorsNameTheEncodingAndTheConversion() throws {
+        let gb = try #require(TextEncoding.likely(.gb18030).error(file: "customers.csv"))
+        #expect(gb.code == .otherEncoding)
+        #expect(gb.message == "the file is not UTF-8 text: it looks like GB18030 (Chinese)")
+        #expect(gb.help == "convert it to UTF-8 first: `iconv -f GB18030 -t UTF-8 customers.csv > customers-utf8.csv`")
+        let latin = try #require(TextEncoding.likely(.latin1).error(file: "exports/may.2026.tsv"))
+        #expect(latin.help == "convert it to UTF-8 first: `iconv -f WINDOWS-1252 -t UTF-8 exports/may.2026.tsv > exports/may.2026-utf8.tsv`")
+        let utf16 = try #require(TextEncoding.utf16(bigEndian: false, byteOrderMark: false).error(file: "my file.csv"))
+        #expect(utf16.help == "convert it to UTF-8 first: `iconv -f UTF-16LE -t UTF-8 'my file.csv' > 'my file-utf8.csv'`")
+        #expect(TextEncoding.notText.error(file: "<stdin>")?.code == .notText)
+        #expect(TextEncoding.likely(.latin1).error(file: "<stdin>")?.help == "convert it to UTF-8 first: pipe it through `iconv -f WINDOWS-1252 -t UTF-8`")
+        #expect(TextEncoding.utf8.error(file: "c.csv") == nil)
+        #expect(TextEncoding.utf16(bigEndian: true, byteOrderMark: true).error(file: "c.csv") == nil)
     }
 }

@@ -49,8 +49,19 @@ struct CSVCells: CellSource {
         return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
     }
 
+    /// Bytes that are not text are written `\xHH` (never U+FFFD), so that a reject
+    /// shows what the file holds.
     func raw(_ column: Int) -> String {
-        unescaped(fields[column]).trimmingSpaces
+        let field = fields[column]
+        let span = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard field.hasEscapedQuotes else { return TextScan.escaped(span).trimmingSpaces }
+        var unescaped: [UInt8] = []
+        var i = 0
+        while i < span.count {
+            unescaped.append(span[i])
+            i += span[i] == ReaderByte.quote && i + 1 < span.count && span[i + 1] == ReaderByte.quote ? 2 : 1
+        }
+        return unescaped.withUnsafeBufferPointer(TextScan.escaped).trimmingSpaces
     }
 
     func unescaped(_ field: CSVField) -> String {

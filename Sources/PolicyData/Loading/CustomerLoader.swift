@@ -31,10 +31,13 @@ public enum CustomerLoader {
         }
         // The key is always kept: duplicates are found by comparing stored keys.
         let keep = keep.map { $0.union([keySlot]) }
+        // UTF-16 is read as the UTF-8 it converts to; other encodings stop here.
+        let file = try CustomerText.prepare(consume file)
         switch file.format {
         case .csv, .tsv:
             return try loadDelimited(consume file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
         case .json, .jsonl:
+            try CustomerText.checkWhole(file)
             return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
         }
     }
@@ -47,12 +50,16 @@ public enum CustomerLoader {
         do {
             // Everything that holds the file's bytes lives in this block.
             let reader = try openDelimited(file)
+            var text = try CustomerText.checkHeader(reader, file: file)
             let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
                                         duplicates: duplicateNames(reader.headerIssues))
             let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
             let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+            // A column is named after the field that reads it, or its header.
+            var names = reader.header
+            for (slot, column) in columns.enumerated() { if let column { names[column] = fields[slot].spec.name } }
             let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
-                                                  checks: checks, keep: keep, keyHash: keyHash)
+                                                  checks: checks, keep: keep, keyHash: keyHash, columnNames: names)
             let (start, firstLine) = reader.dataStart
             let dataBytes = file.bytes.count - start
             // A few pieces per worker even out their speeds; one worker reads one piece.
@@ -65,6 +72,13 @@ public enum CustomerLoader {
                 offsets.append(end)
                 end += piece.lineCount
             }
+            // The verdict on the encoding, from every byte read.
+            var firstFlaw: Int? = nil
+            for piece in pieces {
+                text.add(piece.text)
+                firstFlaw = firstFlaw ?? piece.firstFlaw
+            }
+            try CustomerText.check(text, firstFlaw: firstFlaw, in: file)
             builders = pieces.map(\.builder)
             rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
         }
@@ -80,10 +94,14 @@ public enum CustomerLoader {
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
         var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
+        // A column is named after the field that reads it.
+        var names: [String: String] = [:]
+        for field in fields { names[field.spec.header] = field.spec.name }
         raw.records.withUnsafeBufferPointer { records in
             raw.cellTexts.withUnsafeBufferPointer { cellTexts in
                 raw.cellColumns.withUnsafeBufferPointer { cellColumns in
-                    addJSON(records, cellTexts, cellColumns, columnCount: raw.columns.count, problems: raw.problems, to: &builder)
+                    addJSON(records, cellTexts, cellColumns, columnCount: raw.columns.count, problems: raw.problems,
+                            names: names, to: &builder)
                 }
             }
         }
@@ -98,7 +116,7 @@ public enum CustomerLoader {
     /// come in line order.
     private static func addJSON(_ records: UnsafeBufferPointer<RawRecord>, _ cellTexts: UnsafeBufferPointer<String?>,
                                 _ cellColumns: UnsafeBufferPointer<Int32>, columnCount: Int, problems: [RecordProblem],
-                                to builder: inout TableBuilder) {
+                                names: [String: String], to builder: inout TableBuilder) {
         var problems = problems[...]
         var first = 0
         while first < records.count {
@@ -108,21 +126,25 @@ public enum CustomerLoader {
                                   texts: cellTexts, columns: cellColumns, columnCount: columnCount))
             first = end
             while let p = problems.first, first == records.count || p.line <= records[first].line {
-                reject(p, &builder)
+                reject(p, names: names, &builder)
                 problems = problems.dropFirst()
             }
         }
-        for p in problems { reject(p, &builder) }
+        for p in problems { reject(p, names: names, &builder) }
     }
 
     /// A JSON record that never became a row, rejected under its own code.
-    private static func reject(_ problem: RecordProblem, _ builder: inout TableBuilder) {
+    private static func reject(_ problem: RecordProblem, names: [String: String], _ builder: inout TableBuilder) {
         switch problem.kind {
         case .unreadable:
             builder.rejectRow(line: problem.line, id: "", code: .malformedFile,
                               expected: "this record is not a JSON object: \(problem.message)")
         case .duplicateKey(let key):
             builder.rejectRow(line: problem.line, id: "", code: .duplicateJSONKey, expected: problem.message, field: key)
+        case .flawedText(let flaw, let column, let value, let inKey):
+            builder.rejectRow(Reject(file: builder.checks.file, line: problem.line, column: 0, customerID: "",
+                                     field: inKey ? "" : names[column] ?? column, value: inKey ? column : value,
+                                     expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText))
         }
     }
 

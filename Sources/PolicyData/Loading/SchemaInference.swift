@@ -10,7 +10,12 @@ public enum SchemaInference {
     /// Every column must have a name: an unnamed column (an empty header name, a JSON
     /// key `""`) is an error rather than a column quietly left out, and so is a file
     /// with no columns at all. Linear in the number of columns and cells.
+    ///
+    /// The file's text is checked as the loader checks it (encoding, header names);
+    /// rows that the loader will reject for text that is not UTF-8 are left out of
+    /// the guesses.
     public static func infer(_ file: CustomerFile) throws(DataError) -> Schema {
+        let file = try CustomerText.prepare(file)
         var header: [String]
         var guesses: [Guess]
         /// Where a column's name is, for a message: its line and 1-based position.
@@ -18,18 +23,33 @@ public enum SchemaInference {
         switch file.format {
         case .csv, .tsv:
             var reader = try CustomerLoader.openDelimited(file)
+            var text = try CustomerText.checkHeader(reader, file: file)
             header = reader.header
             let headerLine = reader.headerLine
             place = { (headerLine, $0 + 1) }
             guesses = Array(repeating: Guess(), count: header.count)
             var record = CSVRecord()
+            var firstFlaw: Int? = nil
+            var flaws: [Int] = []
+            var start = reader.dataStart.position
             while (try? reader.next(into: &record)) == true {
+                let end = reader.dataStart.position
+                file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<end, counts: &text, flaws: &flaws, maxFlaws: 1) }
+                start = end
+                if let flaw = flaws.first {
+                    firstFlaw = firstFlaw ?? flaw
+                    flaws.removeAll()
+                    continue
+                }
                 for (i, field) in record.fields.enumerated() where i < guesses.count {
                     let text = reader.string(field).trimmingSpaces
                     guesses[i].see(text)
                 }
             }
+            file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<$0.count, counts: &text, flaws: &flaws, maxFlaws: 1) }
+            try CustomerText.check(text, firstFlaw: firstFlaw ?? flaws.first, in: file)
         case .json, .jsonl:
+            try CustomerText.checkWhole(file)
             let raw = try CustomerLoader.rawJSON(file)
             header = raw.columns
             let lines = raw.columnLines

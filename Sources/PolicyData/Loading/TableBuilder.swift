@@ -204,7 +204,13 @@ struct TableBuilder: Sendable {
     // INVARIANT: called between batches only, so rejects stay in file order.
     /// Rejects a whole record that never becomes a row (wrong number of cells, unreadable).
     mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") {
+        rejectRow(checks.rowReject(line: line, id: id, code: code, expected: expected, field: field))
+    }
+
+    // INVARIANT: called between batches only, so rejects stay in file order.
+    /// Rejects a whole record that never becomes a row, as `reject` says.
+    mutating func rejectRow(_ reject: Reject) {
         rejectedRows += 1
-        rejects.append(checks.rowReject(line: line, id: id, code: code, expected: expected, field: field))
+        rejects.append(reject)
     }
 }

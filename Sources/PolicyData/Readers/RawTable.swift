@@ -28,6 +28,10 @@ public struct RecordProblem: Sendable, Equatable {
         /// The record gives the column `key` two values: the same key twice, or a key
         /// with dots and a nested object that flatten to the same name.
         case duplicateKey(String)
+        /// A string of the record is not valid text (`flaw`): the value of `column`, or
+        /// with `inKey`, its last key (`column` then ends with the key as written).
+        /// `value`: the string as written, bytes that are not text shown `\xHH`.
+        case flawedText(TextFlaw, column: String, value: String, inKey: Bool)
     }
 
     /// 1-based line of the record (or of the syntax error inside it).

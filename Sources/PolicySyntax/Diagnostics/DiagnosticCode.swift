@@ -64,6 +64,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unnamedColumn = "E0509"
     case noColumns = "E0510"
     case duplicateJSONKey = "E0511"
+    case invalidText = "E0512"
+    case nulByte = "E0513"
+    case otherEncoding = "E0514"
+    case notText = "E0515"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -135,6 +139,10 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .unnamedColumn: "a column without a name when the fields are inferred from the data"
         case .noColumns: "a file with no columns to infer the fields from"
         case .duplicateJSONKey: "a JSON record that gives one column two values (the record is rejected)"
+        case .invalidText: "a cell or key that is not valid UTF-8 text (the row is rejected; in the header, the file cannot be used)"
+        case .nulByte: "a cell or key that holds a NUL byte (the row is rejected; in the header, the file cannot be used)"
+        case .otherEncoding: "a file in another encoding than UTF-8: GB18030, Latin-1, or UTF-16 without a byte order mark"
+        case .notText: "a file that is not text at all"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"
