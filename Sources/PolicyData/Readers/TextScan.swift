@@ -41,9 +41,9 @@ enum TextScan {
     /// feeds can be scanned apart (and in parallel) with the result of one scan.
     static func scan(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, counts: inout TextCounts,
                      flaws: inout [Int], maxFlaws: Int = .max, endMayBeCut: Bool = false) {
-        guard let base = p.baseAddress, !range.isEmpty else { return }
         let end = min(range.upperBound, p.count)
         var i = max(0, range.lowerBound)
+        guard let base = p.baseAddress, i < end else { return }
         counts.bytes += end - i
         var run = HighRun()
         /// Where the last sequence of bytes 0x80 and above ended: a run goes on only from there.
