@@ -62,14 +62,3 @@ struct CellReaderTests {
         #expect(read("5/3/26", .date, pattern: "d/M/yy") == "2026-03-05")
     }
 }
-
-struct SchemaInferenceTests {
-    @Test func typesAreInferredWithoutLosingInformation() throws {
-        let csv = "id,n,amount,zip,when,flag,mixed,price\n0001,1,2.5,08123,2026-01-01,true,x,12.50\n0002,-3,4,12345,2026-02-01,false,1,3.10\n0003,,,,,,,\n"
-        let schema = try SchemaInference.infer(CustomerFile(name: "c.csv", bytes: Array(csv.utf8), format: .csv))
-        #expect(schema.fields.map(\.name) == ["id", "n", "amount", "zip", "when", "flag", "mixed", "price"])
-        #expect(schema.fields.map(\.type) == [.text, .int, .number, .text, .date, .bool, .text, .text])
-        #expect(schema.fields[0].isKey && !schema.fields[0].optional)
-        #expect(schema.fields.dropFirst().allSatisfy { $0.optional })
-    }
-}

@@ -19,6 +19,13 @@ protocol CellBatch {
     func line(_ row: Int) -> Int
     /// Where the row can be found again, to quote its key in a later message.
     func origin(_ row: Int) -> Int
+    /// The rows, ascending, that may have a non-empty cell in `column`, when the batch
+    /// knows them without looking at every row (sparse JSON); nil otherwise.
+    func rowsHaving(_ column: Int) -> ArraySlice<Int>?
+}
+
+extension CellBatch {
+    func rowsHaving(_ column: Int) -> ArraySlice<Int>? { nil }
 }
 
 /// The cells of one CSV record: spans into the file's bytes.
@@ -42,8 +49,19 @@ struct CSVCells: CellSource {
         return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
     }
 
+    /// Bytes that are not text are written `\xHH` (never U+FFFD), so that a reject
+    /// shows what the file holds.
     func raw(_ column: Int) -> String {
-        unescaped(fields[column]).trimmingSpaces
+        let field = fields[column]
+        let span = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard field.hasEscapedQuotes else { return TextScan.escaped(span).trimmingSpaces }
+        var unescaped: [UInt8] = []
+        var i = 0
+        while i < span.count {
+            unescaped.append(span[i])
+            i += span[i] == ReaderByte.quote && i + 1 < span.count && span[i + 1] == ReaderByte.quote ? 2 : 1
+        }
+        return unescaped.withUnsafeBufferPointer(TextScan.escaped).trimmingSpaces
     }
 
     func unescaped(_ field: CSVField) -> String {
@@ -73,31 +91,96 @@ struct CSVBatch: CellBatch {
     func origin(_ row: Int) -> Int { starts[row] }
 }
 
-/// The cells of one JSON record, as strings (nil: missing or null).
+/// The cells of one JSON record: their columns and texts (nil: null).
 struct JSONCells: CellSource {
-    let cells: [String?]
+    let columns: RawCellColumns
+    let texts: UnsafeBufferPointer<String?>
+
+    @inline(__always)
+    func text(_ column: Int) -> String? {
+        columns.index(of: column).flatMap { texts[$0] }
+    }
 
     func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard column < cells.count, var text = cells[column] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard var text = text(column) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         return text.withUTF8(body)
     }
 
     func isEmpty(_ column: Int) -> Bool {
-        guard column < cells.count, let text = cells[column] else { return true }
+        guard let text = text(column) else { return true }
         return text.trimmingSpaces.isEmpty
     }
 
     func raw(_ column: Int) -> String {
-        column < cells.count ? (cells[column] ?? "") : ""
+        text(column) ?? ""
     }
 }
 
-/// JSON records `range` of a raw table; a record's origin is its index.
+/// A run of records of a raw table, over its cell storage; a record's origin is its index.
 struct JSONBatch: CellBatch {
-    let records: ArraySlice<RawRecord>
+    let records: UnsafeBufferPointer<RawRecord>
+    /// The index of the first record in the table.
+    let first: Int
+    let texts: UnsafeBufferPointer<String?>
+    let columns: UnsafeBufferPointer<Int32>
+    /// The rows of each column, when the records are sparse.
+    let byColumn: ColumnRows?
+
+    /// `columnCount`: the table's number of columns. When the records hold fewer than
+    /// half of records × columns cells, the rows of each column are indexed, so that a
+    /// column is read in the time of its own cells.
+    init(records: UnsafeBufferPointer<RawRecord>, first: Int, texts: UnsafeBufferPointer<String?>,
+         columns: UnsafeBufferPointer<Int32>, columnCount: Int) {
+        self.records = records
+        self.first = first
+        self.texts = texts
+        self.columns = columns
+        let cells = records.reduce(0) { $0 + $1.cells.count }
+        let full = records.count.multipliedReportingOverflow(by: columnCount)
+        let sparse = columnCount > 8 && (full.overflow || cells < full.partialValue / 2)
+        byColumn = sparse ? ColumnRows(records, columns, columnCount: columnCount) : nil
+    }
 
     var count: Int { records.count }
-    func cells(_ row: Int) -> JSONCells { JSONCells(cells: records[records.startIndex + row].cells) }
-    func line(_ row: Int) -> Int { records[records.startIndex + row].line }
-    func origin(_ row: Int) -> Int { records.startIndex + row }
+
+    @inline(__always)
+    func cells(_ row: Int) -> JSONCells {
+        let record = records[row]
+        return JSONCells(columns: RawCellColumns(record, in: columns), texts: UnsafeBufferPointer(rebasing: texts[record.cells]))
+    }
+
+    func line(_ row: Int) -> Int { records[row].line }
+    func origin(_ row: Int) -> Int { first + row }
+    func rowsHaving(_ column: Int) -> ArraySlice<Int>? { byColumn?.rows(column) }
+}
+
+/// For each column, the rows of a batch that have a cell in it: the rows of column c
+/// are `rows[starts[c]..<starts[c + 1]]`, ascending. Built in one pass over the cells.
+struct ColumnRows {
+    let starts: [Int]
+    let rows: [Int]
+
+    init(_ records: UnsafeBufferPointer<RawRecord>, _ columns: UnsafeBufferPointer<Int32>, columnCount: Int) {
+        var starts = [Int](repeating: 0, count: columnCount + 1)
+        for record in records {
+            let cells = RawCellColumns(record, in: columns)
+            for k in 0..<cells.count where cells[k] < columnCount { starts[cells[k] + 1] += 1 }
+        }
+        for c in 0..<columnCount { starts[c + 1] += starts[c] }
+        var next = starts
+        var rows = [Int](repeating: 0, count: starts[columnCount])
+        for (row, record) in records.enumerated() {
+            let cells = RawCellColumns(record, in: columns)
+            for k in 0..<cells.count where cells[k] < columnCount {
+                rows[next[cells[k]]] = row
+                next[cells[k]] += 1
+            }
+        }
+        self.starts = starts
+        self.rows = rows
+    }
+
+    func rows(_ column: Int) -> ArraySlice<Int> {
+        column >= 0 && column + 1 < starts.count ? rows[starts[column]..<starts[column + 1]] : []
+    }
 }

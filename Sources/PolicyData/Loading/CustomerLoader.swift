@@ -24,12 +24,20 @@ public enum CustomerLoader {
     /// read, before the pieces are joined.
     public static func load(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
                             workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
+        guard fields.indices.contains(keySlot) else {
+            throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
+                            message: "there is no key field to read the customers by",
+                            help: "declare the fields, with one `key`, in a `customer` block")
+        }
         // The key is always kept: duplicates are found by comparing stored keys.
         let keep = keep.map { $0.union([keySlot]) }
+        // UTF-16 is read as the UTF-8 it converts to; other encodings stop here.
+        let file = try CustomerText.prepare(consume file)
         switch file.format {
         case .csv, .tsv:
             return try loadDelimited(consume file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
         case .json, .jsonl:
+            try CustomerText.checkWhole(file)
             return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
         }
     }
@@ -42,12 +50,16 @@ public enum CustomerLoader {
         do {
             // Everything that holds the file's bytes lives in this block.
             let reader = try openDelimited(file)
+            var text = try CustomerText.checkHeader(reader, file: file)
             let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
                                         duplicates: duplicateNames(reader.headerIssues))
             let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
             let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+            // A column is named after the field that reads it, or its header.
+            var names = reader.header
+            for (slot, column) in columns.enumerated() { if let column { names[column] = fields[slot].spec.name } }
             let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
-                                                  checks: checks, keep: keep, keyHash: keyHash)
+                                                  checks: checks, keep: keep, keyHash: keyHash, columnNames: names)
             let (start, firstLine) = reader.dataStart
             let dataBytes = file.bytes.count - start
             // A few pieces per worker even out their speeds; one worker reads one piece.
@@ -60,6 +72,13 @@ public enum CustomerLoader {
                 offsets.append(end)
                 end += piece.lineCount
             }
+            // The verdict on the encoding, from every byte read.
+            var firstFlaw: Int? = nil
+            for piece in pieces {
+                text.add(piece.text)
+                firstFlaw = firstFlaw ?? piece.firstFlaw
+            }
+            try CustomerText.check(text, firstFlaw: firstFlaw, in: file)
             builders = pieces.map(\.builder)
             rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
         }
@@ -75,27 +94,58 @@ public enum CustomerLoader {
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
         var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
-        var problems = raw.problems[...]
-        var first = 0
-        // Records run in batches between the problems, which are reported in line order.
-        while first < raw.records.count {
-            var end = first
-            while end < raw.records.count && (problems.first.map { $0.line > raw.records[end].line } ?? true) { end += 1 }
-            builder.add(JSONBatch(records: raw.records[first..<end]))
-            first = end
-            while let p = problems.first, first == raw.records.count || p.line <= raw.records[first].line {
-                builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
-                problems = problems.dropFirst()
+        // A column is named after the field that reads it.
+        var names: [String: String] = [:]
+        for field in fields { names[field.spec.header] = field.spec.name }
+        raw.records.withUnsafeBufferPointer { records in
+            raw.cellTexts.withUnsafeBufferPointer { cellTexts in
+                raw.cellColumns.withUnsafeBufferPointer { cellColumns in
+                    addJSON(records, cellTexts, cellColumns, columnCount: raw.columns.count, problems: raw.problems,
+                            names: names, to: &builder)
+                }
             }
-        }
-        for p in problems {
-            builder.rejectRow(line: p.line, id: "", code: .malformedFile, expected: "this record is not a JSON object: \(p.message)")
         }
         var builders = [builder]
         let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
-            JSONCells(cells: raw.records[origin].cells).raw(columns[keySlot] ?? 0)
+            checks.keyColumn.flatMap { raw.cell(origin, $0) } ?? ""
         }
         return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
+    }
+
+    /// Adds the records to `builder` in batches between the problems, so that rejects
+    /// come in line order.
+    private static func addJSON(_ records: UnsafeBufferPointer<RawRecord>, _ cellTexts: UnsafeBufferPointer<String?>,
+                                _ cellColumns: UnsafeBufferPointer<Int32>, columnCount: Int, problems: [RecordProblem],
+                                names: [String: String], to builder: inout TableBuilder) {
+        var problems = problems[...]
+        var first = 0
+        while first < records.count {
+            var end = first
+            while end < records.count && (problems.first.map { $0.line > records[end].line } ?? true) { end += 1 }
+            builder.add(JSONBatch(records: UnsafeBufferPointer(rebasing: records[first..<end]), first: first,
+                                  texts: cellTexts, columns: cellColumns, columnCount: columnCount))
+            first = end
+            while let p = problems.first, first == records.count || p.line <= records[first].line {
+                reject(p, names: names, &builder)
+                problems = problems.dropFirst()
+            }
+        }
+        for p in problems { reject(p, names: names, &builder) }
+    }
+
+    /// A JSON record that never became a row, rejected under its own code.
+    private static func reject(_ problem: RecordProblem, names: [String: String], _ builder: inout TableBuilder) {
+        switch problem.kind {
+        case .unreadable:
+            builder.rejectRow(line: problem.line, id: "", code: .malformedFile,
+                              expected: "this record is not a JSON object: \(problem.message)")
+        case .duplicateKey(let key):
+            builder.rejectRow(line: problem.line, id: "", code: .duplicateJSONKey, expected: problem.message, field: key)
+        case .flawedText(let flaw, let column, let value, let inKey):
+            builder.rejectRow(Reject(file: builder.checks.file, line: problem.line, column: 0, customerID: "",
+                                     field: inKey ? "" : names[column] ?? column, value: inKey ? column : value,
+                                     expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText))
+        }
     }
 
     /// The hash of keys for the duplicate check. Any hash is right (a hit is confirmed
@@ -152,8 +202,10 @@ public enum CustomerLoader {
     static func columnsOf(_ fields: [FieldPlan], header: [String], file: String, headerLine: Int,
                           duplicates: [String: Int]) throws(DataError) -> [Int?] {
         var index: [String: Int] = [:]
+        index.reserveCapacity(header.count)
         for (i, name) in header.enumerated() where index[name] == nil { index[name] = i }
         var columns: [Int?] = []
+        columns.reserveCapacity(fields.count)
         var missing: [FieldPlan] = []
         for field in fields {
             let name = field.spec.header
@@ -167,8 +219,10 @@ public enum CustomerLoader {
         }
         guard !missing.isEmpty else { return columns }
         let names = missing.map { "`\($0.spec.header)`" }.joined(separator: ", ")
-        let guesses = missing.compactMap { field in
-            Suggest.closest(to: field.spec.header, among: header).map { "`\(field.spec.name)` could read `\($0)` with `from \"\($0)\"`" }
+        // A header may have a million names: guess for a few fields, among names of a fitting length.
+        let guesses = missing.prefix(10).compactMap { field in
+            Suggest.closest(to: field.spec.header, among: nearNames(field.spec.header, header))
+                .map { "`\(field.spec.name)` could read `\($0)` with `from \"\($0)\"`" }
         }
         let help = guesses.isEmpty
             ? "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
@@ -177,6 +231,22 @@ public enum CustomerLoader {
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",
                         help: help)
+    }
+}
+
+extension CustomerLoader {
+    /// The header names a typo of `name` could have given: within a third of its length
+    /// (as `Suggest` allows), and at most 10,000 of them, so that a suggestion costs a
+    /// bounded time however wide the header is.
+    static func nearNames(_ name: String, _ header: [String]) -> [String] {
+        let length = name.unicodeScalars.count
+        let limit = max(1, length / 3)
+        var near: [String] = []
+        for candidate in header where abs(candidate.unicodeScalars.count - length) <= limit {
+            near.append(candidate)
+            if near.count == 10_000 { break }
+        }
+        return near
     }
 }
 

@@ -27,6 +27,8 @@ public struct Reject: Sendable, Equatable {
         switch code {
         case .emptyRequiredCell: sentence = "`\(field)` is empty, but the field is required"
         case .badCell, .valueNotAllowed, .duplicateKey: sentence = "`\(field)` is `\(value)`, expected \(expected)"
+        case .invalidText: sentence = "\(field.isEmpty ? "the key `\(value)`" : "`\(field)`") is not valid UTF-8 text: \(expected)"
+        case .nulByte: sentence = "\(field.isEmpty ? "the key `\(value)`" : "`\(field)`") holds \(expected)"
         default: sentence = expected
         }
         let who = customerID.isEmpty ? "" : " (customer \(customerID))"

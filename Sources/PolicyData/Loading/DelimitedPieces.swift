@@ -39,6 +39,10 @@ enum DelimitedPieces {
         /// The lines read, from the first line of the piece to `end`.
         var lineCount: Int
         var builder: TableBuilder
+        /// What the bytes from `start` to `end` hold, for the verdict on the encoding,
+        /// and the first place that is not text.
+        var text: TextCounts
+        var firstFlaw: Int?
     }
 
     /// What every piece shares.
@@ -50,6 +54,8 @@ enum DelimitedPieces {
         let checks: FieldChecks
         let keep: Set<Int>?
         let keyHash: @Sendable (Value) -> Int
+        /// Per column: the name of the field that reads it, or its header, for rejects.
+        let columnNames: [String]
         /// Rows per batch: the fields of a batch stay in cache while its columns are read.
         let batchRows = 1024
 
@@ -66,6 +72,7 @@ enum DelimitedPieces {
             var builder = TableBuilder(checks: checks, keep: keep, expectedRows: range.count / 48 + 16, keyHash: keyHash)
             var scanner = CSVScanner(position: range.lowerBound, line: firstLine, delimiter: delimiter)
             var pending = PendingRecords(width: width, rows: batchRows)
+            var text = TextState(scanned: range.lowerBound)
             while scanner.position < range.upperBound {
                 let start = scanner.position, before = pending.fields.count
                 var line = 0
@@ -74,7 +81,7 @@ enum DelimitedPieces {
                     break
                 case .unterminatedQuote(let quoteLine, let offset):
                     pending.fields.removeSubrange(before...)
-                    pending.flush(into: &builder, bytes: p)
+                    flush(&pending, into: &builder, p, &text)
                     let error = CSVReader.unterminated(p, line: quoteLine, offset: offset)
                     builder.rejectRow(line: error.line, id: "", code: .malformedFile,
                                       expected: "the file cannot be read from here on: \(error.message)")
@@ -83,27 +90,65 @@ enum DelimitedPieces {
                     if cells == width {
                         pending.lines.append(line)
                         pending.starts.append(start)
-                        if pending.lines.count == batchRows { pending.flush(into: &builder, bytes: p) }
+                        pending.end = scanner.position
+                        if pending.lines.count == batchRows { flush(&pending, into: &builder, p, &text) }
                         continue
                     }
                     let id = pending.fields[before...].withUnsafeBufferPointer { record in
-                        checks.columns[checks.keySlot].flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
+                        checks.keyColumn.flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
                     }
                     pending.fields.removeSubrange(before...)
-                    pending.flush(into: &builder, bytes: p)
+                    flush(&pending, into: &builder, p, &text)
                     builder.rejectRow(line: line, id: id ?? "", code: .fieldCount,
                                       expected: "the row has \(cells) cells, but the header has \(width)")
                     continue
                 }
                 break
             }
-            pending.flush(into: &builder, bytes: p)
-            return Piece(start: range.lowerBound, end: scanner.position, lineCount: scanner.line - firstLine, builder: builder)
+            flush(&pending, into: &builder, p, &text)
+            // The rest (a row of the wrong width, blank lines, what follows a quote that never closes) counts too.
+            _ = text.scan(p, to: scanner.position)
+            return Piece(start: range.lowerBound, end: scanner.position, lineCount: scanner.line - firstLine, builder: builder,
+                         text: text.counts, firstFlaw: text.firstFlaw)
+        }
+
+        /// Hands the pending records to the builder, after a scan of their bytes for
+        /// text that is not UTF-8 or holds a NUL: a record with such a byte is
+        /// rejected, and the others go in runs around it.
+        private func flush(_ pending: inout PendingRecords, into builder: inout TableBuilder,
+                           _ p: UnsafeBufferPointer<UInt8>, _ text: inout TextState) {
+            let flaws = text.scan(p, to: pending.end)
+            guard !flaws.isEmpty, !pending.lines.isEmpty else { return pending.flush(into: &builder, bytes: p) }
+            var from = 0
+            var record = 0
+            for offset in flaws {
+                // The record holding the flaw: the last one starting at or before it.
+                while record + 1 < pending.starts.count && pending.starts[record + 1] <= offset { record += 1 }
+                guard record >= from, pending.starts[record] <= offset, offset < pending.end else { continue }
+                pending.flush(rows: from..<record, into: &builder, bytes: p)
+                builder.rejectRow(textReject(pending, record, flaw: TextFlaw.at(offset, in: p), p))
+                from = record + 1
+            }
+            pending.flush(rows: from..<pending.lines.count, into: &builder, bytes: p)
+            pending.removeAll()
+        }
+
+        /// The reject of pending record `record` for the flaw in one of its cells.
+        private func textReject(_ pending: PendingRecords, _ record: Int, flaw: TextFlaw, _ p: UnsafeBufferPointer<UInt8>) -> Reject {
+            pending.fields.withUnsafeBufferPointer { all in
+                let fields = UnsafeBufferPointer(rebasing: all[(record * width)..<(record * width + width)])
+                let cells = CSVCells(bytes: p, fields: fields)
+                let column = fields.firstIndex { $0.start <= flaw.offset && flaw.offset < $0.end }
+                let id = checks.keyColumn.map { cells.raw($0) } ?? ""
+                return Reject(file: checks.file, line: pending.lines[record], column: column.map { $0 + 1 } ?? 0, customerID: id,
+                              field: column.map { columnNames[$0] } ?? "", value: column.map { cells.raw($0) } ?? "",
+                              expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText)
+            }
         }
 
         /// The text of the key cell of the record whose reading started at `origin`.
         func rawKey(at origin: Int) -> String {
-            guard let column = checks.columns[checks.keySlot] else { return "" }
+            guard let column = checks.keyColumn else { return "" }
             var scanner = CSVScanner(position: origin, line: 0, delimiter: delimiter)
             var fields: [CSVField] = []
             var line = 0
@@ -114,12 +159,31 @@ enum DelimitedPieces {
         }
     }
 
+    /// How far a piece's bytes were scanned for text that is not UTF-8, and what was found.
+    struct TextState {
+        var scanned: Int
+        var counts = TextCounts()
+        var firstFlaw: Int? = nil
+
+        /// Scans from where the last scan stopped to `end`: the flaws found, ascending.
+        mutating func scan(_ p: UnsafeBufferPointer<UInt8>, to end: Int) -> [Int] {
+            guard end > scanned else { return [] }
+            var flaws: [Int] = []
+            TextScan.scan(p, scanned..<end, counts: &counts, flaws: &flaws)
+            scanned = end
+            if firstFlaw == nil { firstFlaw = flaws.first }
+            return flaws
+        }
+    }
+
     /// Records read but not yet handed to the table builder, their fields end to end.
     struct PendingRecords {
         let width: Int
         var fields: [CSVField] = []
         var lines: [Int] = []
         var starts: [Int] = []
+        /// Where the last record ends.
+        var end = 0
 
         init(width: Int, rows: Int) {
             self.width = width
@@ -129,13 +193,25 @@ enum DelimitedPieces {
         }
 
         mutating func flush(into builder: inout TableBuilder, bytes: UnsafeBufferPointer<UInt8>) {
+            flush(rows: 0..<lines.count, into: &builder, bytes: bytes)
+            removeAll()
+        }
+
+        /// Hands `rows` of the pending records to the builder, keeping them all.
+        func flush(rows: Range<Int>, into builder: inout TableBuilder, bytes: UnsafeBufferPointer<UInt8>) {
+            guard !rows.isEmpty else { return }
             fields.withUnsafeBufferPointer { f in
                 lines.withUnsafeBufferPointer { l in
                     starts.withUnsafeBufferPointer { s in
-                        builder.add(CSVBatch(bytes: bytes, fields: f, width: width, lines: l, starts: s))
+                        builder.add(CSVBatch(bytes: bytes, fields: UnsafeBufferPointer(rebasing: f[(rows.lowerBound * width)..<(rows.upperBound * width)]),
+                                             width: width, lines: UnsafeBufferPointer(rebasing: l[rows]),
+                                             starts: UnsafeBufferPointer(rebasing: s[rows])))
                     }
                 }
             }
+        }
+
+        mutating func removeAll() {
             fields.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
             starts.removeAll(keepingCapacity: true)

@@ -10,6 +10,9 @@ struct FieldChecks: Sendable {
     /// The column each field is read from, by field slot (nil: absent, read as empty).
     let columns: [Int?]
     let keySlot: Int
+    /// The column the key is read from; nil when it is absent (or `keySlot` names no
+    /// field), so that no caller indexes `columns` with a slot it was not given.
+    let keyColumn: Int?
     /// Per slot, how its cells are read; and the date patterns those kinds refer to.
     let kinds: [CellReader.Kind]
     let patterns: [DatePattern]
@@ -28,6 +31,7 @@ struct FieldChecks: Sendable {
         self.fields = fields
         self.columns = columns
         self.keySlot = keySlot
+        self.keyColumn = columns.indices.contains(keySlot) ? columns[keySlot] : nil
         (self.kinds, self.patterns) = CellReader.kinds(fields)
         self.checksAllowed = fields.map { $0.allowed != nil }
         self.emptinessOnly = fields.indices.map { !kept($0) && fields[$0].spec.type == .text && fields[$0].allowed == nil }
@@ -42,14 +46,15 @@ struct FieldChecks: Sendable {
     /// A bad cell of a row whose cells' text `raw(column)` gives.
     func reject(_ line: Int, _ slot: Int, _ code: DiagnosticCode, _ expected: String, raw: (Int) -> String) -> Reject {
         let column = columns[slot]
-        let id = columns[keySlot].map(raw) ?? ""
+        let id = keyColumn.map(raw) ?? ""
         return Reject(file: file, line: line, column: column.map { $0 + 1 } ?? 0, customerID: id,
                       field: fields[slot].spec.name, value: column.map(raw) ?? "", expected: expected, code: code)
     }
 
-    /// A whole row at fault (wrong number of cells, unreadable JSON).
-    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String) -> Reject {
-        Reject(file: file, line: line, column: 0, customerID: id, field: "", value: "", expected: expected, code: code)
+    /// A whole row at fault (wrong number of cells, unreadable JSON); `field` names the
+    /// column at fault when there is one.
+    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") -> Reject {
+        Reject(file: file, line: line, column: 0, customerID: id, field: field, value: "", expected: expected, code: code)
     }
 
     /// The `in [...]` list of a field, as the reject says it.

@@ -6,37 +6,96 @@ import PolicyRuntime
 /// and a column gets a type only if every value reads back exactly as written
 /// (`08123` stays text, `12.50` stays text rather than print as 12.5).
 public enum SchemaInference {
+    ///
+    /// Every column must have a name: an unnamed column (an empty header name, a JSON
+    /// key `""`) is an error rather than a column quietly left out, and so is a file
+    /// with no columns at all. Linear in the number of columns and cells.
+    ///
+    /// The file's text is checked as the loader checks it (encoding, header names);
+    /// rows that the loader will reject for text that is not UTF-8 are left out of
+    /// the guesses.
     public static func infer(_ file: CustomerFile) throws(DataError) -> Schema {
+        let file = try CustomerText.prepare(file)
         var header: [String]
         var guesses: [Guess]
+        /// Where a column's name is, for a message: its line and 1-based position.
+        let place: (Int) -> (line: Int, column: Int)
         switch file.format {
         case .csv, .tsv:
             var reader = try CustomerLoader.openDelimited(file)
+            var text = try CustomerText.checkHeader(reader, file: file)
             header = reader.header
+            let headerLine = reader.headerLine
+            place = { (headerLine, $0 + 1) }
             guesses = Array(repeating: Guess(), count: header.count)
             var record = CSVRecord()
+            var firstFlaw: Int? = nil
+            var flaws: [Int] = []
+            var start = reader.dataStart.position
             while (try? reader.next(into: &record)) == true {
+                let end = reader.dataStart.position
+                file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<end, counts: &text, flaws: &flaws, maxFlaws: 1) }
+                start = end
+                if let flaw = flaws.first {
+                    firstFlaw = firstFlaw ?? flaw
+                    flaws.removeAll()
+                    continue
+                }
                 for (i, field) in record.fields.enumerated() where i < guesses.count {
                     let text = reader.string(field).trimmingSpaces
                     guesses[i].see(text)
                 }
             }
+            file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<$0.count, counts: &text, flaws: &flaws, maxFlaws: 1) }
+            try CustomerText.check(text, firstFlaw: firstFlaw ?? flaws.first, in: file)
         case .json, .jsonl:
+            try CustomerText.checkWhole(file)
             let raw = try CustomerLoader.rawJSON(file)
             header = raw.columns
+            let lines = raw.columnLines
+            place = { ($0 < lines.count ? lines[$0] : 1, 1) }
             guesses = Array(repeating: Guess(), count: header.count)
-            for record in raw.records {
-                for (i, cell) in record.cells.enumerated() where i < guesses.count {
-                    if let cell { guesses[i].see(cell.trimmingSpaces) }
+            raw.cellColumns.withUnsafeBufferPointer { stored in
+                for record in raw.records {
+                    let columns = RawCellColumns(record, in: stored)
+                    for k in 0..<columns.count where columns[k] < guesses.count {
+                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(cell.trimmingSpaces) }
+                    }
                 }
             }
         }
+        guard !header.isEmpty else {
+            throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
+                            message: "the file has no columns to infer the customer fields from",
+                            help: "give the file a header (or JSON records with keys), or declare the fields in a `customer` block")
+        }
+        if let unnamed = header.indices.first(where: { !isNamed(header[$0], json: file.format == .json || file.format == .jsonl) }) {
+            let (line, column) = place(unnamed)
+            let name = header[unnamed]
+            let which = file.format == .csv || file.format == .tsv ? "column \(unnamed + 1) of the header has no name"
+                : name.trimmingSpaces.isEmpty ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
+            throw DataError(file: file.name, line: line, column: column, code: .unnamedColumn,
+                            message: "\(which), so no field can be inferred for it",
+                            help: file.format == .csv || file.format == .tsv
+                                ? "name every column in the header, or declare the fields in a `customer` block"
+                                : "give every JSON key a name, or declare the fields in a `customer` block")
+        }
         var fields: [FieldSpec] = []
-        for (i, name) in header.enumerated() where !name.isEmpty && !fields.contains(where: { $0.name == name }) {
+        var seen: Set<String> = []
+        fields.reserveCapacity(header.count)
+        for (i, name) in header.enumerated() where seen.insert(name).inserted {
             let isKey = i == 0
             fields.append(FieldSpec(name: name, type: isKey ? .text : guesses[i].type, optional: !isKey, isKey: isKey))
         }
         return Schema(fields: fields, keySlot: 0, inferred: true)
+    }
+
+    /// Whether a column has a name: not empty after trimming spaces; in JSON, no empty
+    /// key at any level either (`{"a": {"": 1}}` gives the column `a.`).
+    static func isNamed(_ name: String, json: Bool) -> Bool {
+        guard !name.trimmingSpaces.isEmpty else { return false }
+        guard json else { return true }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !String($0).trimmingSpaces.isEmpty }
     }
 
     /// What the values of one column could be, narrowed with every value seen.

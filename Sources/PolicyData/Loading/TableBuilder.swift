@@ -71,6 +71,11 @@ struct TableBuilder: Sendable {
             for row in 0..<batch.count { store(empty(slot, row, batch), slot, row, isKey, first, &writer) }
             return
         }
+        if writer.storesNothing, checks.emptyValues[slot] != nil {
+            // An empty cell is fine here and nothing is stored: only cells with text can be wrong.
+            if checks.emptinessOnly[slot] { return }
+            if let rows = batch.rowsHaving(column) { return checkPresent(slot, column, rows, batch) }
+        }
         if checks.emptinessOnly[slot] {
             // INVARIANT: such a slot is not kept (nor the key), so nothing is stored.
             for row in 0..<batch.count where batch.cells(row).isEmpty(column) { _ = empty(slot, row, batch) }
@@ -114,6 +119,24 @@ struct TableBuilder: Sendable {
                 value = .none
             }
             store(value, slot, row, isKey, first, &writer)
+        }
+    }
+
+    /// `fill` for a slot neither kept nor required, reading only the rows that have a cell.
+    private mutating func checkPresent<Batch: CellBatch>(_ slot: Int, _ column: Int, _ rows: ArraySlice<Int>, _ batch: Batch) {
+        let kind = checks.kinds[slot]
+        let allowed = checks.checksAllowed[slot] ? checks.fields[slot].allowed : nil
+        for row in rows {
+            switch batch.cells(row).withCell(column, { CellReader.read($0, kind: kind, patterns: checks.patterns) }) {
+            case .value(let v):
+                if let allowed, !allowed.contains(v) {
+                    problem(row, batch, slot, .valueNotAllowed, "one of \(checks.allowedText(slot))")
+                }
+            case .empty:
+                break
+            case .bad(let expected):
+                problem(row, batch, slot, .badCell, expected)
+            }
         }
     }
 
@@ -180,8 +203,14 @@ struct TableBuilder: Sendable {
 
     // INVARIANT: called between batches only, so rejects stay in file order.
     /// Rejects a whole record that never becomes a row (wrong number of cells, unreadable).
-    mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String) {
+    mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") {
+        rejectRow(checks.rowReject(line: line, id: id, code: code, expected: expected, field: field))
+    }
+
+    // INVARIANT: called between batches only, so rejects stay in file order.
+    /// Rejects a whole record that never becomes a row, as `reject` says.
+    mutating func rejectRow(_ reject: Reject) {
         rejectedRows += 1
-        rejects.append(checks.rowReject(line: line, id: id, code: code, expected: expected))
+        rejects.append(reject)
     }
 }

@@ -31,8 +31,12 @@ public struct CSVReader: Sendable {
 
     private var scanner: CSVScanner
 
+    /// Offset of the header record's first byte.
+    let headerStart: Int
+
     /// Where the records after the header start: the offset and its 1-based line.
     /// Records are read from here, in one go or in pieces (see `DelimitedPieces`).
+    /// After ``next(into:)``, where the next record's reading starts.
     var dataStart: (position: Int, line: Int) { (scanner.position, scanner.line) }
 
     /// Opens `bytes` and reads the header: the first non-blank record.
@@ -51,6 +55,7 @@ public struct CSVReader: Sendable {
             throw CSVError(line: 1, column: 1,
                            message: empty ? CSVError.emptyFile : CSVError.onlyBlankLines)
         }
+        self.headerStart = start
         let chosen = delimiter ?? CSVDelimiter.detect(headerLine: bytes[start...])
         self.delimiter = chosen
         var scanner = CSVScanner(position: start, line: firstLine, delimiter: chosen)
@@ -193,6 +198,7 @@ public struct CSVReader: Sendable {
     private static func issues(in names: [String]) -> [CSVHeaderIssue] {
         var issues: [CSVHeaderIssue] = []
         var firstSeen: [String: Int] = [:]
+        firstSeen.reserveCapacity(names.count)
         for (index, name) in names.enumerated() {
             let column = index + 1
             if name.isEmpty {

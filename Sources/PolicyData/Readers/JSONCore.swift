@@ -8,6 +8,13 @@ struct JSONCore {
     let p: UnsafeBufferPointer<UInt8>
     var position: Int
     let limit: Int
+    /// When set, text inside strings that is not valid (invalid UTF-8, a NUL byte, the
+    /// escape `\u0000`, half a surrogate pair) is noted in `flaw` and read on, so that
+    /// the record holding it can be rejected on its own; otherwise invalid UTF-8 and
+    /// NUL bytes are syntax errors, as RFC 8259 has them.
+    var notesFlaws = false
+    /// The first flaw noted since the last ``takeFlaw()``, with where it is.
+    private(set) var flaw: NotedFlaw?
 
     // INVARIANT: 0 <= position <= limit <= p.count.
     init(_ p: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int) {
@@ -75,10 +82,12 @@ struct JSONCore {
                 } else {
                     frames.append(Frame(kind: .object, valueStart: values.count, keyStart: keys.count))
                     keys.append(try parseKey(afterComma: false))
+                    if flaw?.column == nil, flaw != nil { locateFlaw(frames, keys, inKey: true) }
                     continue expectValue
                 }
             } else {
                 value = try parseScalar()
+                if flaw?.column == nil, flaw != nil { locateFlaw(frames, keys, inKey: false) }
             }
 
             // A value is complete: attach it to the innermost open container, closing containers as they end.
@@ -98,6 +107,7 @@ struct JSONCore {
                         if position < limit && p[position] == Self.closeBracket { throw error("trailing comma before ']'") }
                     } else {
                         keys.append(try parseKey(afterComma: true))
+                        if flaw?.column == nil, flaw != nil { locateFlaw(frames, keys, inKey: true) }
                     }
                     continue expectValue
                 }
@@ -121,6 +131,44 @@ struct JSONCore {
             }
             return value
         }
+    }
+
+    /// Names the column of a flaw just noted in a string: the keys of the open objects
+    /// (up to the first array, whose text is one cell), the last one being the
+    /// string itself when it is a key.
+    private mutating func locateFlaw(_ frames: [Frame], _ keys: [String], inKey: Bool) {
+        guard var noted = flaw else { return }
+        var parts: [String] = []
+        var inArray = false
+        for (i, frame) in frames.enumerated() {
+            if frame.kind == .array { inArray = true; break }
+            let keyEnd = i + 1 < frames.count ? frames[i + 1].keyStart : keys.count
+            if keyEnd > frame.keyStart { parts.append(keys[keyEnd - 1]) }
+        }
+        noted.inKey = inKey && !inArray
+        if noted.inKey, !parts.isEmpty { parts[parts.count - 1] = noted.text }
+        noted.column = parts.joined(separator: ".")
+        flaw = noted
+    }
+
+    /// The flaw noted since the last call, if any, and forgets it.
+    mutating func takeFlaw() -> NotedFlaw? {
+        defer { flaw = nil }
+        return flaw
+    }
+
+    /// Notes a flaw at `offset` of the string opened at `open`, unless one is noted already.
+    private mutating func note(_ kind: TextFlaw.Kind, at offset: Int, stringAt open: Int) {
+        guard flaw == nil else { return }
+        flaw = NotedFlaw(flaw: TextFlaw(kind: kind, offset: offset), string: open..<open)
+    }
+
+    /// Records, once the string holding the flaw has closed at `close`, its text as written.
+    private mutating func finishNote(stringAt open: Int, closingAt close: Int) {
+        guard var noted = flaw, noted.string == open..<open else { return }
+        noted.string = (open + 1)..<close
+        noted.text = TextScan.escaped(UnsafeBufferPointer(rebasing: p[(open + 1)..<close]))
+        flaw = noted
     }
 
     /// A key and its colon; `position` is just after `{` or after a `,` in an object.
@@ -218,12 +266,16 @@ struct JSONCore {
         while position < limit {
             let b = p[position]
             if b == ReaderByte.quote {
-                let text = try validated(UnsafeBufferPointer(rebasing: p[start..<position]), stringAt: open)
+                let text = try validated(UnsafeBufferPointer(rebasing: p[start..<position]), stringAt: open, from: start)
+                finishNote(stringAt: open, closingAt: position)
                 position += 1
                 return text
             }
             if b == ReaderByte.backslash { break }
-            if b < 0x20 { throw controlCharacter(b) }
+            if b < 0x20 {
+                guard b == 0, notesFlaws else { throw controlCharacter(b) }
+                note(.nulByte, at: position, stringAt: open)
+            }
             position += 1
         }
         guard position < limit else { throw error("unexpected end of input inside a string") }
@@ -232,12 +284,21 @@ struct JSONCore {
         while position < limit {
             let b = p[position]
             if b == ReaderByte.quote {
-                position += 1
-                return try out.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
-                    try validated(buffer, stringAt: open)
+                // Escapes write valid UTF-8 only, so a flaw in `out` is one of the input's bytes.
+                let text = try out.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+                    try validated(buffer, stringAt: open, from: nil)
                 }
+                if notesFlaws, flaw == nil, !TextScan.isText(UnsafeBufferPointer(rebasing: p[start..<position])) {
+                    noteFirstFlaw(in: start..<position, stringAt: open)
+                }
+                finishNote(stringAt: open, closingAt: position)
+                position += 1
+                return text
             }
-            if b < 0x20 { throw controlCharacter(b) }
+            if b < 0x20 {
+                guard b == 0, notesFlaws else { throw controlCharacter(b) }
+                note(.nulByte, at: position, stringAt: open)
+            }
             if b != ReaderByte.backslash {
                 out.append(b)
                 position += 1
@@ -253,7 +314,7 @@ struct JSONCore {
             case UInt8(ascii: "r"): out.append(ReaderByte.carriageReturn)
             case UInt8(ascii: "t"): out.append(ReaderByte.tab)
             case UInt8(ascii: "u"):
-                try appendUnicodeEscape(to: &out)
+                try appendUnicodeEscape(to: &out, stringAt: open)
                 continue
             default:
                 throw error("invalid escape \\\(describeEscape(at: position + 1)) in a string")
@@ -263,9 +324,12 @@ struct JSONCore {
         throw error("unexpected end of input inside a string")
     }
 
-    /// `\uXXXX`, pairing surrogates; a lone surrogate becomes U+FFFD.
-    private mutating func appendUnicodeEscape(to out: inout [UInt8]) throws(JSONSyntaxError) {
+    /// `\uXXXX`, pairing surrogates; a lone surrogate becomes U+FFFD. When noting flaws,
+    /// `\u0000` and a lone surrogate are noted.
+    private mutating func appendUnicodeEscape(to out: inout [UInt8], stringAt open: Int) throws(JSONSyntaxError) {
         let first = try hex4(at: position + 2)
+        let escape = position
+        if first == 0, notesFlaws { note(.escapedNul, at: escape, stringAt: open) }
         position += 6
         var scalar = first
         if (0xD800...0xDBFF).contains(first) {
@@ -277,11 +341,13 @@ struct JSONCore {
                 position += 6
             } else {
                 scalar = 0xFFFD
+                if notesFlaws { note(.loneSurrogate(first), at: escape, stringAt: open) }
             }
         } else if (0xDC00...0xDFFF).contains(first) {
             scalar = 0xFFFD
+            if notesFlaws { note(.loneSurrogate(first), at: escape, stringAt: open) }
         }
-        Self.appendUTF8(scalar, to: &out)
+        TextEncoding.appendUTF8(scalar, to: &out)
     }
 
     private func hex4(at offset: Int) throws(JSONSyntaxError) -> UInt32 {
@@ -301,39 +367,29 @@ struct JSONCore {
         return value
     }
 
-    // INVARIANT: scalar is a valid Unicode scalar value (surrogates were replaced by the caller).
-    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            out.append(UInt8(scalar))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | scalar >> 6))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | scalar >> 12))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        default:
-            out.append(UInt8(0xF0 | scalar >> 18))
-            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
-            out.append(UInt8(0x80 | scalar & 0x3F))
-        }
-    }
-
-    /// The bytes as a string, refusing invalid UTF-8.
+    /// The bytes as a string, refusing invalid UTF-8 (noting it instead, when noting
+    /// flaws: `from` is where `bytes` start in the input, nil when they are a copy).
     ///
     /// `String(validating:as:)` went through unspecialized generic code (a third of
     /// the parse time), so decode with repair and check that nothing was repaired:
     /// ASCII never needs repair, and otherwise any repair changes the bytes.
-    private func validated(_ bytes: UnsafeBufferPointer<UInt8>, stringAt open: Int) throws(JSONSyntaxError) -> String {
+    private mutating func validated(_ bytes: UnsafeBufferPointer<UInt8>, stringAt open: Int, from: Int?) throws(JSONSyntaxError) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         var high: UInt8 = 0
         for b in bytes { high |= b }
         if high >= 0x80 && !text.utf8.elementsEqual(bytes) {
-            throw error("invalid utf-8 in a string", at: open)
+            guard notesFlaws else { throw error("invalid utf-8 in a string", at: open) }
+            if let from { noteFirstFlaw(in: from..<(from + bytes.count), stringAt: open) }
         }
         return text
+    }
+
+    /// Notes the first byte of `range` that is not text.
+    private mutating func noteFirstFlaw(in range: Range<Int>, stringAt open: Int) {
+        var counts = TextCounts()
+        var flaws: [Int] = []
+        TextScan.scan(p, range, counts: &counts, flaws: &flaws, maxFlaws: 1)
+        if let offset = flaws.first { note(TextFlaw.at(offset, in: p).kind, at: offset, stringAt: open) }
     }
 
     private func controlCharacter(_ b: UInt8) -> JSONSyntaxError {
@@ -357,6 +413,9 @@ struct JSONCore {
         let lead = p[offset]
         let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
         let end = min(limit, offset + length)
+        if lead >= 0x80, !TextScan.sequence(p, at: offset, end: limit).valid {
+            return TextFlaw.byteName(lead)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: p[offset..<end]), as: UTF8.self)
         guard let scalar = text.unicodeScalars.first else { return "end of input" }
         if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.generalCategory == .format || scalar.value == 0xFFFD {
@@ -364,4 +423,16 @@ struct JSONCore {
         }
         return "'\(String(scalar))'"
     }
+}
+
+/// A flaw noted in a JSON string: what and where, the string's text as written (bytes
+/// that are not text shown `\xHH`), and the column it belongs to once known.
+struct NotedFlaw: Equatable {
+    var flaw: TextFlaw
+    /// The string's content in the input (between its quotes).
+    var string: Range<Int>
+    var text = ""
+    /// The flattened column (`address.city`); for a key, with the key as written.
+    var column: String?
+    var inKey = false
 }

@@ -6,8 +6,11 @@
 /// flattened with dots (`{"address": {"city": "Paris"}}` → `address.city`);
 /// an empty nested object contributes no column. Cells: a string is its value,
 /// a number its literal text, `true`/`false` their words, `null` or a missing
-/// key `nil`, and an array its compact JSON text. When one record names the same
-/// column twice (a duplicate key, or `"a.b"` next to `"a": {"b": …}`) the last one wins.
+/// key `nil`, and an array its compact JSON text. A record that names the same
+/// column twice (a duplicate key, or `"a.b"` next to `"a": {"b": …}`) is a
+/// ``RecordProblem`` of kind `duplicateKey`: neither value is taken over the other.
+/// So is a record with a string that is not valid text (invalid UTF-8, a NUL byte,
+/// `\u0000`, half a surrogate pair): kind `flawedText`, naming the first such place.
 public enum JSONRecords: Sendable {
     /// Reads a `.json` file whose top level must be an array of objects.
     ///
@@ -44,12 +47,14 @@ public enum JSONRecords: Sendable {
                 }
                 defer { line += 1 }
                 var core = JSONCore(p, from: lineStart, to: lineEnd)
+                core.notesFlaws = true
                 core.skipWhitespace()
                 if core.position == lineEnd { continue }
                 do throws(JSONSyntaxError) {
                     let value = try core.parseDocument()
+                    let noted = core.takeFlaw()
                     if case .object(let members) = value {
-                        builder.add(members, line: line)
+                        if let noted { builder.problems.append(problem(noted, line: line)) } else { builder.add(members, line: line) }
                     } else {
                         builder.problems.append(RecordProblem(line: line, message: "the line holds \(value.kindDescription), not an object"))
                     }
@@ -62,8 +67,18 @@ public enum JSONRecords: Sendable {
         }
     }
 
+    /// The problem of a record holding text that is not valid.
+    static func problem(_ noted: NotedFlaw, line: Int) -> RecordProblem {
+        let column = noted.column ?? ""
+        let what = noted.inKey ? "the key `\(column)`" : "`\(column)`"
+        let message = noted.flaw.isNul ? "\(what) holds \(noted.flaw.detail)" : "\(what) is not valid UTF-8 text: \(noted.flaw.detail)"
+        return RecordProblem(line: line, message: message,
+                             kind: .flawedText(noted.flaw, column: column, value: noted.text, inKey: noted.inKey))
+    }
+
     private static func readArray(_ p: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> RawTable {
         var core = JSONCore(p, from: ReaderByte.byteOrderMarkLength(p), to: p.count)
+        core.notesFlaws = true
         core.skipWhitespace()
         guard core.position < p.count, p[core.position] == UInt8(ascii: "[") else {
             // Syntax errors in a non-array text are reported first; then the shape.
@@ -85,8 +100,9 @@ public enum JSONRecords: Sendable {
                 let line = lines.line(at: core.position, in: p)
                 // The top-level array is depth 1, so an element's own containers start at depth 2.
                 let value = try core.parseValue(depth: 1)
+                let noted = core.takeFlaw()
                 if case .object(let members) = value {
-                    builder.add(members, line: line)
+                    if let noted { builder.problems.append(problem(noted, line: line)) } else { builder.add(members, line: line) }
                 } else {
                     builder.problems.append(RecordProblem(line: line, message: "element \(element) is \(value.kindDescription), not an object"))
                 }
