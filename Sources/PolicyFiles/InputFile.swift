@@ -197,7 +197,7 @@ extension InputFile {
     /// holds NUL bytes, which no text file has, and when one comes later.
     public func readText(limit: Int) throws(FileError) -> [UInt8] {
         if try peek(InputFile.firstBlockSize).contains(0) {
-            throw FileError(path: name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
+            throw FileError(path: name, action: .read, kind: .notText, reason: "it is not text: it holds NUL bytes")
         }
         let bytes = try readAll(limit: limit) { size in
             FileError(path: name, action: .read, kind: .tooLarge,
@@ -205,7 +205,7 @@ extension InputFile {
         }
         if let offset = bytes.firstIndex(of: 0) {
             throw FileError(path: name, action: .read, kind: .notText,
-                            reason: "it is not a text file (it holds a NUL byte at offset \(offset))")
+                            reason: "it is not text: it holds a NUL byte at offset \(offset)")
         }
         return bytes
     }

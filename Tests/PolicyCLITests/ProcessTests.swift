@@ -139,8 +139,9 @@ struct ProcessTests {
         try withData { dir in
             let ended = try shell("$POLICY run p.policy --customers /dev/zero --input-format csv; echo; $POLICY check /dev/zero", in: dir)
             #expect(ended.stderr == """
-                error: cannot read `/dev/zero`: it is not a text file (it holds NUL bytes) [E0609]
-                error: cannot read `/dev/zero`: it is not a text file (it holds NUL bytes) [E0609]
+                error: cannot read `/dev/zero`: it is not text: it holds NUL and control bytes, as a binary file does [E0609]
+                  = help: pass the customer export itself, as CSV, TSV, JSON or JSON Lines
+                error: cannot read `/dev/zero`: it is not text: it holds NUL bytes [E0609]
 
                 """)
         }

@@ -50,7 +50,7 @@ struct InputFileTests {
     }
 
     @Test func zerosAreNotText() throws {
-        #expect(throws: FileError(path: "/dev/zero", action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")) {
+        #expect(throws: FileError(path: "/dev/zero", action: .read, kind: .notText, reason: "it is not text: it holds NUL bytes")) {
             try InputFile.open("/dev/zero").readText(limit: 1 << 20)
         }
     }
@@ -59,7 +59,7 @@ struct InputFileTests {
         try withFolder { folder in
             put(String(repeating: "rule \"a\" when true then tag \"x\"\n", count: 3_000) + "\u{0}", folder + "/p.policy")
             #expect(throws: FileError(path: folder + "/p.policy", action: .read, kind: .notText,
-                                      reason: "it is not a text file (it holds a NUL byte at offset 96000)")) {
+                                      reason: "it is not text: it holds a NUL byte at offset 96000")) {
                 try InputFile.open(folder + "/p.policy").readText(limit: 1 << 20)
             }
         }

@@ -37,7 +37,8 @@ enum CheckCommand: Command {
         let warnings = Linter.lint(loaded, policy)
         console.report(warnings)
         if let customers {
-            _ = try pipeline.load(customers, program)
+            // Every cell is checked; none is kept but the key.
+            _ = try pipeline.load(customers, program, keep: [])
         }
         let counts = [
             (policy.schema.fields.count, "field"), (policy.lets.count, "let"), (policy.segments.count, "segment"),

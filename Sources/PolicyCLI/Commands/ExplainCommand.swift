@@ -35,7 +35,7 @@ enum ExplainCommand: Command {
         let parts = Explainer.conditionParts(loaded)
         let (policy, bound) = try pipeline.check(loaded, customers: customers, extra: parts)
         let program = try pipeline.plan(policy, asOf: asOf)
-        let data = try pipeline.load(customers, program)
+        let data = try pipeline.load(customers, program, keep: program.usedFields)
         let (aggregates, _) = AggregateResults.compute(program: program, table: data.table)
         let finder = Evaluator(program: program, table: data.table, aggregates: aggregates)
         guard let row = (0..<data.table.count).first(where: { finder.customerID($0) == id }) else {

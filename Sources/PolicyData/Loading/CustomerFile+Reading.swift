@@ -2,7 +2,7 @@ import PolicyFiles
 
 extension CustomerFile {
     /// Reads a customer file (or standard input) whole: refused at once when its first
-    /// block is not text, and, when `memory` bytes are all this machine has, refused
+    /// block is not text (`TextEncoding.notText`; the loader judges the encoding of the rest), and, when `memory` bytes are all this machine has, refused
     /// before it is read (a stream: once it passes that bound) if it could not be held
     /// while it is used (`LoadEstimate`).
     /// - Parameter name: the name rows and rejects quote (`<stdin>` for standard input).
@@ -14,8 +14,10 @@ extension CustomerFile {
                                   whole: input.size != nil)
         }
         if let size = input.size, size > limit { throw tooLarge(size) }
-        if first.contains(0) {
-            throw FileError(path: input.name, action: .read, kind: .notText, reason: "it is not a text file (it holds NUL bytes)")
+        if TextEncoding.sniff(firstBlock: first, isWholeFile: input.size == first.count) == .notText {
+            throw FileError(path: input.name, action: .read, kind: .notText,
+                            reason: "it is not text: it holds NUL and control bytes, as a binary file does",
+                            help: "pass the customer export itself, as CSV, TSV, JSON or JSON Lines")
         }
         let bytes = try input.readAll(limit: limit, tooLarge: tooLarge)
         return CustomerFile(name: name, bytes: bytes, format: format)

@@ -67,7 +67,6 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidText = "E0512"
     case nulByte = "E0513"
     case otherEncoding = "E0514"
-    case notText = "E0515"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -146,7 +145,6 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidText: "a cell or key that is not valid UTF-8 text (the row is rejected; in the header, the file cannot be used)"
         case .nulByte: "a cell or key that holds a NUL byte (the row is rejected; in the header, the file cannot be used)"
         case .otherEncoding: "a file in another encoding than UTF-8: GB18030, Latin-1, or UTF-16 without a byte order mark"
-        case .notText: "a file that is not text at all"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"
@@ -155,7 +153,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .unknownCustomer: "a customer id that no row of the customer file has"
         case .outputIsInput: "an output file that is an input file, or the same file as another output"
         case .fileTooLarge: "a file larger than this machine's available memory can hold while it is used"
-        case .notText: "a file that is not text at all (NUL bytes in its first block), such as a binary file or /dev/zero"
+        case .notText: "a file that is not text at all (NUL and control bytes), such as a binary file or /dev/zero"
         case .unreachableLabel: "a segment label no customer gets: its condition never holds, or earlier labels always take first"
         case .overlappingRules: "rules that can give one customer two actions of a kind that has no resolve line"
         case .unusedName: "a field or let declared in the checked file and never used"
