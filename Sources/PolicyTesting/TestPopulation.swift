@@ -31,7 +31,7 @@ struct TestPopulation {
             guard let format = InputFormat(path: full) else {
                 return .failure(TestSetupError(message: "cannot tell the format of `\(path)` from its name"))
             }
-            let file: CustomerFile
+            var file: CustomerFile
             do {
                 file = try CustomerFile.read(InputFile.open(full), name: full, format: format, memory: MemoryBudget.available())
             } catch {
@@ -40,6 +40,8 @@ struct TestPopulation {
             }
             let loaded: LoadResult
             do {
+                // UTF-8 from here on, for the loader and for the `expect` columns alike.
+                file = try file.inUTF8()
                 loaded = try CustomerLoader.load(file, fields: program.fields, keySlot: schema.keySlot)
             } catch {
                 return .failure(TestSetupError(message: error.rendered.trimmingCharacters(in: .newlines)))

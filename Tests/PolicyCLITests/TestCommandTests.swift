@@ -142,6 +142,25 @@ struct TestCommandTests {
         }
     }
 
+    /// A spreadsheet saved as UTF-16 (with a byte order mark) keeps its `expect` columns.
+    @Test func tableDrivenCasesReadUTF16() throws {
+        let text = Self.policyText.components(separatedBy: "\ntest \"passes\"")[0] + """
+
+        test "tiers from a spreadsheet" {
+          as of 2026-11-22
+          customers "cases.csv"
+        }
+        """
+        let cases = "id,name,spend,orders,last,expect tier\nA,Ann,6000,12,2026-11-01,Gold\nD,Dï,100,1,,Silver\n"
+        try withFiles(["t.policy": text]) { (dir: URL) throws in
+            let utf16: [UInt8] = [0xFF, 0xFE] + cases.utf16.flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            try Data(utf16).write(to: dir.appendingPathComponent("cases.csv"))
+            let outcome = policy(["test", dir.appendingPathComponent("t.policy").path])
+            #expect(outcome.code == 1)
+            #expect(masked(outcome.stdout, dir).contains("cases.csv:3:6: expect tier Silver\n        customer D: tier is Bronze"))
+        }
+    }
+
     @Test(arguments: [
         ("test \"t\" { as of 2026-11-22\n customers \"nowhere.csv\"\n expect no actions }", "error: cannot read the customer file `nowhere.csv`"),
         ("test \"t\" { as of 2026-11-22\n customer { id: \"A\", name: \"x\", spend: 1, orders: 1 } }", "error: this test expects nothing"),

@@ -22,4 +22,12 @@ extension CustomerFile {
         let bytes = try input.readAll(limit: limit, tooLarge: tooLarge)
         return CustomerFile(name: name, bytes: bytes, format: format)
     }
+
+    /// The file as UTF-8 text: UTF-16 with a byte order mark converted, another
+    /// encoding or bytes that are not text an error (`CustomerText.prepare`). The
+    /// loader does this itself; a reader of the raw bytes (the `expect` columns of a
+    /// test's customer file) calls it first.
+    public consuming func inUTF8() throws(DataError) -> CustomerFile {
+        try CustomerText.prepare(self)
+    }
 }
