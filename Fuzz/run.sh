@@ -15,7 +15,7 @@ for harness in policy csv json; do
     corpus="$out/corpus-$harness"
     mkdir -p "$corpus"
     log="$out/fuzz-$harness.log"
-    ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-$harness" "$corpus" "Fuzz/Corpus/$harness" \
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-$harness" "$corpus" "Fuzz/Corpus/$harness" \
         -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$out/findings/$harness-" > "$log" 2>&1 || status=1
     echo "fuzz-$harness: $(grep -E '^#[0-9]+' "$log" | tail -1)"

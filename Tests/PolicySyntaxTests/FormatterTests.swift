@@ -53,11 +53,11 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
     }
 }
 
-/// The text of every comment, trailing spaces removed, in file order.
+/// The text of every comment, trailing blanks removed, in file order.
 func commentTexts(_ file: PolicyFile) -> [String] {
     file.comments.map { span in
         var text = Substring(span.text)
-        while text.last == " " || text.last == "\t" { text.removeLast() }
+        while text.last == " " || text.last == "\t" || text.last == "\r" { text.removeLast() }
         return String(text)
     }
 }
@@ -162,6 +162,12 @@ struct FormatterLayoutTests {
     ])
     func expressions(_ source: String, _ expected: String) {
         #expect(formatted(source) == expected + "\n")
+    }
+
+    /// A fuzzer's find: a carriage return before trailing blanks took two formattings to go.
+    @Test func aCarriageReturnInACommentGoesAtOnce() {
+        expectFormattingKeepsMeaning("#|x\r\t\nlet a = 1 # y\r \r\nlet b = 2\r\n", path: "cr.policy")
+        #expect(formatted("#|x\r\t\nlet a = 1") == "#|x\nlet a = 1\n")
     }
 
     @Test func blankLinesBetweenDeclarations() {

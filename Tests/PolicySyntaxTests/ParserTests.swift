@@ -209,3 +209,21 @@ struct ParserTests {
         #expect(t.customers.count == 1 && t.expectations.count == 8)
     }
 }
+
+/// Policy text is UTF-8: a byte that is not, anywhere (a comment, a string), is an
+/// error, never a silent U+FFFD (which `policy fmt` would then write back).
+struct PolicyTextEncodingTests {
+    @Test func bytesThatAreNotUTF8AreErrorsWhereverTheyStand() {
+        let bytes = Array("# caf".utf8) + [0xE9] + Array("\nlet a = \"".utf8) + [0xFF, 0x00] + Array("\"\nlet b = 1\n".utf8)
+        let file = SourceFile(path: "t.policy", bytes: bytes)
+        let messages = Parser.parse(file).1.sorted.map { d in
+            let (line, column) = file.location(of: d.span.start)
+            return "\(line):\(column) \(d.code.rawValue) \(d.message)"
+        }
+        #expect(messages == [
+            "1:6 E0101 the byte `\\xE9` is not UTF-8 text",
+            "2:10 E0101 the byte `\\xFF` is not UTF-8 text",
+            "2:11 E0101 a NUL byte, which no text holds",
+        ])
+    }
+}

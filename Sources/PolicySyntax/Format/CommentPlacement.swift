@@ -89,7 +89,10 @@ struct CommentPlacement {
 
     private func commentText(_ comment: SourceSpan) -> String {
         var bytes = source.bytes[comment.start..<comment.end]
-        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { bytes.removeLast() }
+        // Trailing blanks go, a carriage return among them too (`# x\r\t` is `# x`).
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") || last == UInt8(ascii: "\r") {
+            bytes.removeLast()
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 

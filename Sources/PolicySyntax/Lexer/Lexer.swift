@@ -106,6 +106,10 @@ public struct Lexer {
                 lexIdentifierTail()
                 kind = .identifier
                 keyword = Keyword.match(bytes[start..<position])
+            } else if b >= 0x80, decodeScalar(at: position) == nil {
+                // Not UTF-8: `reportBytesThatAreNotText` has said so.
+                position += 1
+                kind = .invalid
             } else {
                 position += max(1, scalarLength(at: position))
                 kind = .invalid
@@ -122,6 +126,31 @@ public struct Lexer {
         case UInt8(ascii: "%"): "a percentage is written right after its number: 15%"
         case UInt8(ascii: ";"): "declarations need no separator"
         default: nil
+        }
+    }
+
+    // MARK: - Bytes that are not text
+
+    /// Reports every byte of the file that is not UTF-8 text, wherever it stands (in a
+    /// comment or a string too): policy text is read and rewritten (`policy fmt`) as
+    /// UTF-8, and an unreadable byte must never turn silently into U+FFFD.
+    mutating func reportBytesThatAreNotText() {
+        var i = position
+        while i < limit {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b == 0 {
+                    diagnostics.error(.unexpectedCharacter, "a NUL byte, which no text holds",
+                                      at: SourceSpan(file: file, start: i, end: i + 1), help: "remove it")
+                }
+                i += 1
+            } else if let (_, length) = decodeScalar(at: i) {
+                i += length
+            } else {
+                diagnostics.error(.unexpectedCharacter, "the byte `\\x\(String(b, radix: 16, uppercase: true))` is not UTF-8 text",
+                                  at: SourceSpan(file: file, start: i, end: i + 1), help: "save the policy as UTF-8")
+                i += 1
+            }
         }
     }
 

@@ -23,6 +23,7 @@ public struct Parser {
     public init(file: SourceFile) {
         self.file = file
         var lexer = Lexer(file: file)
+        lexer.reportBytesThatAreNotText()
         self.tokens = lexer.tokenize()
         self.diagnostics = lexer.diagnostics
         self.comments = lexer.comments
