@@ -5,18 +5,23 @@ import Glibc
 public enum MemoryBudget {
     /// Bytes available, or nil when the system does not say.
     public static func available() -> Int? {
+        available(proc: "/proc", controlGroups: "/sys/fs/cgroup")
+    }
+
+    /// The same, from the given folders (tests pass folders of their own).
+    static func available(proc: String, controlGroups: String) -> Int? {
         var figures: [Int] = []
-        if let meminfo = readSmallFile("/proc/meminfo"), let kib = field("MemAvailable:", in: meminfo) {
+        if let meminfo = readSmallFile(proc + "/meminfo"), let kib = field("MemAvailable:", in: meminfo) {
             figures.append(kib * 1024)
         }
-        if let limit = controlGroupRoom() { figures.append(limit) }
+        if let limit = controlGroupRoom(controlGroups) { figures.append(limit) }
         return figures.min()
     }
 
     /// The room left under the control group's limit (version 2, then version 1).
-    static func controlGroupRoom() -> Int? {
-        let pairs = [("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                     ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes")]
+    static func controlGroupRoom(_ root: String) -> Int? {
+        let pairs = [(root + "/memory.max", root + "/memory.current"),
+                     (root + "/memory/memory.limit_in_bytes", root + "/memory/memory.usage_in_bytes")]
         for (limitFile, usageFile) in pairs {
             guard let limitText = readSmallFile(limitFile) else { continue }
             // "max", or a huge figure, means no limit.

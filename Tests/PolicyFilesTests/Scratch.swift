@@ -46,3 +46,7 @@ func drain(_ path: String) -> String {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+func mkdirFolder(_ path: String) {
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+}
