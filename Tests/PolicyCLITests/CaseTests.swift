@@ -22,9 +22,9 @@ struct CaseTests {
         let stdin = (try? String(contentsOf: stdinURL, encoding: .utf8)) ?? ""
         // Paths in messages are relative to the case folder, as a user would type them.
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir.path)
+        try #require(FileManager.default.changeCurrentDirectoryPath(dir.path), "cannot enter \(dir.path)")
         let outcome = policy(arguments, stdin: stdin)
-        FileManager.default.changeCurrentDirectoryPath(previous)
+        #expect(FileManager.default.changeCurrentDirectoryPath(previous), "cannot go back to \(previous)")
 
         let record = ProcessInfo.processInfo.environment["POLICY_RECORD"] != nil
         for (file, actual) in [("stdout", outcome.stdout), ("stderr", outcome.stderr), ("exit", "\(outcome.code)\n")] {

@@ -10,7 +10,7 @@ struct MemoryBoundTests {
     @Test func aFileLargerThanTheMemoryIsRefusedWithTheFigures() throws {
         var customers = "id,x\n"
         for i in 0..<100_000 { customers += "C\(i),\(i % 7)\n" }
-        try withFiles(["p.policy": Self.policyText, "c.csv": customers]) { dir in
+        withFiles(["p.policy": Self.policyText, "c.csv": customers]) { dir in
             let args = ["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path]
             let outcome = policy(args, memory: 4 << 20)
             #expect(outcome.code == 4)

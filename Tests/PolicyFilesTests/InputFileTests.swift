@@ -56,7 +56,7 @@ struct InputFileTests {
     }
 
     @Test func aNULByteAfterTheFirstBlockIsRefusedToo() throws {
-        try withFolder { folder in
+        withFolder { folder in
             put(String(repeating: "rule \"a\" when true then tag \"x\"\n", count: 3_000) + "\u{0}", folder + "/p.policy")
             #expect(throws: FileError(path: folder + "/p.policy", action: .read, kind: .notText,
                                       reason: "it is not text: it holds a NUL byte at offset 96000")) {

@@ -7,7 +7,7 @@ struct MemoryBudgetTests {
     static let meminfo = "MemTotal:       24000000 kB\nMemFree:         1000000 kB\nMemAvailable:   20000000 kB\n"
 
     @Test func theSystemsAvailableMemoryWithoutAControlGroupLimit() throws {
-        try withFolder { folder in
+        withFolder { folder in
             put(Self.meminfo, folder + "/meminfo")
             put("max\n", folder + "/memory.max")
             #expect(MemoryBudget.available(proc: folder, controlGroups: folder) == 20_000_000 * 1024)
@@ -15,14 +15,14 @@ struct MemoryBudgetTests {
     }
 
     @Test func aControlGroupLimitIsTheRoomLeftUnderIt() throws {
-        try withFolder { folder in
+        withFolder { folder in
             put(Self.meminfo, folder + "/meminfo")
             // Version 2: a container limited to 2 GiB, of which 512 MiB are used.
             put("2147483648\n", folder + "/memory.max")
             put("536870912\n", folder + "/memory.current")
             #expect(MemoryBudget.available(proc: folder, controlGroups: folder) == 1_610_612_736)
         }
-        try withFolder { folder in
+        withFolder { folder in
             put(Self.meminfo, folder + "/meminfo")
             // Version 1, where "no limit" is a huge figure.
             let v1 = folder + "/memory"

@@ -71,7 +71,7 @@ struct OutputFileTests {
     }
 
     @Test func aFolderOrAMissingFolderIsAnError() throws {
-        try withFolder { folder in
+        withFolder { folder in
             #expect(throws: FileError(path: folder, action: .write, kind: .folder, reason: "it is a folder, not a file")) {
                 try OutputFile.write(folder) { $0.write("x") }
             }
@@ -88,7 +88,7 @@ struct OutputFileTests {
     /// A small tmpfs is a real full disk; mounting one needs root.
     @Test(.enabled(if: geteuid() == 0, "mounting a small file system needs root"))
     func aFullDiskLeavesTheOldFileAndNoTemporaryFile() throws {
-        try withFolder { folder in
+        withFolder { folder in
             guard mount("tmpfs", folder, "tmpfs", 0, "size=64k") == 0 else {
                 Issue.record("cannot mount a tmpfs: \(String(cString: strerror(errno)))")
                 return
@@ -105,7 +105,7 @@ struct OutputFileTests {
     }
 
     @Test func sameFileSeesThroughLinksAndNewNames() throws {
-        try withFolder { folder in
+        withFolder { folder in
             put("x", folder + "/a.csv")
             symlink("a.csv", folder + "/b.csv")
             #expect(OutputFile.sameFile(folder + "/a.csv", folder + "/b.csv"))

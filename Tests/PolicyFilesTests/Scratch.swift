@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Testing
 
 /// A scratch folder for one test, removed afterwards.
 func withFolder<R>(_ body: (String) throws -> R) rethrows -> R {
@@ -14,7 +15,9 @@ func contents(_ path: String) -> String? {
 }
 
 func put(_ text: String, _ path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    if !FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) {
+        Issue.record("cannot create \(path)")
+    }
 }
 
 func entries(_ folder: String) -> [String] {

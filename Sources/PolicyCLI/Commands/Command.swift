@@ -1,6 +1,7 @@
 /// A subcommand of `policy`: its declaration (from which parsing and help come)
-/// and what it does. Each command lives in its own file.
-protocol Command {
+/// and what it does. Each command lives in its own file. Its type is captured by the
+/// registry's closures, which may run on any thread: hence `SendableMetatype`.
+protocol Command: SendableMetatype {
     static var spec: CommandSpec { get }
     static func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode
 }
