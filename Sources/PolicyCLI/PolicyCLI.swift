@@ -5,12 +5,17 @@ import PolicyFiles
 /// returns the exit code. Everything it prints goes through `io`, so tests run it
 /// in-process.
 public enum PolicyCLI {
+    /// The release, in the one place it is written: `policy --version`, `policy version`
+    /// and `policy --help` print it. 1.x implements sections 1-4 of the product
+    /// specification.
+    public static let version = "1.0.0"
+
     static let overview = "Apply customer-segmentation policies to customer files."
 
     /// Every command, in the order help lists them.
     static let commands: [CommandEntry] = [
         CommandEntry(RunCommand.self), CommandEntry(CheckCommand.self), CommandEntry(TestCommand.self),
-        CommandEntry(ExplainCommand.self), CommandEntry(FmtCommand.self),
+        CommandEntry(ExplainCommand.self), CommandEntry(FmtCommand.self), CommandEntry(VersionCommand.self),
     ]
 
     /// Runs `policy ARGUMENTS` and returns the process exit code (SPEC section 3).
@@ -44,6 +49,10 @@ public enum PolicyCLI {
             io.stdout.write(help)
             return ExitCode.ok.rawValue
         }
+        if name == "--version" || name == "-V" {
+            io.stdout.write(VersionCommand.line)
+            return ExitCode.ok.rawValue
+        }
         guard let command = commands.first(where: { $0.spec.name == name }) else {
             let guess = Suggest.closest(to: name, among: commands.map(\.spec.name))
             console.usage(UsageError(message: "unknown command `\(name)`", help: guess.map { "did you mean `\($0)`?" }), command: nil)
@@ -65,10 +74,13 @@ public enum PolicyCLI {
     }
 
     static var help: String {
-        var out = "OVERVIEW: \(overview)\n\nUSAGE: policy COMMAND [OPTIONS]\n\nSUBCOMMANDS:\n"
+        var out = "OVERVIEW: \(overview)\n\nVERSION: \(version)\n\nUSAGE: policy COMMAND [OPTIONS]\n\nSUBCOMMANDS:\n"
         for command in commands {
             out += CommandSpec.row(command.spec.name, command.spec.overview)
         }
+        out += "\nOPTIONS:\n"
+        out += CommandSpec.row("-V, --version", "Print the version.")
+        out += CommandSpec.row("-h, --help", "Show help information.")
         out += "\n  See 'policy COMMAND --help' for a command's options.\n"
         return out
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import PolicyCLI
 
 struct HelpTests {
-    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"], ["fmt", "--help"]])
+    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"], ["fmt", "--help"], ["version", "--help"]])
     func helpIsGeneratedFromTheDeclaredOptions(_ arguments: [String]) {
         let outcome = policy(arguments)
         #expect(outcome.code == 0)
@@ -31,6 +31,30 @@ struct HelpTests {
         #expect(outcome.code == 2)
         #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == firstLine)
         #expect(outcome.stderr.contains("See 'policy \(arguments[0]) --help'"))
+    }
+}
+
+/// The version is written once (`PolicyCLI.version`) and every way of asking prints it.
+struct VersionTests {
+    @Test(arguments: [["--version"], ["-V"], ["version"]])
+    func everyWayOfAskingPrintsTheVersion(_ arguments: [String]) {
+        let outcome = policy(arguments)
+        #expect(outcome == Outcome(code: 0, stdout: "policy \(PolicyCLI.version)\n", stderr: ""))
+    }
+
+    @Test func helpShowsTheVersion() {
+        #expect(policy(["--help"]).stdout.contains("VERSION: \(PolicyCLI.version)\n"))
+    }
+
+    @Test func theVersionIsThreeNumbers() {
+        let parts = PolicyCLI.version.split(separator: ".", omittingEmptySubsequences: false)
+        #expect(parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) })
+    }
+
+    @Test func versionTakesNoArgument() {
+        let outcome = policy(["version", "extra"])
+        #expect(outcome.code == 2)
+        #expect(outcome.stderr.hasPrefix("Error: unexpected argument `extra`\n"))
     }
 }
 
