@@ -20,12 +20,16 @@ enum FmtCommand: Command {
         var failed = false
         var fileFailed = false
         var changed = false
-        let (files, missing) = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
-        for path in missing {
+        let found = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
+        for path in found.missing {
             console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder")
             failed = true
         }
-        for path in files {
+        for error in found.unreadable {
+            _ = console.report(error)
+            fileFailed = true
+        }
+        for path in found.files {
             let bytes: [UInt8]
             do {
                 bytes = try PolicyLoader.read(path)

@@ -37,13 +37,14 @@ enum TestCommand: Command {
         } catch {
             return error.code
         }
-        let (files, missing) = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
-        for path in missing { console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder") }
-        var policyErrors = !missing.isEmpty
-        var fileErrors = false
+        let found = Folders.policyFiles(args.positionals.isEmpty ? ["."] : args.positionals)
+        for path in found.missing { console.error(.unreadableFile, "cannot read `\(path)`: no such file or folder") }
+        var policyErrors = !found.missing.isEmpty
+        var fileErrors = !found.unreadable.isEmpty
+        for error in found.unreadable { _ = console.report(error) }
         var runner = TestRunner(today: today, filter: args.values["--filter"])
         var results: [TestResult] = []
-        for path in files {
+        for path in found.files {
             // Only files that declare tests are run (a shared schema file has none).
             let source: SourceFile
             do {
