@@ -120,6 +120,41 @@ struct CheckCommandTests {
         }
     }
 
+    @Test func allowedWarningsAreCountedAndDoNotFail() {
+        let allowed = Self.schema + """
+            segment tier {
+              Gold     when spend >= 500
+              # policy: allow W0101 because Platinum is being retired
+              Platinum when spend >= 1000
+              Silver   otherwise
+            }
+            rule "loyal" when orders >= 10 then discount 10%
+            rule "happy" when score >= 4 then discount 5% # policy: allow W0102, W0104
+            """
+        withFiles(["p.policy": allowed]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path, "--warnings-as-errors"])
+            #expect(outcome.code == 0)
+            #expect(outcome.stderr == "")
+            #expect(outcome.stdout == "\(path): ok (4 fields, 0 lets, 1 segment, 2 rules, 0 tests), 3 warnings allowed\n")
+        }
+        withFiles(["p.policy": allowed.replacingOccurrences(of: "W0102, W0104", with: "W0102")]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path])
+            #expect(outcome.stdout == "\(path): ok (4 fields, 0 lets, 1 segment, 2 rules, 0 tests), 1 warning, 2 allowed\n")
+            #expect(outcome.stderr.contains("warning: customers with an empty `score` never get rule \"happy\" [W0104]"))
+        }
+    }
+
+    @Test func anAllowThatSilencesNothingFailsWithWarningsAsErrors() {
+        withFiles(["p.policy": Self.clean.replacingOccurrences(of: "segment tier {", with: "# policy: allow W0101\nsegment tier {")]) { dir in
+            let path = dir.appendingPathComponent("p.policy").path
+            let outcome = policy(["check", path, "--warnings-as-errors"])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.hasPrefix("\(path):7:17: warning: the allow of `W0101` silences nothing: there is no W0101 warning on line 8 [W0106]\n"))
+        }
+    }
+
     @Test func oneWarningIsSingular() {
         withFiles(["p.policy": Self.schema + "rule \"r\" when score > 1 and spend > 0 and orders > 0 then discount 5%\n"]) { dir in
             let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])

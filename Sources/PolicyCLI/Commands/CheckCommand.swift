@@ -34,7 +34,8 @@ enum CheckCommand: Command {
         // The as-of date does not change what is valid; any date plans the policy.
         let policy = try pipeline.check(loaded, customers: customers)
         let program = try pipeline.plan(policy, asOf: CivilDate(daysSinceEpoch: 0))
-        let warnings = Linter.lint(loaded, policy)
+        let lint = Linter.report(loaded, policy)
+        let warnings = lint.warnings
         console.report(warnings)
         if let customers {
             // Every cell is checked; none is kept but the key.
@@ -45,7 +46,10 @@ enum CheckCommand: Command {
             (policy.rules.count, "rule"), (policy.tests.count, "test"),
         ].map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
         let warningCount = warnings.items.count + warnings.dropped
-        let noted = warningCount == 0 ? "" : ", \(warningCount) warning\(warningCount == 1 ? "" : "s")"
+        var noted = warningCount == 0 ? "" : ", \(warningCount) warning\(warningCount == 1 ? "" : "s")"
+        if lint.allowed > 0 {
+            noted += warningCount > 0 ? ", \(lint.allowed) allowed" : ", \(lint.allowed) warning\(lint.allowed == 1 ? "" : "s") allowed"
+        }
         if warningCount > 0, args.flag("--warnings-as-errors") {
             console.io.stderr.write("error: `\(args.positionals[0])` has \(warningCount) warning\(warningCount == 1 ? "" : "s"), and --warnings-as-errors makes them errors\n")
             return .usageOrPolicyError

@@ -4,16 +4,32 @@ import PolicySyntax
 /// Each lint family lives in its own file and reads the same `LintContext`; they run
 /// only on a policy that checked without errors.
 public enum Linter {
-    /// Every warning about `policy`, unsorted (`DiagnosticBag.sorted` orders them).
+    /// What `policy check` reports: the warnings left once the allow comments have
+    /// silenced theirs (`AllowComments`), and how many they silenced.
+    public struct Report: Sendable {
+        /// The warnings to print, unsorted (`DiagnosticBag.sorted` orders them).
+        public var warnings: DiagnosticBag
+        /// How many warnings an allow comment silenced.
+        public var allowed: Int
+    }
+
+    /// Every warning about `policy` that no allow comment silences, unsorted.
     public static func lint(_ program: LoadedPolicy, _ policy: CheckedPolicy) -> DiagnosticBag {
+        report(program, policy).warnings
+    }
+
+    /// The warnings about `policy`, and how many were allowed.
+    public static func report(_ program: LoadedPolicy, _ policy: CheckedPolicy) -> Report {
         let context = LintContext(program: program, policy: policy)
-        var bag = DiagnosticBag()
+        // Every warning is kept until the allows have had their say.
+        var bag = DiagnosticBag(capacity: .max)
         UnreachableLabels.lint(context, into: &bag)
         ImpossibleRules.lint(context, into: &bag)
         OverlappingRules.lint(context, into: &bag)
         UnusedNames.lint(context, into: &bag)
         NoneGuards.lint(context, into: &bag)
-        return bag
+        let (warnings, allowed) = AllowComments(program, mainFile: context.mainFile).apply(to: bag, mainFile: context.mainFile)
+        return Report(warnings: warnings, allowed: allowed)
     }
 }
 

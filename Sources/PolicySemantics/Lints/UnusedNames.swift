@@ -6,7 +6,9 @@ import PolicySyntax
 /// to a field in a test's customer record is data, not a use.
 ///
 /// Only names declared in the file being checked are reported: a `use`d file is
-/// shared, and its fields and lets may serve the other policies that use it.
+/// shared, and its fields and lets may serve the other policies that use it. So is a
+/// file that declares no segment, rule or test, which could use nothing itself: it is
+/// written to be `use`d (a shared customer schema), and is not reported either.
 enum UnusedNames {
     /// The fields and lets an expression refers to, directly.
     struct References {
@@ -15,6 +17,7 @@ enum UnusedNames {
     }
 
     static func lint(_ context: LintContext, into bag: inout DiagnosticBag) {
+        guard let main = context.program.files.first, main.declarations.contains(where: \.usesNames) else { return }
         let policy = context.policy
         var roots = References()
         roots.fields.insert(policy.schema.keySlot)
@@ -99,6 +102,16 @@ enum UnusedNames {
             for x in arguments { collect(x, policy, into: &r) }
         case .interpolate(let parts):
             for case .value(let x, _) in parts { collect(x, policy, into: &r) }
+        }
+    }
+}
+
+private extension Declaration {
+    /// A segment, rule or test: what can use a field or let.
+    var usesNames: Bool {
+        switch self {
+        case .segment, .rule, .test: true
+        case .title, .use, .customer, .let, .resolve: false
         }
     }
 }

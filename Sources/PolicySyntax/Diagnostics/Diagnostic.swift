@@ -33,15 +33,25 @@ public struct DiagnosticBag: Sendable {
     /// The items, to find a repeat at once: a large policy may add tens of thousands
     /// of warnings, each compared with those kept.
     private var kept: Set<Diagnostic> = []
+    /// How many items are kept before the rest are only counted.
+    private let capacity: Int
 
-    public init() {}
+    public init() {
+        capacity = Self.limit
+    }
+
+    /// A bag that keeps up to `capacity` items: the linter keeps every warning until
+    /// the allow comments have silenced theirs.
+    public init(capacity: Int) {
+        self.capacity = capacity
+    }
 
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
     public mutating func add(_ diagnostic: Diagnostic) {
         // The same complaint at the same place (for example from a re-visited let) is said once.
         if kept.contains(diagnostic) { return }
-        if items.count < Self.limit {
+        if items.count < capacity {
             items.append(diagnostic)
             kept.insert(diagnostic)
         } else {

@@ -85,6 +85,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unusedName = "W0103"
     case unguardedOptional = "W0104"
     case impossibleRule = "W0105"
+    case uselessAllow = "W0106"
 
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
@@ -159,6 +160,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .unusedName: "a field or let declared in the checked file and never used"
         case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
         case .impossibleRule: "a rule whose condition can never hold"
+        case .uselessAllow: "an allow comment that silences no warning, or names no warning"
         }
     }
 }
