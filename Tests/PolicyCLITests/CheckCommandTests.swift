@@ -129,7 +129,8 @@ struct CheckCommandTests {
               Silver   otherwise
             }
             rule "loyal" when orders >= 10 then discount 10%
-            rule "happy" when score >= 4 then discount 5% # policy: allow W0102, W0104
+            # policy: allow W0102, W0104
+            rule "happy" when score >= 4 then discount 5%
             """
         withFiles(["p.policy": allowed]) { dir in
             let path = dir.appendingPathComponent("p.policy").path

@@ -24,7 +24,6 @@ struct AllowCommentTests {
 
     @Test(arguments: [
         ("on the line before", "# policy: allow W0105\n\(impossible)\n"),
-        ("at the end of the line", "\(impossible) # policy: allow W0105\n"),
         ("with a reason", "# policy: allow W0105 because the bounds are filled in next quarter\n\(impossible)\n"),
         ("past other comments and a blank line", "# policy: allow W0105\n# kept for next quarter\n\n\(impossible)\n"),
         ("in lower case, with spaces", "#policy:   allow   w0105\n\(impossible)\n"),
@@ -54,11 +53,33 @@ struct AllowCommentTests {
          ["1:17 W0106 `W0106` cannot be allowed", mid(2)]),
         ("no code", "# policy: allow because it is fine\n\(impossible)\n",
          ["1:1 W0106 this allow names no warning", mid(2)]),
+        ("at the end of a line", "\(impossible) # policy: allow W0105\n",
+         [mid(1), "1:62 W0106 an allow must stand on a line of its own, before the code it concerns"]),
         ("a misspelt directive", "# policy: alow W0105\n\(impossible)\n",
          ["1:11 W0106 `alow` is not something `# policy:` understands", mid(2)]),
     ])
     func anAllowThatSilencesNothingIsAWarning(_ name: String, source: String, expected: [String]) {
         #expect(warnings(source) == expected, "\(name)")
+    }
+
+    @Test func formattingKeepsAnAllowBeforeItsCode() {
+        let source = """
+            customer { id text key  spend money  score int? }
+            segment band { Low when spend >= 0
+            # policy: allow W0101
+            High when spend >= 10 Rest otherwise }
+            # policy: allow W0104 because no score, no discount
+            rule "a" when score > 1 then discount 5%
+            # policy: allow W0102 because both discounts are meant
+            rule "b" when spend > 1 then discount 6%
+            """
+        let (parsed, _) = Parser.parse(SourceFile(path: "t.policy", text: source))
+        let formatted = PolicyFormatter.format(parsed)
+        let (loaded, _) = PolicyLoader.load(SourceFile(path: "t.policy", text: formatted))
+        guard let policy = Checker.check(loaded).0 else { Issue.record("does not check:\n\(formatted)"); return }
+        let report = Linter.report(loaded, policy)
+        #expect(report.warnings.items.map(\.code) == [], "\(formatted)")
+        #expect(report.allowed == 3)
     }
 
     @Test func aCommentThatMerelyMentionsPolicyIsNoDirective() {

@@ -2,9 +2,12 @@ import PolicySyntax
 
 /// A warning that is meant, said so where it is meant: `# policy: allow W0104` on its
 /// own line silences the warnings of those codes on the next line that holds code
-/// (comment lines between them are skipped); at the end of a line of code, it
-/// silences that line's. The codes are followed, optionally, by the reason in words:
-/// `# policy: allow W0102, W0104 because every contact is kept`.
+/// (comment lines between them are skipped). The codes are followed, optionally, by
+/// the reason in words: `# policy: allow W0102, W0104 because every contact is kept`.
+///
+/// An allow stands on a line of its own: `policy fmt` keeps such a comment before the
+/// same code, while a comment at the end of a line may move to another line when the
+/// formatter breaks a declaration over several (a one-line rule's goes to its `then`).
 ///
 /// An allow is checked like the rest of the policy: a code that silences nothing
 /// where the comment stands, or a code that is no warning's, is itself a warning
@@ -96,7 +99,13 @@ struct AllowComments {
             }
             return
         }
-        let line = targetLine(of: comment)
+        guard let line = targetLine(of: comment) else {
+            if reported {
+                problems.warning(.uselessAllow, "an allow must stand on a line of its own, before the code it concerns", at: comment,
+                                 help: "move it to the line just above; at the end of a line, formatting may move it away from its code")
+            }
+            return
+        }
         var codes = 0
         while true {
             skipBlanks(bytes, &position, end, commas: true)
@@ -142,23 +151,23 @@ struct AllowComments {
         return letter && bytes.dropFirst().allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    /// The line an allow comment applies to: its own when code stands before it on
-    /// that line; otherwise the next line that holds code, past comment lines and
-    /// blank lines.
-    private func targetLine(of comment: SourceSpan) -> Int? {
+    /// The line an allow comment applies to: the next line that holds code, past
+    /// comment lines and blank lines (`.some(nil)` when none does); nil when the
+    /// comment ends a line of code rather than standing on its own.
+    private func targetLine(of comment: SourceSpan) -> Int?? {
         let file = comment.file
         let line = file.location(of: comment.start).line
         var start = file.lineStarts[line - 1]
         // A byte order mark is not code.
         if start == 0, file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        if file.bytes[start..<comment.start].contains(where: { !Self.isBlank($0) }) { return line }
+        if file.bytes[start..<comment.start].contains(where: { !Self.isBlank($0) }) { return nil }
         var next = line + 1
         while next <= file.lineStarts.count {
             let first = file.lineText(next).utf8.first { !Self.isBlank($0) }
-            if let first, first != UInt8(ascii: "#") { return next }
+            if let first, first != UInt8(ascii: "#") { return .some(next) }
             next += 1
         }
-        return nil
+        return .some(nil)
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool {
