@@ -16,7 +16,7 @@ import Testing
 /// `Rules/`, `Docs/` and `.policyignore`, with the built `policy` first on the `PATH`.
 @Suite(.serialized)
 struct DocsTests {
-    static let documents = ["Docs/Tutorial.md", "Docs/CLI.md"]
+    static let documents = ["README.md", "Docs/Tutorial.md", "Docs/CLI.md"]
 
     /// One command of a console block and the output shown for it.
     struct Example {
