@@ -91,6 +91,22 @@ struct AllowCommentTests {
         #expect(warnings(source) == [])
     }
 
+    @Test func manyAllowsInARowAreReadInOnePass() {
+        // Each allow applies to the one rule after all of them, and silences its warning;
+        // a search from each one through the others would take 40,000² steps.
+        let source = String(repeating: "# policy: allow W0105\n", count: 40_000) + "\(Self.impossible)\n"
+        #expect(warnings(source) == [])
+    }
+
+    @Test func aByteOrderMarkIsNotCode() throws {
+        let file = SourceFile(path: "t.policy", text: "\u{FEFF}# policy: allow W0105\n" + lintSchema + "\(Self.impossible)\n")
+        let (loaded, _) = PolicyLoader.load(file)
+        let policy = try #require(Checker.check(loaded).0)
+        let report = Linter.report(loaded, policy)
+        #expect(report.warnings.items.map(\.code).contains(.uselessAllow))
+        #expect(report.warnings.items.contains { $0.code == .impossibleRule })
+    }
+
     @Test func theCountOfAllowedWarningsIsKept() throws {
         let file = SourceFile(path: "t.policy", text: lintSchema + "# policy: allow W0105\n\(Self.impossible)\n")
         let (loaded, _) = PolicyLoader.load(file)

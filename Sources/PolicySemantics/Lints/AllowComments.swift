@@ -35,8 +35,51 @@ struct AllowComments {
     init(_ program: LoadedPolicy, mainFile: SourceFile?) {
         for file in program.files {
             let reported = file.source === mainFile
-            for comment in file.comments { read(comment, reported: reported) }
+            // Found once per file, only for a file that has directives: a file of many
+            // allows in a row must not make each one look through all the others.
+            var codeLines: CodeLines? = nil
+            for comment in file.comments where Self.isDirective(comment) {
+                if codeLines == nil { codeLines = CodeLines(file.source) }
+                read(comment, reported: reported, codeLines: codeLines!)
+            }
         }
+    }
+
+    /// Per line of a file, the first line from it on that holds code: not blank, not
+    /// only a comment (a `#` first on a line always starts a comment, since a string
+    /// ends on its line).
+    struct CodeLines {
+        /// `next[i]`: the first line `>= i + 1` (1-based) holding code; nil past the last.
+        private var next: [Int?]
+
+        init(_ file: SourceFile) {
+            let count = file.lineStarts.count
+            next = Array(repeating: nil, count: count + 1)
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                var text = Substring(file.lineText(index + 1)).utf8
+                // A byte order mark is not code.
+                if index == 0, text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+                let first = text.first { !AllowComments.isBlank($0) }
+                if let first, first != UInt8(ascii: "#") {
+                    next[index] = index + 1
+                } else {
+                    next[index] = next[index + 1]
+                }
+            }
+        }
+
+        /// The first line after `line` (1-based) that holds code.
+        func after(_ line: Int) -> Int? {
+            line < next.count ? next[line] : nil
+        }
+    }
+
+    /// Whether a comment starts with `policy:`.
+    static func isDirective(_ comment: SourceSpan) -> Bool {
+        let bytes = comment.file.bytes
+        var position = comment.start + 1
+        while position < comment.end, isBlank(bytes[position]) { position += 1 }
+        return bytes[position..<comment.end].starts(with: marker)
     }
 
     /// The warnings left once the allows have silenced theirs, capped as any bag, and
@@ -69,7 +112,7 @@ struct AllowComments {
             let place = allow.line.map { "on line \($0)" } ?? "below it"
             kept.warning(.uselessAllow, "the allow of `\(allow.code.rawValue)` silences nothing: there is no \(allow.code.rawValue) warning \(place)",
                          at: allow.span,
-                         help: "remove it, or move it to the line just before the code the warning points at (or to the end of that line)")
+                         help: "remove it, or move it to the line just before the code the warning points at")
         }
         return (kept, allowed)
     }
@@ -80,7 +123,7 @@ struct AllowComments {
     }
 
     /// Reads one comment: nothing unless it starts with `policy:`.
-    private mutating func read(_ comment: SourceSpan, reported: Bool) {
+    private mutating func read(_ comment: SourceSpan, reported: Bool, codeLines: CodeLines) {
         let bytes = comment.file.bytes
         var position = comment.start + 1 // past `#`
         let end = comment.end
@@ -99,7 +142,7 @@ struct AllowComments {
             }
             return
         }
-        guard let line = targetLine(of: comment) else {
+        guard let line = targetLine(of: comment, codeLines) else {
             if reported {
                 problems.warning(.uselessAllow, "an allow must stand on a line of its own, before the code it concerns", at: comment,
                                  help: "move it to the line just above; at the end of a line, formatting may move it away from its code")
@@ -154,23 +197,17 @@ struct AllowComments {
     /// The line an allow comment applies to: the next line that holds code, past
     /// comment lines and blank lines (`.some(nil)` when none does); nil when the
     /// comment ends a line of code rather than standing on its own.
-    private func targetLine(of comment: SourceSpan) -> Int?? {
+    private func targetLine(of comment: SourceSpan, _ codeLines: CodeLines) -> Int?? {
         let file = comment.file
         let line = file.location(of: comment.start).line
         var start = file.lineStarts[line - 1]
         // A byte order mark is not code.
         if start == 0, file.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         if file.bytes[start..<comment.start].contains(where: { !Self.isBlank($0) }) { return nil }
-        var next = line + 1
-        while next <= file.lineStarts.count {
-            let first = file.lineText(next).utf8.first { !Self.isBlank($0) }
-            if let first, first != UInt8(ascii: "#") { return .some(next) }
-            next += 1
-        }
-        return .some(nil)
+        return .some(codeLines.after(line))
     }
 
-    private static func isBlank(_ byte: UInt8) -> Bool {
+    static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 
