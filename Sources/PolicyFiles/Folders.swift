@@ -56,8 +56,17 @@ public enum Folders {
                              into found: inout [String], unreadable: inout [FileError]) {
         var ignored = ignored
         let ignoreFile = Paths.join(folder, ignoreFileName)
-        if access(ignoreFile, F_OK) == 0 {
-            do {
+        var info = stat()
+        let status = stat(ignoreFile, &info), statError = errno
+        if status == 0 || statError != ENOENT {
+            do throws(FileError) {
+                guard status == 0 else { throw FileError(path: ignoreFile, action: .read, errno: statError) }
+                // Only a regular file (or a folder, refused by name): opening a named
+                // pipe would wait for a writer that may never come.
+                let type = info.st_mode & S_IFMT
+                guard type == S_IFREG || type == S_IFDIR else {
+                    throw FileError(path: ignoreFile, action: .read, kind: .system(EINVAL), reason: "it is not a regular file")
+                }
                 let bytes = try InputFile.open(ignoreFile).readText(limit: ignoreFileLimit)
                 ignored.formUnion(ignoreList(String(decoding: bytes, as: UTF8.self)))
             } catch {

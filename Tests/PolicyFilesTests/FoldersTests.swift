@@ -71,6 +71,15 @@ struct FoldersTests {
         }
     }
 
+    @Test func aPolicyignoreThatIsAPipeIsRefusedNotWaitedOn() {
+        withTree(["a/1.policy": "", "b/2.policy": ""]) { folder in
+            #expect(mkfifo(folder + "/a/.policyignore", 0o644) == 0)
+            let result = found(folder)
+            #expect(result.files == ["b/2.policy"])
+            #expect(result.unreadable.first?.message == "cannot read `\(folder)/a/.policyignore`: it is not a regular file")
+        }
+    }
+
     @Test(arguments: [
         ("Tests\n", ["Tests"]),
         ("  Tests/  \r\n# comment\n\n", ["Tests"]),
