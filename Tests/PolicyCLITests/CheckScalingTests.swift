@@ -6,7 +6,7 @@ import Testing
 /// size of a policy: ten times the labels or rules may take at most fifteen times as
 /// long, where a check that compares every pair would take about a hundred times.
 /// Ratios, not absolute times, so that a slow machine does not fail it; each size is
-/// timed three times and the best run taken, and the time is the thread's processor
+/// timed five times and the best run taken, and the time is the thread's processor
 /// time (the check runs on one thread), so that other processes on a busy machine
 /// disturb it little.
 @Suite(.serialized)
@@ -50,12 +50,12 @@ struct CheckScalingTests {
         }
     }
 
-    /// The best of three runs of `policy check` on each source, the runs of the two
+    /// The best of five runs of `policy check` on each source, the runs of the two
     /// taking turns so that a busy moment of the machine falls on both alike.
     static func bestTimes(_ small: String, _ large: String) -> (small: Duration, large: Duration) {
         withFiles(["small.policy": small, "large.policy": large]) { dir in
             var best = [Duration.seconds(1_000), Duration.seconds(1_000)]
-            for _ in 0..<3 {
+            for _ in 0..<5 {
                 for (k, name) in ["small.policy", "large.policy"].enumerated() {
                     let start = threadTime()
                     let outcome = policy(["check", dir.appendingPathComponent(name).path])

@@ -95,7 +95,8 @@ struct SchemaInferenceTests {
         }
         let small = file(2_000), large = file(20_000)
         var t1 = Double.infinity, t10 = Double.infinity
-        for _ in 0..<3 {
+        // The best of five: one busy moment of a shared machine must not decide it.
+        for _ in 0..<5 {
             t1 = min(t1, try seconds(small))
             t10 = min(t10, try seconds(large))
         }
