@@ -35,19 +35,22 @@ public enum OutputFile {
             if StandardStreams.closedAtStart.contains(descriptor) {
                 throw FileError(path: path, action: .write, kind: .system(EBADF), reason: "it is closed")
             }
-            let sink = ByteSink(descriptor: descriptor, name: path)
-            body(sink)
-            try sink.finish()
+            try fill(descriptor, named: path, body)
         case .inPlace(let special):
             let descriptor = open(special, O_WRONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw FileError(path: path, action: .write, errno: errno) }
             defer { close(descriptor) }
-            let sink = ByteSink(descriptor: descriptor, name: path)
-            body(sink)
-            try sink.finish()
+            try fill(descriptor, named: path, body)
         case .replace(let file, let existing):
             try replace(file, existing: existing, named: path, body)
         }
+    }
+
+    /// Writes what `body` puts into a sink on `descriptor`, and throws the first failure.
+    static func fill(_ descriptor: Int32, named path: String, _ body: (ByteSink) -> Void) throws(FileError) {
+        let sink = ByteSink(descriptor: descriptor, name: path)
+        body(sink)
+        try sink.finish()
     }
 
     /// Whether `a` and `b` would write the same file (through links, or both naming
@@ -80,9 +83,7 @@ public enum OutputFile {
         var open = true
         do throws(FileError) {
             try keepPermissions(descriptor, existing, path: path)
-            let sink = ByteSink(descriptor: descriptor, name: path)
-            body(sink)
-            try sink.finish()
+            try fill(descriptor, named: path, body)
             if fsync(descriptor) != 0, errno != EINVAL { throw FileError(path: path, action: .write, errno: errno) }
             open = false
             if close(descriptor) != 0 { throw FileError(path: path, action: .write, errno: errno) }

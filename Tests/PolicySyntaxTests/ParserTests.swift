@@ -3,7 +3,11 @@ import Testing
 
 /// Parses `source` and returns the file and the diagnostics as `line:col code message`.
 func parse(_ source: String) -> (PolicyFile, [String]) {
-    let file = SourceFile(path: "t.policy", text: source)
+    parse(SourceFile(path: "t.policy", text: source))
+}
+
+/// The same for a file of any bytes (text that a Swift string cannot hold).
+func parse(_ file: SourceFile) -> (PolicyFile, [String]) {
     let (policy, bag) = Parser.parse(file)
     return (policy, bag.sorted.map { d in
         let (line, column) = file.location(of: d.span.start)
@@ -215,12 +219,7 @@ struct ParserTests {
 struct PolicyTextEncodingTests {
     @Test func bytesThatAreNotUTF8AreErrorsWhereverTheyStand() {
         let bytes = Array("# caf".utf8) + [0xE9] + Array("\nlet a = \"".utf8) + [0xFF, 0x00] + Array("\"\nlet b = 1\n".utf8)
-        let file = SourceFile(path: "t.policy", bytes: bytes)
-        let messages = Parser.parse(file).1.sorted.map { d in
-            let (line, column) = file.location(of: d.span.start)
-            return "\(line):\(column) \(d.code.rawValue) \(d.message)"
-        }
-        #expect(messages == [
+        #expect(parse(SourceFile(path: "t.policy", bytes: bytes)).1 == [
             "1:6 E0101 the byte `\\xE9` is not UTF-8 text",
             "2:10 E0101 the byte `\\xFF` is not UTF-8 text",
             "2:11 E0101 a NUL byte, which no text holds",
