@@ -30,7 +30,7 @@ enum CaseColumns {
             columns.append((index, String(name.dropFirst("expect ".count)).trimmingSpaces))
         }
         guard !columns.isEmpty else { return .success([:]) }
-        let segments = program.segments.map(\.name)
+        let segments = program.policy.segments.map(\.name)
         for column in columns where !segments.contains(column.subject) && ActionKind(rawValue: column.subject) == nil && column.subject != "actions" {
             let guess = Suggest.closest(to: column.subject, among: segments + ActionKind.allCases.map(\.rawValue) + ["actions"])
             return .failure(TestSetupError(message: "the column `expect \(column.subject)` of `\(file.name)` names no segment or action"
@@ -61,10 +61,10 @@ enum CaseColumns {
         if subject == "actions" {
             return isNone ? .success([(cell, .noAction(nil))]) : .failure(TestSetupError(message: "`expect actions` only takes `none`"))
         }
-        if let s = program.segments.firstIndex(where: { $0.name == subject }) {
+        if let s = program.policy.segments.firstIndex(where: { $0.name == subject }) {
             if isNone { return .success([(cell, .label(segment: s, label: nil))]) }
-            guard let label = program.segments[s].labels.firstIndex(of: cell) else {
-                let guess = Suggest.closest(to: cell, among: program.segments[s].labels)
+            guard let label = program.policy.segments[s].labels.firstIndex(of: cell) else {
+                let guess = Suggest.closest(to: cell, among: program.policy.segments[s].labels)
                 return .failure(TestSetupError(message: "`\(cell)` is not a label of segment `\(subject)`" + (guess.map { "; did you mean `\($0)`?" } ?? "")))
             }
             return .success([(cell, .label(segment: s, label: label))])

@@ -6,15 +6,37 @@ import PolicyRuntime
 /// customer got when it does not.
 struct ExpectationCheck {
     let program: Program
+    /// Per `expect` condition of the test (by the expectation's index), its planned
+    /// expression and that of a comparison's left side.
+    let conditions: [Int: (whole: Int, left: Int?)]
 
-    /// Nil when the expectation holds; otherwise what was found instead.
-    func failure(_ form: TestExpectation.Form, outcome: CustomerOutcome, row: Int, evaluator: inout Evaluator) -> String? {
+    /// The expressions the test's `expect` conditions need planned with the policy
+    /// (see `Program.plan(_:asOf:expressions:)`), and where each is.
+    static func expressions(of test: TestSpec) -> ([Bound], [Int: (whole: Int, left: Int?)]) {
+        var expressions: [Bound] = []
+        var conditions: [Int: (whole: Int, left: Int?)] = [:]
+        for (index, expectation) in test.expectations.enumerated() {
+            guard case .condition(let bound) = expectation.form else { continue }
+            expressions.append(bound)
+            var left: Int? = nil
+            if case .compare(_, let l, _) = bound {
+                expressions.append(l)
+                left = expressions.count - 1
+            }
+            conditions[index] = (expressions.count - (left == nil ? 1 : 2), left)
+        }
+        return (expressions, conditions)
+    }
+
+    /// Nil when the expectation holds; otherwise what was found instead. `index` is
+    /// the expectation's among the test's (nil: one from an `expect ...` column).
+    func failure(_ form: TestExpectation.Form, index: Int?, outcome: CustomerOutcome, row: Int, evaluator: inout Evaluator) -> String? {
         switch form {
         case .label(let segment, let label):
             let actual = outcome.labels[segment]
             if actual == label { return nil }
-            let name = program.segments[segment].name
-            return "\(name) is \(actual.map { program.segments[segment].labels[$0] } ?? "none")"
+            let name = program.policy.segments[segment].name
+            return "\(name) is \(actual.map { program.policy.segments[segment].labels[$0] } ?? "none")"
         case .action(let kind, let value):
             let records = outcome.records.filter { $0.kind == kind }
             if records.contains(where: { matches($0, value) }) { return nil }
@@ -22,20 +44,16 @@ struct ExpectationCheck {
         case .noAction(let kind):
             let records = outcome.records.filter { kind == nil ? $0.kind != nil : $0.kind == kind }
             return records.isEmpty ? nil : "got \(describe(outcome))"
-        case .condition(let bound):
-            let node = program.node(for: bound)
-            let value = evaluator.value(node, row: row)
+        case .condition:
+            // INVARIANT: every condition of the test was planned (`expressions(of:)`).
+            let planned = conditions[index!]!
+            let value = evaluator.value(ofExpression: planned.whole, row: row)
             if case .bool(true) = value { return nil }
             let verdict = value.isNone ? "none (a value it uses is none)" : "false"
-            return "it was \(verdict)" + operands(node, row: row, evaluator: &evaluator)
+            // For a comparison, the value of its left side: `days_inactive is 20`.
+            let left = planned.left.map { "; the left side is \(plain(evaluator.value(ofExpression: $0, row: row)))" } ?? ""
+            return "it was \(verdict)" + left
         }
-    }
-
-    /// For a comparison, the value of its left side: `days_inactive is 20`.
-    func operands(_ node: Node, row: Int, evaluator: inout Evaluator) -> String {
-        guard case .compare(_, let left, _) = node else { return "" }
-        let value = evaluator.value(left, row: row)
-        return "; the left side is \(plain(value))"
     }
 
     func plain(_ value: Value) -> String {

@@ -34,7 +34,8 @@ public struct TestRunner {
         var result = TestResult(file: path, name: test.name, customers: 0, failures: [], checks: [], setupError: nil, seconds: 0)
         var asOf = today
         if case .date(let y, let m, let d)? = test.asOf, let date = CivilDate(year: y, month: m, day: d) { asOf = date }
-        let (planned, bag) = Program.plan(policy, asOf: asOf)
+        let (expressions, conditions) = ExpectationCheck.expressions(of: test)
+        let (planned, bag) = Program.plan(policy, asOf: asOf, expressions: expressions)
         guard let program = planned else {
             result.setupError = bag.items.first?.message ?? "the policy cannot be planned"
             return result
@@ -49,15 +50,15 @@ public struct TestRunner {
         let table = population.table
         result.customers = table.count
         let (aggregates, _) = AggregateResults.compute(program: program, table: table)
-        var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
         let outcomes = (0..<table.count).map { evaluator.outcome(row: $0) }
         for outcome in outcomes {
             coverage.mark(policy, labels: outcome.labels, firedRules: outcome.firedRules)
         }
-        let checker = ExpectationCheck(program: program)
+        let checker = ExpectationCheck(program: program, conditions: conditions)
         let ids = (0..<table.count).map { evaluator.customerID($0) }
 
-        for expectation in test.expectations {
+        for (index, expectation) in test.expectations.enumerated() {
             let (line, column) = expectation.span.file.location(of: expectation.span.start)
             let location = "\(expectation.span.file.path):\(line):\(column)"
             let text = expectation.span.text
@@ -73,7 +74,7 @@ public struct TestRunner {
             }
             var held = true
             for row in rows {
-                if let actual = checker.failure(expectation.form, outcome: outcomes[row], row: row, evaluator: &evaluator) {
+                if let actual = checker.failure(expectation.form, index: index, outcome: outcomes[row], row: row, evaluator: &evaluator) {
                     held = false
                     result.failures.append(TestFailure(location: location, expectation: text, customer: ids[row], actual: actual))
                 }
@@ -81,7 +82,7 @@ public struct TestRunner {
             result.checks.append((text, held))
         }
         for (row, location, expectation) in population.rowExpectations {
-            let actual = checker.failure(expectation.form, outcome: outcomes[row], row: row, evaluator: &evaluator)
+            let actual = checker.failure(expectation.form, index: nil, outcome: outcomes[row], row: row, evaluator: &evaluator)
             if let actual {
                 result.failures.append(TestFailure(location: location, expectation: expectation.text, customer: ids[row], actual: actual))
             }

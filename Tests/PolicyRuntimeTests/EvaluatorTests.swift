@@ -17,8 +17,8 @@ func evaluate(_ expression: String) -> String {
     guard let program else { return "plan error" }
     var table = CustomerTable(fieldCount: 5)
     table.append([.text("A"), .number(ExactDecimal("120.50")!), .number(ExactDecimal(3)), .none, .text("Ann")], line: 2)
-    var evaluator = Evaluator(program: program, table: table, aggregates: AggregateResults(count: program.aggregates.count))
-    let value = evaluator.value(program.lets[0], row: 0)
+    var evaluator = Evaluator(program, table: table, aggregates: AggregateResults(count: program.aggregates.count))
+    let value = evaluator.letValue(0, row: 0)
     if case .none = value { return "none" }
     return program.formatter.text(value, as: checked.lets[0].value.type)
 }

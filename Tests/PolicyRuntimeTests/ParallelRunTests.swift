@@ -34,7 +34,8 @@ struct ParallelRunTests {
         }
         let aggregates = AggregateResults.compute(program: program, table: table).0
         var sequential: [UInt8] = []
-        let expected = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { BarSeparated().encode($0, into: &sequential) }
+        let expected = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: table.count,
+                                                  encoder: BarSeparated()) { sequential += $0 }
         var parallel: [UInt8] = []
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
                                                     chunkSize: chunkSize, encoder: BarSeparated()) { parallel += $0 }

@@ -34,10 +34,10 @@ enum ExplainCommand: Command {
         let customers = try pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"])
         let parts = Explainer.conditionParts(loaded)
         let (policy, bound) = try pipeline.check(loaded, customers: customers, extra: parts)
-        let program = try pipeline.plan(policy, asOf: asOf)
+        let program = try pipeline.plan(policy, asOf: asOf, expressions: bound.map(\.bound))
         let data = try pipeline.load(customers, program, keep: program.usedFields)
         let (aggregates, _) = AggregateResults.compute(program: program, table: data.table)
-        let finder = Evaluator(program: program, table: data.table, aggregates: aggregates)
+        let finder = Evaluator(program, table: data.table, aggregates: aggregates)
         guard let row = (0..<data.table.count).first(where: { finder.customerID($0) == id }) else {
             if let reject = data.rejects.first(where: { $0.customerID == id }) {
                 console.error(.unknownCustomer, "the row of customer `\(id)` was rejected, so it was not evaluated", help: reject.message)

@@ -65,9 +65,9 @@ enum RunCommand: Command {
         reportRejects(data, console: console)
         if let path = args.values["--rejects"] {
             try pipeline.write(path) { sink in
-                var writer = CSVRecordWriter(sink: sink)
-                writer.begin(columns: Reject.columns)
-                for reject in data.rejects { writer.write(reject.fields) }
+                var output = RecordOutput(.csv, columns: Reject.columns, into: sink)
+                for reject in data.rejects { output.write(fields: reject.fields) }
+                output.finish()
             }
         }
         let strict = args.flag("--strict")
@@ -98,21 +98,13 @@ enum RunCommand: Command {
         return data.rejectedRows > 0 ? .rowsRejected : .ok
     }
 
-    /// Evaluates every customer and writes the actions in `format` (in parallel chunks
-    /// where the format allows).
+    /// Evaluates every customer and writes the actions in `format`, in parallel chunks.
     static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
                              workers: Int, into sink: ByteSink) -> RunStatistics {
-        var writer = format.writer(into: sink)
-        writer.begin(columns: ActionRecord.columns)
-        let statistics: RunStatistics
-        if let encoder = format.chunkEncoder {
-            statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers, encoder: encoder) {
-                sink.write($0)
-            }
-        } else {
-            statistics = PolicyRun.evaluate(program, on: table, aggregates: aggregates) { writer.write($0.fields) }
-        }
-        writer.finish()
+        var output = RecordOutput(format, columns: ActionRecord.columns, into: sink)
+        let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
+                                                    encoder: format.encoder) { output.write($0) }
+        output.finish()
         sink.flush()
         return statistics
     }

@@ -5,31 +5,66 @@ import PolicyFiles
 enum OutputFormat: String, CaseIterable {
     case csv, jsonl, json, table
 
-    func writer(into sink: ByteSink) -> any RecordWriter {
+    /// How the format writes one record.
+    var encoder: any RecordEncoder {
         switch self {
-        case .csv: CSVRecordWriter(sink: sink)
-        case .jsonl: JSONRecordWriter(sink: sink, array: false)
-        case .json: JSONRecordWriter(sink: sink, array: true)
-        case .table: TableRecordWriter(sink: sink)
+        case .csv: CSVRecordEncoder()
+        case .jsonl: JSONRecordEncoder(inArray: false)
+        case .json: JSONRecordEncoder(inArray: true)
+        case .table: TableCellEncoder()
         }
     }
 }
 
-/// Writes action records (or any rows with named columns) in one format.
-protocol RecordWriter {
-    mutating func begin(columns: [String])
-    mutating func write(_ fields: [String])
-    mutating func finish()
-}
+/// Writes encoded records in one format: what comes before the first (a CSV
+/// header, a JSON array's bracket), the records as they come, and what closes.
+struct RecordOutput {
+    let format: OutputFormat
+    let sink: ByteSink
+    let columns: [String]
+    private var written = false
+    private var table: TableLayout?
 
-extension OutputFormat {
-    /// The encoder of a format written in parallel chunks; nil for formats that
-    /// need the whole output at once (a JSON array, an aligned table).
-    var chunkEncoder: (any RecordEncoder)? {
-        switch self {
-        case .csv: CSVRecordEncoder()
-        case .jsonl: JSONLinesRecordEncoder()
-        case .json, .table: nil
+    init(_ format: OutputFormat, columns: [String], into sink: ByteSink) {
+        self.format = format
+        self.columns = columns
+        self.sink = sink
+        switch format {
+        case .csv:
+            var header: [UInt8] = []
+            CSVRecordEncoder().encode(columns, into: &header)
+            sink.write(header)
+        case .json: sink.write("[")
+        case .jsonl: break
+        case .table: table = TableLayout(columns: columns)
+        }
+    }
+
+    /// Records encoded by `format.encoder`, in order.
+    mutating func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        switch format {
+        case .json where !written:
+            // The first element loses the comma that separates it from the one before.
+            sink.write(Array(bytes.dropFirst()))
+        case .table: table?.add(bytes)
+        default: sink.write(bytes)
+        }
+        written = true
+    }
+
+    /// Records given as text fields.
+    mutating func write(fields: [String]) {
+        var bytes: [UInt8] = []
+        format.encoder.encode(fields, into: &bytes)
+        write(bytes)
+    }
+
+    func finish() {
+        switch format {
+        case .json: sink.write(written ? "\n]\n" : "]\n")
+        case .table: table?.write(into: sink)
+        case .csv, .jsonl: break
         }
     }
 }

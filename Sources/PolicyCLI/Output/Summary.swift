@@ -8,7 +8,7 @@ enum Summary {
         out += "  customers read      \(data.rowsRead)\n"
         out += "  customers rejected  \(data.rejectedRows)\n"
         out += "  customers evaluated \(s.customers)\n"
-        for (index, segment) in program.segments.enumerated() {
+        for (index, segment) in program.policy.segments.enumerated() {
             var parts = segment.labels.enumerated().map { "\($1) \(s.labelCounts[index][$0])" }
             if s.unlabelled[index] > 0 { parts.append("none \(s.unlabelled[index])") }
             out += "  segment \(segment.name): \(parts.joined(separator: ", "))\n"

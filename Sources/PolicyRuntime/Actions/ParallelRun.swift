@@ -22,24 +22,19 @@ extension PolicyRun {
     /// table. The bytes are the same as a single-threaded run's: each chunk is
     /// encoded on its own, and chunks are emitted strictly in order.
     ///
-    /// Customers go through the flat evaluator (`FlatProgram`), or through the node
-    /// tree when the policy has `resolve` lines or `treeOnly` asks for it (tests
-    /// compare the two); both give the same bytes.
-    ///
     /// - Parameters:
     ///   - workers: threads evaluating; 1 runs everything on the calling thread.
     ///   - encoder: writes the records' bytes (it runs on worker threads).
     ///   - emit: receives each chunk's bytes, in order (on the calling thread).
     public static func evaluateInChunks(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
-                                        workers: Int, chunkSize: Int = 8192, treeOnly: Bool = false,
-                                        encoder: any RecordEncoder,
+                                        workers: Int, chunkSize: Int = 8192, encoder: any RecordEncoder,
                                         emit: ([UInt8]) -> Void) -> RunStatistics {
-        let flat = treeOnly || !program.policy.resolutions.isEmpty ? nil : FlatProgram(program, table: table, aggregates: aggregates)
-        let flatPath = flat.map { ($0, RecordTemplates($0, encoder: encoder)) }
+        let program = program.laidOut(for: table)
+        let templates = RecordTemplates(program, encoder: encoder)
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ([UInt8], RunStatistics) = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
-            return evaluateRows(rows, program: program, flat: flatPath, table: table, aggregates: aggregates, encoder: encoder)
+            return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates, encoder: encoder)
         }
         var total = RunStatistics(program: program)
         if workers <= 1 {
@@ -70,29 +65,24 @@ extension PolicyRun {
     }
 
     /// One chunk's customers, encoded, and what they counted.
-    static func evaluateRows(_ rows: Range<Int>, program: Program, flat: (FlatProgram, RecordTemplates)?, table: CustomerTable,
-                             aggregates: AggregateResults,
-                             encoder: any RecordEncoder) -> ([UInt8], RunStatistics) {
+    static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
+                             aggregates: AggregateResults, encoder: any RecordEncoder) -> ([UInt8], RunStatistics) {
         var statistics = RunStatistics(program: program)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 128)
-        if let (flat, templates) = flat {
-            var evaluator = FlatEvaluator(flat, program: program, table: table, aggregates: aggregates)
-            var scratch = RecordScratch()
-            for row in rows {
-                evaluator.emit(row: row, encoder: encoder, templates: templates, into: &bytes, scratch: &scratch, statistics: &statistics)
-            }
-            statistics.divisionsByZero = evaluator.divisionsByZero
-        } else {
-            var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
-            var outcome = CustomerOutcome()
-            for row in rows {
-                evaluator.count(row: row, into: &outcome, statistics: &statistics)
-                for record in outcome.records { encoder.encode(record, into: &bytes) }
-            }
-            statistics.divisionsByZero = evaluator.divisionsByZero
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
+        var records = CustomerRecords()
+        var id: [UInt8] = []
+        for row in rows {
+            evaluator.evaluate(row: row, into: &records)
+            statistics.count(records, program: program)
+            guard !records.entries.isEmpty else { continue }
+            id.removeAll(keepingCapacity: true)
+            encoder.field(0, evaluator.customerID(row), into: &id)
+            program.encode(records, id: id, encoder: encoder, templates: templates, into: &bytes)
         }
         statistics.customers = rows.count
+        statistics.divisionsByZero = evaluator.divisionsByZero
         return (bytes, statistics)
     }
 }

@@ -18,10 +18,10 @@ public struct RunStatistics: Sendable {
     let segmentNames: [String]
 
     public init(program: Program) {
-        labelCounts = program.segments.map { Array(repeating: 0, count: $0.labels.count) }
-        unlabelled = Array(repeating: 0, count: program.segments.count)
-        segmentRecords = Array(repeating: 0, count: program.segments.count)
-        segmentNames = program.segments.map(\.name)
+        labelCounts = program.policy.segments.map { Array(repeating: 0, count: $0.labels.count) }
+        unlabelled = Array(repeating: 0, count: program.policy.segments.count)
+        segmentRecords = Array(repeating: 0, count: program.policy.segments.count)
+        segmentNames = program.policy.segments.map(\.name)
     }
 
     /// Records written per action name (a segment's records go by its name).
@@ -35,27 +35,27 @@ public struct RunStatistics: Sendable {
     }
 }
 
-/// Runs a planned policy over a loaded customer table (its aggregates computed first):
-/// every customer in input order, here on one thread, or in chunks on every core.
-public enum PolicyRun {
-    /// Every customer in input order on the calling thread, aggregates already known
-    /// (`AggregateResults.compute`); each record goes to `sink` as it is made.
-    public static func evaluate(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
-                                sink: (ActionRecord) throws -> Void) rethrows -> RunStatistics {
-        var statistics = RunStatistics(program: program)
-        var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
-        var outcome = CustomerOutcome()
-        for row in 0..<table.count {
-            evaluator.count(row: row, into: &outcome, statistics: &statistics)
-            for record in outcome.records {
-                try sink(record)
+extension RunStatistics {
+    /// Counts one customer's records.
+    mutating func count(_ records: CustomerRecords, program: Program) {
+        for (s, label) in records.labels.enumerated() {
+            if label >= 0 {
+                labelCounts[s][Int(label)] += 1
+                segmentRecords[s] += 1
+            } else {
+                unlabelled[s] += 1
             }
         }
-        statistics.customers = table.count
-        statistics.divisionsByZero = evaluator.divisionsByZero
-        return statistics
+        for entry in records.entries where !entry.isSegment {
+            kindRecords[program.actions[Int(entry.source)].kind.ordinal] += 1
+        }
+        skippedNoValue += records.skippedNoValue
     }
 }
+
+/// Runs a planned policy over a loaded customer table (its aggregates computed
+/// first): every customer in input order, in chunks on every core.
+public enum PolicyRun {}
 
 extension ActionKind {
     /// The kind's position in `allCases`, for counting without hashing names.

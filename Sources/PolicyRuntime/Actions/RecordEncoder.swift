@@ -1,6 +1,7 @@
 /// Writes output records — the columns of `ActionRecord.columns`, in order — as
 /// bytes in one format, a field at a time, so that records need not be built as
-/// strings first. Called from worker threads, so it keeps no state of its own.
+/// strings first. Every output format of `policy run` is one. Called from worker
+/// threads, so it keeps no state of its own.
 ///
 /// A field's bytes must depend on its index and text only, not on the fields
 /// before it: fields that never change are encoded once (`RecordTemplates`).
@@ -18,9 +19,9 @@ extension RecordEncoder {
         text.withUTF8 { field(index, $0, into: &out) }
     }
 
-    /// A whole record.
-    public func encode(_ record: ActionRecord, into out: inout [UInt8]) {
-        for (i, text) in record.fields.enumerated() { field(i, text, into: &out) }
+    /// A whole record, from its text fields.
+    public func encode(_ fields: [String], into out: inout [UInt8]) {
+        for (i, text) in fields.enumerated() { field(i, text, into: &out) }
         endRecord(into: &out)
     }
 }

@@ -1,4 +1,4 @@
-/// The fields of output records that never change, encoded once per run in the
+/// The bytes of output records that never change, encoded once per run in the
 /// run's format: for each segment label, the whole record after the customer id
 /// (its end included); for each action, the rule and kind, and the whole rest when
 /// nothing in it depends on the customer. Writing such a record is then the id and
@@ -9,38 +9,35 @@
 final class RecordTemplates: @unchecked Sendable {
     // INVARIANT: immutable after init; owned and freed in deinit.
     private let arena: UnsafeMutableBufferPointer<UInt8>
-    /// Per label, in `FlatProgram.labelNames` order: fields 1...7 and the record's end.
+    /// Per label, in `Program.labelNames` order: fields 1...7 and the record's end.
     let labelTails: [ByteText]
-    /// Per action, in `FlatProgram.actions` order: fields 1...2, and 1...7 with the
-    /// record's end when all are constant.
+    /// Per action, in `Program.actions` order: fields 1...2, and 1...7 with the
+    /// record's end when the action's record is constant.
     let actionHeads: [ByteText]
     let actionTails: [ByteText?]
 
-    init(_ flat: FlatProgram, encoder: any RecordEncoder) {
+    init(_ program: Program, encoder: any RecordEncoder) {
         var bytes: [UInt8] = []
-        func encode(_ fields: [(Int, UnsafeBufferPointer<UInt8>)], ending: Bool = true) -> ByteText {
+        let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        func encode(_ entry: RecordEntry, fields: ClosedRange<Int> = 1...7) -> ByteText {
             let start = bytes.count
-            for (index, text) in fields { encoder.field(index, text, into: &bytes) }
-            if ending { encoder.endRecord(into: &bytes) }
+            program.withFields(of: entry, text: nothing) { i, text in
+                if fields.contains(i) { encoder.field(i, text, into: &bytes) }
+            }
+            if fields.upperBound == 7 { encoder.endRecord(into: &bytes) }
             return ByteText(start: Int32(start), count: Int32(bytes.count - start))
         }
-        let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         var labelTails: [ByteText] = []
-        for segment in flat.segments {
-            let name = flat.bytes(segment.name)
-            for k in 0..<Int(segment.labelCount) {
-                let label = flat.bytes(flat.labelNames[Int(segment.firstLabel) + k])
-                labelTails.append(encode([(1, name), (2, name), (3, label), (4, nothing), (5, nothing), (6, nothing), (7, nothing)]))
+        for s in 0..<program.segments.count {
+            for label in 0..<program.segments[s].labelCount {
+                labelTails.append(encode(RecordEntry(source: Int32(-1 - s), label: label)))
             }
         }
         var heads: [ByteText] = [], tails: [ByteText?] = []
-        for rule in flat.rules {
-            for action in flat.actions[Int(rule.firstAction)..<Int(rule.firstAction + rule.actionCount)] {
-                heads.append(encode([(1, flat.bytes(rule.name)), (2, flat.bytes(action.kindName))], ending: false))
-                tails.append(flat.constantFields(of: action).map { fields in
-                    encode([(1, flat.bytes(rule.name)), (2, flat.bytes(action.kindName))] + fields)
-                })
-            }
+        for a in 0..<program.actions.count {
+            let entry = RecordEntry(source: Int32(a))
+            heads.append(encode(entry, fields: 1...2))
+            tails.append(program.actions[a].isConstant ? encode(entry) : nil)
         }
         arena = .allocate(capacity: max(1, bytes.count))
         _ = arena.initialize(from: bytes)
@@ -58,30 +55,30 @@ final class RecordTemplates: @unchecked Sendable {
     }
 }
 
-extension FlatProgram {
-    /// Fields 3...7 of an action's records, when none depends on the customer
-    /// (as `FlatEvaluator.writeAction` writes them); nil otherwise.
-    func constantFields(of action: FlatAction) -> [(Int, UnsafeBufferPointer<UInt8>)]? {
-        let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        let value: UnsafeBufferPointer<UInt8>
-        if action.kind == .alert {
-            // An alert writes its name, but a value that is none still drops the record.
-            guard action.value < 0 || action.constantValue != nil else { return nil }
-            value = action.alertName.map(bytes) ?? nothing
-        } else if let constant = action.constantValue {
-            value = bytes(constant)
-        } else if action.value < 0 {
-            value = nothing
-        } else {
-            return nil
+extension Program {
+    /// Writes one customer's records through `encoder`: `id` is the encoded customer
+    /// id field; fields that never change come from `templates`.
+    func encode(_ records: CustomerRecords, id: [UInt8], encoder: any RecordEncoder, templates: RecordTemplates,
+                into out: inout [UInt8]) {
+        records.text.withUnsafeBufferPointer { text in
+            for entry in records.entries {
+                out.append(contentsOf: id)
+                if entry.isSegment {
+                    out.append(contentsOf: templates.bytes(templates.labelTails[Int(segments[entry.segment].firstLabel + entry.label)]))
+                    continue
+                }
+                let a = Int(entry.source)
+                let ownRule = entry.rule != nil
+                if !ownRule, entry.value == nil, let tail = templates.actionTails[a] {
+                    out.append(contentsOf: templates.bytes(tail))
+                    continue
+                }
+                if !ownRule { out.append(contentsOf: templates.bytes(templates.actionHeads[a])) }
+                withFields(of: entry, text: text) { i, bytes in
+                    if i > 2 || ownRule { encoder.field(i, bytes, into: &out) }
+                }
+                encoder.endRecord(into: &out)
+            }
         }
-        var channel = nothing, due = nothing
-        if action.kind == .contact {
-            guard let fixed = action.fixedChannel, let constantDue = action.constantDue else { return nil }
-            channel = bytes(fixed)
-            due = bytes(constantDue)
-        }
-        guard action.message < 0 else { return nil }
-        return [(3, value), (4, channel), (5, due), (6, bytes(action.severity)), (7, nothing)]
     }
 }

@@ -1,82 +1,106 @@
 import PolicySyntax
 import PolicySemantics
 
-/// Applies the `resolve` lines to one customer's actions.
-public enum Resolution {
-    /// An action `resolve` removed, and why (shown by `policy explain`).
-    public struct Dropped: Sendable {
-        public var record: ActionRecord
-        public var reason: String
-    }
-
-    /// Keeps the surviving records in their original order; `sum` folds a group into
-    /// its first record.
-    public static func apply(_ resolutions: [ActionKind: ResolutionSpec], to records: inout [ActionRecord],
-                             dropped: inout [Dropped]) {
-        guard !resolutions.isEmpty else { return }
-        for (kind, spec) in resolutions.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let indexes = records.indices.filter { records[$0].kind == kind }
-            guard indexes.count > 1 || (spec.strategy == .sum && spec.cap != nil && !indexes.isEmpty) else { continue }
-            var remove = Set<Int>()
-            for group in groups(indexes, records: records, spec: spec) {
-                switch spec.strategy {
+extension Evaluator {
+    /// Applies the `resolve` lines to one customer's records, in the program's
+    /// order: the survivors keep their order; `sum` folds a group into its first
+    /// record. Nothing is allocated when a kind has at most one record.
+    mutating func resolve(_ records: inout CustomerRecords) {
+        for resolution in program.resolutions {
+            var count = 0
+            for entry in records.entries where !entry.isSegment && program.actions[Int(entry.source)].kind == resolution.kind {
+                count += 1
+            }
+            guard count > 1 || (resolution.strategy == .sum && resolution.cap != nil && count == 1) else { continue }
+            let indexes = records.entries.indices.filter {
+                !records.entries[$0].isSegment && program.actions[Int(records.entries[$0].source)].kind == resolution.kind
+            }
+            var removed = Array(repeating: false, count: records.entries.count)
+            for group in groups(indexes, records: records, perChannel: resolution.perChannel) {
+                switch resolution.strategy {
                 case .first:
-                    for i in group.dropFirst() {
-                        remove.insert(i)
-                        dropped.append(Dropped(record: records[i], reason: "resolve \(kind.rawValue) by first kept \"\(records[group[0]].rule)\""))
-                    }
+                    for i in group.dropFirst() { drop(i, keeping: group[0], .first, records: &records, removed: &removed) }
                 case .best:
-                    let keep = group.max { a, b in
-                        let x = records[a].amount ?? .zero, y = records[b].amount ?? .zero
-                        return x != y ? x < y : a > b
-                    } ?? group[0]
-                    for i in group where i != keep {
-                        remove.insert(i)
-                        dropped.append(Dropped(record: records[i], reason: "resolve \(kind.rawValue) by best kept \(records[keep].value) from \"\(records[keep].rule)\""))
-                    }
-                case .sum:
-                    var total = group.reduce(ExactDecimal.zero) { $0 + (records[$1].amount ?? .zero) }
-                    if let cap = spec.cap, let limit = capValue(cap, percent: records[group[0]].isPercent), total > limit {
-                        total = limit
-                    }
-                    let first = group[0]
-                    records[first].amount = total
-                    records[first].value = records[first].isPercent ? total.percentText()
-                        : (kind == .points ? total.description : total.formatted(fractionDigits: 2))
-                    records[first].rule = group.map { records[$0].rule }.joined(separator: " + ")
+                    var keep = group[0]
+                    var best = amount(records.entries[keep]) ?? .zero
                     for i in group.dropFirst() {
-                        remove.insert(i)
-                        dropped.append(Dropped(record: records[i], reason: "resolve \(kind.rawValue) by sum added it into \"\(records[first].rule)\""))
+                        let x = amount(records.entries[i]) ?? .zero
+                        if x > best { keep = i; best = x }
                     }
+                    for i in group where i != keep { drop(i, keeping: keep, .best, records: &records, removed: &removed) }
+                case .sum:
+                    sum(group, resolution, records: &records)
+                    for i in group.dropFirst() { drop(i, keeping: group[0], .sum, records: &records, removed: &removed) }
                 }
             }
-            if !remove.isEmpty {
-                records = records.enumerated().filter { !remove.contains($0.offset) }.map(\.element)
+            if removed.contains(true) {
+                var kept = 0
+                for i in records.entries.indices where !removed[i] {
+                    records.entries[kept] = records.entries[i]
+                    kept += 1
+                }
+                records.entries.removeLast(records.entries.count - kept)
             }
         }
+    }
+
+    private func drop(_ i: Int, keeping keep: Int, _ strategy: ResolutionStrategy, records: inout CustomerRecords,
+                      removed: inout [Bool]) {
+        removed[i] = true
+        records.dropped.append(DroppedEntry(entry: records.entries[i], strategy: strategy, kept: records.entries[keep]))
+    }
+
+    /// Folds a group into its first record: the total of the amounts (capped), and
+    /// the rules' names joined.
+    private mutating func sum(_ group: [Int], _ resolution: PlannedResolution, records: inout CustomerRecords) {
+        let first = group[0]
+        let action = program.actions[Int(records.entries[first].source)]
+        var total = group.reduce(ExactDecimal.zero) { $0 + (amount(records.entries[$1]) ?? .zero) }
+        if let cap = resolution.cap, resolution.capIsPercent == action.isPercent, total > cap { total = cap }
+        let text = action.isPercent ? total.percentText() : (action.kind == .points ? total.description : total.formatted(fractionDigits: 2))
+        var names: [String] = []
+        records.text.withUnsafeBufferPointer { text in
+            for i in group { names.append(String(decoding: program.ruleName(records.entries[i], text: text), as: UTF8.self)) }
+        }
+        records.entries[first].value = records.append(text)
+        records.entries[first].rule = records.append(names.joined(separator: " + "))
+        records.entries[first].amount = scalar(.number(total))
     }
 
     /// The groups a strategy works within: per channel when asked, and percentage
-    /// discounts apart from amounts (neither is larger than the other).
-    static func groups(_ indexes: [Int], records: [ActionRecord], spec: ResolutionSpec) -> [[Int]] {
-        var order: [String] = []
-        var byKey: [String: [Int]] = [:]
-        for i in indexes {
-            let key = (spec.perChannel ? records[i].channel : "") + (records[i].isPercent ? "\u{1}%" : "")
-            if byKey[key] == nil { order.append(key) }
-            byKey[key, default: []].append(i)
+    /// discounts apart from amounts (neither is larger than the other); in order of
+    /// each group's first record.
+    private func groups(_ indexes: [Int], records: CustomerRecords, perChannel: Bool) -> [[Int]] {
+        var groups: [[Int]] = []
+        records.text.withUnsafeBufferPointer { text in
+            func channel(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+                let entry = records.entries[i]
+                return entry.channel.map { text[$0] } ?? program.bytes(program.actions[Int(entry.source)].constantChannel!)
+            }
+            func together(_ a: Int, _ b: Int) -> Bool {
+                let x = program.actions[Int(records.entries[a].source)], y = program.actions[Int(records.entries[b].source)]
+                return x.isPercent == y.isPercent && (!perChannel || channel(a).elementsEqual(channel(b)))
+            }
+            for i in indexes {
+                if let g = groups.firstIndex(where: { together($0[0], i) }) {
+                    groups[g].append(i)
+                } else {
+                    groups.append([i])
+                }
+            }
         }
-        return order.map { byKey[$0]! }
+        return groups
     }
 
-    /// A percentage cap applies to percentage discounts, a number cap to amounts.
-    static func capValue(_ cap: Literal, percent: Bool) -> ExactDecimal? {
-        switch (cap, percent) {
-        case (.percent, true), (.number, false):
-            if case .number(let n)? = LiteralValue.make(cap) { return n }
-            return nil
-        default:
-            return nil
+    /// The amount `resolve` compares for a record: a discount's or points' number,
+    /// a credit's days; nil for other values.
+    mutating func amount(_ entry: RecordEntry) -> ExactDecimal? {
+        let action = program.actions[Int(entry.source)]
+        if entry.amount.isNone { return program.constantAmounts[Int(entry.source)] }
+        switch (action.kind, value(of: entry.amount)) {
+        case (.discount, .number(let n)), (.points, .number(let n)), (.credit, .number(let n)): return n
+        case (.credit, .duration(let d)): return ExactDecimal(d.approximateDays)
+        default: return nil
         }
     }
 }

@@ -62,10 +62,11 @@ public struct AggregateResults: Sendable {
     /// `CheckedPolicy.aggregates`). The divisions by zero counted are each customer's
     /// once, however many aggregates read the let that divides (`letDivisions`).
     public static func compute(program: Program, table: CustomerTable) -> (AggregateResults, divisionsByZero: Int) {
+        let program = program.laidOut(for: table)
         var results = AggregateResults(count: program.aggregates.count)
         var divisions = 0
         for (index, aggregate) in program.aggregates.enumerated() {
-            if aggregate.kind.isPerCustomer, case .field(let slot)? = aggregate.argument,
+            if aggregate.kind.isPerCustomer, let slot = aggregate.argumentField,
                let sorted = Aggregates.sortedByIntegerKeys(slot: slot, of: table) {
                 // The common case, a ranking by a number field: no values built.
                 results.columns[index] = aggregate.kind == .percentRank
@@ -73,12 +74,15 @@ public struct AggregateResults: Sendable {
                     : Aggregates.ntiles(sorted, count: table.count, buckets: aggregate.buckets)
                 continue
             }
-            var evaluator = Evaluator(program: program, table: table, aggregates: results)
+            var evaluator = Evaluator(program, table: table, aggregates: results)
             evaluator.recordsLetDivisions = true
             var values: [Value] = []
-            if let argument = aggregate.argument {
+            if aggregate.argument >= 0 {
                 values.reserveCapacity(table.count)
-                for row in 0..<table.count { values.append(evaluator.value(argument, row: row)) }
+                for row in 0..<table.count {
+                    evaluator.begin(row: row)
+                    values.append(evaluator.valueOf(aggregate.argument))
+                }
             }
             divisions += evaluator.divisionsByZero
             results.letDivisions = evaluator.countedLetDivisions
@@ -89,7 +93,7 @@ public struct AggregateResults: Sendable {
             case .median: results.scalars[index] = Aggregates.median(values)
             case .sum: results.scalars[index] = Aggregates.sum(values)
             case .count:
-                results.scalars[index] = .number(ExactDecimal(aggregate.argument == nil ? table.count : values.count(where: { !$0.isNone })))
+                results.scalars[index] = .number(ExactDecimal(aggregate.argument < 0 ? table.count : values.count(where: { !$0.isNone })))
             }
         }
         return (results, divisions)
@@ -141,9 +145,9 @@ enum Aggregates {
     /// The same for a field kept as a decimal column, read straight from the column;
     /// nil when the field is stored otherwise or holds a wide value.
     static func sortedByIntegerKeys(slot: Int, of table: CustomerTable) -> (rows: [Int32], tied: [Bool])? {
-        let (storage, column) = table.layout[slot]
-        guard storage == .decimal else { return nil }
-        return decimalKeys(mantissas: table.mantissas[column], scales: table.scales[column]).map { sortedByKeys($0.keys, $0.rows) }
+        let column = table.layout[slot]
+        guard column.storage == .decimal else { return nil }
+        return decimalKeys(mantissas: table.mantissas[column.index], scales: table.scales[column.index]).map { sortedByKeys($0.keys, $0.rows) }
     }
 
     /// Decimals `mantissas[i] / 10^scales[i]` brought to one scale, as integer keys with

@@ -15,6 +15,13 @@ public struct CustomerTable: Sendable {
         case decimal, date, bool, text, other, skipped
     }
 
+    /// Where a field slot's values are: how they are stored, and the index among the
+    /// columns of that kind.
+    struct Column: Sendable, Equatable {
+        var storage: Storage
+        var index: Int
+    }
+
     // Columns live in one array per type, appended in place through the subscript
     // (an array inside an enum payload would be copied on every append).
     // INVARIANT: scale `noneScale` marks none; `wideScale` marks a value in `wide`.
@@ -27,8 +34,8 @@ public struct CustomerTable: Sendable {
     var bools: [[UInt8]] = []
     var texts: [[String?]] = []
     var others: [[Value]] = []
-    /// Per field slot: how it is stored and its index among the columns of that kind.
-    let layout: [(storage: Storage, index: Int)]
+    /// Per field slot, where its values are.
+    let layout: [Column]
 
     static let noneScale: Int8 = -1
     static let wideScale: Int8 = -2
@@ -39,20 +46,20 @@ public struct CustomerTable: Sendable {
     /// An empty table for fields of these types. `keep` names the slots to store
     /// (nil: all); the others are skipped and must never be read.
     public init(types: [ColumnType], keep: Set<Int>? = nil) {
-        var layout: [(Storage, Int)] = []
+        var layout: [Column] = []
         for (slot, type) in types.enumerated() {
             if let keep, !keep.contains(slot) {
-                layout.append((.skipped, 0))
+                layout.append(Column(storage: .skipped, index: 0))
                 continue
             }
             switch type {
             case .decimal:
-                layout.append((.decimal, mantissas.count))
+                layout.append(Column(storage: .decimal, index: mantissas.count))
                 mantissas.append([]); scales.append([]); wide.append([:])
-            case .date: layout.append((.date, days.count)); days.append([])
-            case .bool: layout.append((.bool, bools.count)); bools.append([])
-            case .text: layout.append((.text, texts.count)); texts.append([])
-            case .other: layout.append((.other, others.count)); others.append([])
+            case .date: layout.append(Column(storage: .date, index: days.count)); days.append([])
+            case .bool: layout.append(Column(storage: .bool, index: bools.count)); bools.append([])
+            case .text: layout.append(Column(storage: .text, index: texts.count)); texts.append([])
+            case .other: layout.append(Column(storage: .other, index: others.count)); others.append([])
             }
         }
         self.layout = layout
@@ -76,8 +83,8 @@ public struct CustomerTable: Sendable {
 
     @usableFromInline
     func readValue(_ slot: Int, _ row: Int) -> Value {
-        let (storage, i) = layout[slot]
-        switch storage {
+        let column = layout[slot], i = column.index
+        switch column.storage {
         case .decimal:
             let scale = scales[i][row]
             if scale >= 0 { return .number(ExactDecimal(smallMantissa: mantissas[i][row], scale: Int32(scale))) }
@@ -103,8 +110,8 @@ public struct CustomerTable: Sendable {
         // INVARIANT: callers pass exactly one value per field, of the field's type.
         let row = lines.count
         for slot in layout.indices {
-            let (storage, i) = layout[slot]
-            switch storage {
+            let column = layout[slot], i = column.index
+            switch column.storage {
             case .decimal:
                 if case .number(let n) = values[slot] {
                     if let (m, s) = n.smallParts, s <= Int32(Int8.max) {

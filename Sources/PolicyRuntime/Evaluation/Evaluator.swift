@@ -1,19 +1,36 @@
 import PolicySyntax
 import PolicySemantics
 
-/// Evaluates planned expressions for one customer at a time. Lets and segments are
-/// computed at most once per customer (a cache stamped with the row), and `none`
-/// follows three-valued logic: anything compared or computed with `none` is `none`.
+/// Evaluates a `Program` for one customer at a time: lets and segments computed at
+/// most once per customer, and `none` following three-valued logic (anything
+/// compared or computed with `none` is `none`). Numbers, dates, booleans, labels
+/// and ranks are handled in place as `Scalar`s; every other case goes through
+/// `Value` to `ValueOperations` and the builtins.
+///
+/// Call `begin(row:)` before evaluating a customer: it starts the customer's
+/// scratch values afresh.
 public struct Evaluator {
-    public let program: Program
+    let program: Program
+    let ops: UnsafeMutableBufferPointer<Operation>
     public let table: CustomerTable
-    public let aggregates: AggregateResults
+    let aggregates: AggregateResults
+    /// Per aggregate: the numerators and denominator of a rank column, or a bucket column.
+    let rankNumerators: [[Int32]]
+    let rankDenominators: [Int32]
+    let buckets: [[Int32]]
+    /// The text column holding the key, when it is text (nearly always).
+    let keyTextColumn: Int?
 
-    var letValues: [Value]
+    /// The customer being evaluated.
+    public private(set) var row = -1
+    /// Counts `begin` calls: the lets and segments computed under another are stale.
+    private var generation = 0
+    /// The current customer's values that do not fit a `Scalar` inline.
+    var scratch: [Value] = []
+    var letValues: [Scalar]
     var letStamps: [Int]
-    var segmentValues: [Value]
+    var segmentValues: [Scalar]
     var segmentStamps: [Int]
-
     /// Divisions by zero met so far (each gives `none`), not counting those inside a
     /// let that an earlier pass counted for the same customer (`LetDivisions`).
     public internal(set) var divisionsByZero = 0
@@ -24,10 +41,27 @@ public struct Evaluator {
     /// that the customers' evaluation does not count them again.
     var recordsLetDivisions = false
 
-    public init(program: Program, table: CustomerTable, aggregates: AggregateResults) {
+    /// An evaluator of `program` over `table`, its aggregates computed
+    /// (`AggregateResults.compute`; in that pass, those computed so far).
+    public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults) {
+        let program = program.laidOut(for: table)
         self.program = program
+        self.ops = program.ops.items
         self.table = table
         self.aggregates = aggregates
+        var numerators: [[Int32]] = [], denominators: [Int32] = [], buckets: [[Int32]] = []
+        for column in aggregates.columns {
+            switch column {
+            case .ranks(let n, let d)?: numerators.append(n); denominators.append(d); buckets.append([])
+            case .buckets(let b)?: numerators.append([]); denominators.append(1); buckets.append(b)
+            case nil: numerators.append([]); denominators.append(1); buckets.append([])
+            }
+        }
+        rankNumerators = numerators
+        rankDenominators = denominators
+        self.buckets = buckets
+        let key = table.layout[program.policy.schema.keySlot]
+        keyTextColumn = key.storage == .text ? key.index : nil
         letValues = Array(repeating: .none, count: program.lets.count)
         letStamps = Array(repeating: -1, count: program.lets.count)
         segmentValues = Array(repeating: .none, count: program.segments.count)
@@ -35,167 +69,314 @@ public struct Evaluator {
         countedLetDivisions = aggregates.letDivisions
     }
 
-    /// Whether a condition fires: only a definite true does.
-    public mutating func holds(_ node: Node, row: Int) -> Bool {
-        if case .bool(true) = value(node, row: row) { return true }
-        return false
+    /// Starts evaluating a customer.
+    public mutating func begin(row: Int) {
+        self.row = row
+        generation += 1
+        scratch.removeAll(keepingCapacity: true)
     }
 
+    /// The value of one of the extra expressions planned with the program (by index
+    /// into the `expressions` given to `Program.plan`) for a customer.
+    public mutating func value(ofExpression index: Int, row: Int) -> Value {
+        if row != self.row { begin(row: row) }
+        return valueOf(program.expressions[index])
+    }
+
+    /// A let's value for a customer.
     public mutating func letValue(_ index: Int, row: Int) -> Value {
-        if letStamps[index] == row { return letValues[index] }
+        if row != self.row { begin(row: row) }
+        return value(of: letValue(index))
+    }
+
+    /// An operation's value for the current customer, as a `Value`.
+    mutating func valueOf(_ op: Int32) -> Value {
+        value(of: eval(op))
+    }
+
+    /// The key as text (an int key prints as a whole number).
+    public func customerID(_ row: Int) -> String {
+        if let column = keyTextColumn { return table.texts[column][row] ?? "" }
+        let slot = program.policy.schema.keySlot
+        return program.formatter.text(table.value(slot, row), as: program.policy.schema.fields[slot].type.valueType)
+    }
+
+    /// Whether a condition fires: only a definite true does.
+    @inline(__always)
+    mutating func holds(_ op: Int32) -> Bool {
+        let v = eval(op)
+        return v.kind == .bool && v.bits != 0
+    }
+
+    mutating func letValue(_ index: Int) -> Scalar {
+        if letStamps[index] == generation { return letValues[index] }
         let before = divisionsByZero
-        let v = value(program.lets[index], row: row)
+        let v = eval(program.lets[index])
         if divisionsByZero != before {
             if countedLetDivisions.contains(index, row: row) {
+                // Counted already when an earlier pass computed this let for this customer.
                 divisionsByZero = before
             } else if recordsLetDivisions {
                 countedLetDivisions.insert(index, row: row, rows: table.count)
             }
         }
         letValues[index] = v
-        letStamps[index] = row
+        letStamps[index] = generation
         return v
     }
 
     /// The label a customer gets in a segment: the first case whose condition holds.
-    public mutating func segmentValue(_ index: Int, row: Int) -> Value {
-        if segmentStamps[index] == row { return segmentValues[index] }
-        var result = Value.none
-        for c in program.segments[index].cases {
-            if let condition = c.condition {
-                if holds(condition, row: row) { result = .label(c.label); break }
-            } else {
-                result = .label(c.label)
+    mutating func segmentValue(_ index: Int) -> Scalar {
+        if segmentStamps[index] == generation { return segmentValues[index] }
+        var result = Scalar.none
+        let segment = program.segments[Int(index)]
+        for k in segment.firstCase..<(segment.firstCase + segment.caseCount) {
+            let c = program.cases[Int(k)]
+            if c.condition < 0 || holds(c.condition) {
+                result = .label(Int(c.label))
                 break
             }
         }
         segmentValues[index] = result
-        segmentStamps[index] = row
+        segmentStamps[index] = generation
         return result
     }
 
-    public mutating func value(_ node: Node, row: Int) -> Value {
-        switch node {
-        case .constant(let v): return v
-        case .field(let slot): return table.value(slot, row)
-        case .derived(let index): return letValue(index, row: row)
-        case .segment(let index): return segmentValue(index, row: row)
-        case .aggregate(let index): return aggregates.value(index, row: row)
-        case .negate(let inner):
-            return Self.negate(value(inner, row: row))
-        case .not(let inner):
-            if case .bool(let b) = value(inner, row: row) { return .bool(!b) }
-            return .none
+    /// An operation's value, with the commonest operands (constants, lets and segments
+    /// already computed for this customer, numbers read from a column) read without a call.
+    @inline(__always)
+    mutating func operand(_ index: Int32) -> Scalar {
+        switch ops[Int(index)] {
+        case .constant(let s): return s
+        case .letValue(let i) where letStamps[Int(i)] == generation: return letValues[Int(i)]
+        case .segment(let i) where segmentStamps[Int(i)] == generation: return segmentValues[Int(i)]
+        case .decimalField(let column, _) where table.scales[Int(column)][row] >= 0:
+            return .decimal(table.mantissas[Int(column)][row], scale: table.scales[Int(column)][row])
+        default: return eval(index)
+        }
+    }
+
+    mutating func eval(_ index: Int32) -> Scalar {
+        switch ops[Int(index)] {
+        case .constant(let s):
+            return s
+        case .decimalField(let column, let slot):
+            let scale = table.scales[Int(column)][row]
+            if scale >= 0 { return .decimal(table.mantissas[Int(column)][row], scale: scale) }
+            if scale == CustomerTable.noneScale { return .none }
+            return scalar(table.value(Int(slot), row))
+        case .dateField(let column):
+            let days = table.days[Int(column)][row]
+            return days == Int32.min ? .none : .date(days)
+        case .boolField(let column):
+            let b = table.bools[Int(column)][row]
+            return b == 2 ? .none : .bool(b == 1)
+        case .field(let slot):
+            return scalar(table.value(Int(slot), row))
+        case .letValue(let i):
+            return letValue(Int(i))
+        case .segment(let i):
+            return segmentValue(Int(i))
+        case .aggregate(let i):
+            return aggregate(Int(i))
+        case .negate(let x):
+            return negate(x)
+        case .not(let x):
+            let v = operand(x)
+            return v.kind == .bool ? .bool(v.bits == 0) : .none
         case .arithmetic(let op, let a, let b):
-            return Self.arithmetic(op, value(a, row: row), value(b, row: row), divisionsByZero: &divisionsByZero)
+            return arithmetic(op, a, b)
         case .compare(let op, let a, let b):
-            return Self.compare(op, value(a, row: row), value(b, row: row))
+            let x = operand(a), y = operand(b)
+            guard let c = Self.quickOrder(x, y) ?? order(x, y) else { return .none }
+            return .bool(ValueOperations.holds(op, order: c))
         case .and(let a, let b):
-            let x = value(a, row: row)
-            if case .bool(false) = x { return .bool(false) }
-            let y = value(b, row: row)
-            if case .bool(false) = y { return .bool(false) }
-            if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
-            return .none
+            let x = operand(a)
+            if x.kind == .bool && x.bits == 0 { return .false }
+            let y = operand(b)
+            if y.kind == .bool && y.bits == 0 { return .false }
+            return x.kind == .bool && y.kind == .bool ? .true : .none
         case .or(let a, let b):
-            let x = value(a, row: row)
-            if case .bool(true) = x { return .bool(true) }
-            let y = value(b, row: row)
-            if case .bool(true) = y { return .bool(true) }
-            if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
-            return .none
+            let x = operand(a)
+            if x.kind == .bool && x.bits != 0 { return .true }
+            let y = operand(b)
+            if y.kind == .bool && y.bits != 0 { return .true }
+            return x.kind == .bool && y.kind == .bool ? .false : .none
         case .coalesce(let a, let b):
-            let x = value(a, row: row)
-            return x.isNone ? value(b, row: row) : x
+            let x = operand(a)
+            return x.isNone ? operand(b) : x
         case .between(let v, let lower, let upper):
-            let x = value(v, row: row)
-            guard let lo = Value.compare(x, value(lower, row: row)),
-                  let hi = Value.compare(x, value(upper, row: row)) else { return .none }
-            return .bool(lo >= 0 && hi <= 0)
-        case .member(let v, let items, let negated):
-            let x = value(v, row: row)
+            let x = operand(v)
+            let lo = operand(lower)
+            guard let below = Self.quickOrder(x, lo) ?? order(x, lo) else { return .none }
+            let hi = operand(upper)
+            guard let above = Self.quickOrder(x, hi) ?? order(x, hi) else { return .none }
+            return .bool(below >= 0 && above <= 0)
+        case .member(let v, let first, let count, let negated):
+            let x = operand(v)
             if x.isNone { return .none }
             var found = false
-            for item in items where Value.compare(x, value(item, row: row)) == 0 {
-                found = true
-                break
+            for k in 0..<Int(count) {
+                let item = operand(program.operands[Int(first) + k])
+                if (Self.quickOrder(x, item) ?? order(x, item)) == 0 {
+                    found = true
+                    break
+                }
             }
             return .bool(found != negated)
         case .isNone(let v, let negated):
-            return .bool(value(v, row: row).isNone != negated)
-        case .call(let builtin, let arguments):
-            if arguments.count == 1, builtin.takesOneDate {
-                // The common date calls, without an array per call.
-                let v = value(arguments[0], row: row)
-                guard case .date(let d) = v else { return .none }
-                return DateBuiltins.call(builtin, date: d, asOf: program.asOf)
-            }
-            var values: [Value] = []
-            values.reserveCapacity(arguments.count)
-            for argument in arguments {
-                let v = value(argument, row: row)
-                if v.isNone { return .none }
-                values.append(v)
-            }
-            return Builtins.call(builtin, values, asOf: program.asOf)
-        case .interpolate(let parts):
-            var text = ""
-            for part in parts {
-                switch part {
-                case .text(let t): text += t
-                case .value(let node, let type): text += program.formatter.text(value(node, row: row), as: type)
-                }
-            }
-            return .text(text)
+            return .bool(operand(v).isNone != negated)
+        case .call(let builtin, let first, let count):
+            return call(builtin, first: Int(first), count: Int(count))
+        case .interpolate(let first, let count):
+            return interpolate(first: Int(first), count: Int(count))
         }
     }
 
-    static func negate(_ v: Value) -> Value {
-        if case .number(let n) = v { return .number(-n) }
-        return .none
-    }
+    // The rarer operations live outside `eval`, so that its common cases stay small.
 
-    /// `a op b`; a division by zero is none, and counted.
-    static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, divisionsByZero: inout Int) -> Value {
-        switch (a, b) {
-        case (.number(let x), .number(let y)):
-            switch op {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            default:
-                guard let q = x.divided(by: y) else {
-                    divisionsByZero += 1
-                    return .none
-                }
-                return .number(q)
-            }
-        case (.date(let x), .date(let y)) where op == .subtract:
-            return .number(ExactDecimal(x.days(since: y)))
-        case (.date(let d), .duration(let span)):
-            return (span.added(to: d, sign: op == .subtract ? -1 : 1)).map { .date($0) } ?? .none
-        case (.duration(let span), .date(let d)) where op == .add:
-            return span.added(to: d).map { .date($0) } ?? .none
-        default:
-            return .none
+    /// A rank, a bucket, or the one value everybody has.
+    @inline(never)
+    mutating func aggregate(_ i: Int) -> Scalar {
+        if !rankNumerators[i].isEmpty {
+            let n = rankNumerators[i][row]
+            return n < 0 ? .none : .ratio(n, over: rankDenominators[i])
         }
+        if !buckets[i].isEmpty {
+            let b = buckets[i][row]
+            return b == 0 ? .none : .decimal(Int64(b), scale: 0)
+        }
+        return scalar(aggregates.scalars[i])
     }
 
-    static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Value {
-        guard let c = Value.compare(a, b) else { return .none }
-        return .bool(holds(op, order: c))
+    @inline(never)
+    mutating func negate(_ x: Int32) -> Scalar {
+        let v = operand(x)
+        return scalar(ValueOperations.negate(value(of: v)))
     }
 
-    /// Whether a comparison holds, given how its sides order (-1, 0, 1).
+    @inline(never)
+    mutating func arithmetic(_ op: BinaryOperator, _ a: Int32, _ b: Int32) -> Scalar {
+        let x = operand(a), y = operand(b)
+        return scalar(ValueOperations.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
+    }
+
+    @inline(never)
+    mutating func interpolate(first: Int, count: Int) -> Scalar {
+        var text = ""
+        for part in UnsafeBufferPointer(rebasing: program.parts.items[first..<(first + count)]) {
+            switch part {
+            case .text(let t): text += program.text(t)
+            case .value(let op, let type):
+                let v = operand(op)
+                text += program.formatter.text(value(of: v), as: program.types[Int(type)])
+            }
+        }
+        return box(.text(text))
+    }
+
+    /// `order` for the commonest pairs, without a call: two dates, two labels, two
+    /// booleans, two decimals of one scale; nil for anything else (ask `order`).
     @inline(__always)
-    static func holds(_ op: BinaryOperator, order c: Int) -> Bool {
-        switch op {
-        case .equal: return c == 0
-        case .notEqual: return c != 0
-        case .less: return c < 0
-        case .lessEqual: return c <= 0
-        case .greater: return c > 0
-        default: return c >= 0
+    static func quickOrder(_ a: Scalar, _ b: Scalar) -> Int? {
+        guard a.kind == b.kind, a.scale == b.scale else { return nil }
+        switch a.kind {
+        case .decimal, .date, .label, .bool: return order(a.bits, b.bits)
+        default: return nil
         }
+    }
+
+    /// A built-in call: `none` as soon as an argument is `none`.
+    mutating func call(_ builtin: Builtin, first: Int, count: Int) -> Scalar {
+        if count == 1, builtin.takesOneDate {
+            let x = operand(program.operands[first])
+            guard x.kind == .date else { return x.kind == .boxed ? call(builtin, values: [value(of: x)]) : .none }
+            return scalar(DateBuiltins.call(builtin, date: CivilDate(daysSinceEpoch: Int32(truncatingIfNeeded: x.bits)), asOf: program.asOf))
+        }
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for k in 0..<count {
+            let v = operand(program.operands[first + k])
+            if v.isNone { return .none }
+            values.append(value(of: v))
+        }
+        return call(builtin, values: values)
+    }
+
+    mutating func call(_ builtin: Builtin, values: [Value]) -> Scalar {
+        scalar(Builtins.call(builtin, values, asOf: program.asOf))
+    }
+
+    /// How two values order, as `Value.compare` orders them; nil when they cannot be
+    /// compared (`none`, or a mismatch).
+    // `mutating` only so that `self` is passed in place, not copied (328 bytes) per call.
+    mutating func order(_ a: Scalar, _ b: Scalar) -> Int? {
+        if a.kind == b.kind {
+            switch a.kind {
+            case .none: return nil
+            case .bool, .date, .label: return Self.order(a.bits, b.bits)
+            case .decimal:
+                if a.scale == b.scale { return Self.order(a.bits, b.bits) }
+                let x = ExactDecimal(smallMantissa: a.bits, scale: Int32(a.scale))
+                let y = ExactDecimal(smallMantissa: b.bits, scale: Int32(b.scale))
+                return x < y ? -1 : (x == y ? 0 : 1)
+            case .ratio:
+                if let c = Self.orderRatios(a, b) { return c }
+            case .boxed: break
+            }
+        } else if a.isNone || b.isNone {
+            return nil
+        } else if a.kind == .ratio, b.kind == .decimal, let c = Self.orderRatio(a, b) {
+            return c
+        } else if a.kind == .decimal, b.kind == .ratio, let c = Self.orderRatio(b, a) {
+            return -c
+        }
+        return Value.compare(value(of: a), value(of: b))
+    }
+
+    /// A rank p/q against a decimal m/10^s, compared as fractions (p·10^s against
+    /// m·q); nil when that might not be the order of the rank's decimal.
+    ///
+    /// The rank's decimal is p/q rounded to 18 significant digits
+    /// (`AggregateColumn.rank`), off by at most 0.5·10^-18 as p/q <= 1. Two different
+    /// fractions p/q and m/10^s differ by at least 1/(q·10^s), which is more than
+    /// twice that when q·10^s < 10^18: the rounding cannot move the rank across or
+    /// onto the decimal. When they are equal, the division is exact (s <= 18 digits).
+    static func orderRatio(_ ratio: Scalar, _ decimal: Scalar) -> Int? {
+        guard decimal.scale <= 18 else { return nil }
+        let power = Int128(ExactDecimal.powersOfTen[Int(decimal.scale)])
+        guard Int128(ratio.extra) * power < 1_000_000_000_000_000_000 else { return nil }
+        return order(Int128(ratio.bits) * power, Int128(decimal.bits) * Int128(ratio.extra))
+    }
+
+    /// Two ranks compared as fractions, by the same reasoning: different fractions
+    /// p/q and r/s differ by at least 1/(q·s).
+    static func orderRatios(_ a: Scalar, _ b: Scalar) -> Int? {
+        if a.extra == b.extra { return order(a.bits, b.bits) }
+        guard Int128(a.extra) * Int128(b.extra) < 1_000_000_000_000_000_000 else { return nil }
+        return order(Int128(a.bits) * Int128(b.extra), Int128(b.bits) * Int128(a.extra))
+    }
+
+    @inline(__always)
+    static func order<T: Comparable>(_ x: T, _ y: T) -> Int {
+        x < y ? -1 : (x == y ? 0 : 1)
+    }
+
+    /// The `Value` a scalar stands for.
+    // `mutating` only so that `self` is passed in place, not copied per call.
+    mutating func value(of s: Scalar) -> Value {
+        guard s.kind == .boxed else { return s.inlineValue }
+        return s.scale == 0 ? program.pool[Int(s.bits)] : scratch[Int(s.bits)]
+    }
+
+    /// A value as a scalar: inline when it fits, else boxed in the customer's scratch values.
+    @inline(__always)
+    mutating func scalar(_ v: Value) -> Scalar {
+        Scalar.inline(v) ?? box(v)
+    }
+
+    mutating func box(_ v: Value) -> Scalar {
+        scratch.append(v)
+        return Scalar(kind: .boxed, scale: 1, extra: 0, bits: Int64(scratch.count - 1))
     }
 }

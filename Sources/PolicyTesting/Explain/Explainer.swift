@@ -7,8 +7,9 @@ public struct Explainer {
     let loaded: LoadedPolicy
     let policy: CheckedPolicy
     let program: Program
-    /// The bound form and type of every condition part, by its source span.
-    let parts: [SourceSpan: (node: Node, type: ValueType)]
+    /// Every condition part's planned expression (see `Program.plan(_:asOf:expressions:)`)
+    /// and type, by its source span.
+    let parts: [SourceSpan: (expression: Int, type: ValueType)]
 
     /// The condition parts to bind for `explain`: each conjunct of every segment and
     /// rule condition, and the left side of each comparison.
@@ -50,19 +51,20 @@ public struct Explainer {
         }
     }
 
+    /// `program` was planned with `bound.map(\.bound)` as its expressions, in order.
     public init(loaded: LoadedPolicy, policy: CheckedPolicy, program: Program, parts: [Expression], bound: [Typed]) {
         self.loaded = loaded
         self.policy = policy
         self.program = program
-        var nodes: [SourceSpan: (Node, ValueType)] = [:]
-        for (expression, typed) in zip(parts, bound) where typed.type != .unknown {
-            nodes[expression.span] = (program.node(for: typed.bound), typed.type)
+        var planned: [SourceSpan: (Int, ValueType)] = [:]
+        for (index, (expression, typed)) in zip(parts, bound).enumerated() where typed.type != .unknown {
+            planned[expression.span] = (index, typed.type)
         }
-        self.parts = nodes
+        self.parts = planned
     }
 
     public func explain(row: Int, table: CustomerTable, aggregates: AggregateResults, source: String) -> Explanation {
-        var evaluator = Evaluator(program: program, table: table, aggregates: aggregates)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
         let outcome = evaluator.outcome(row: row)
         var explanation = Explanation(customerID: evaluator.customerID(row), source: source, asOf: program.asOf.iso,
                                       values: values(row: row, evaluator: &evaluator), segments: [], rules: [],
@@ -70,7 +72,7 @@ public struct Explainer {
         let segmentDeclarations = loaded.declarations.compactMap { d -> SegmentDeclaration? in
             if case .segment(let s) = d { return s } else { return nil }
         }
-        for (index, segment) in program.segments.enumerated() {
+        for (index, segment) in program.policy.segments.enumerated() {
             guard let declaration = segmentDeclarations.first(where: { $0.name.text == segment.name }) else { continue }
             let chosen = outcome.labels[index]
             var steps: [Explanation.Step] = []
@@ -97,7 +99,7 @@ public struct Explainer {
                     "-> \(r.action) \(r.value)\(r.channel.isEmpty ? "" : " by \(r.channel)")\(dropped ? " (dropped by resolve)" : "")"
                 }
                 let kept = outcome.records.filter { $0.priority == index }.map { line($0, dropped: false) }
-                let dropped = outcome.dropped.map(\.record).filter { $0.priority == index }.map { line($0, dropped: true) }
+                let dropped = outcome.dropped.map { $0.record }.filter { $0.priority == index }.map { line($0, dropped: true) }
                 explanation.rules.append((rule.name, true, ["when \(rule.condition.span.text)"] + kept + dropped))
             } else {
                 explanation.rules.append((rule.name, false, [whyNot(rule.condition, row: row, evaluator: &evaluator)]))
@@ -115,11 +117,11 @@ public struct Explainer {
     func whyNot(_ condition: Expression, row: Int, evaluator: inout Evaluator) -> String {
         for part in Self.conjuncts(condition) {
             guard let (node, _) = parts[part.span] else { continue }
-            let value = evaluator.value(node, row: row)
+            let value = evaluator.value(ofExpression: node, row: row)
             if case .bool(true) = value { continue }
             var text = "\(part.span.text) was \(value.isNone ? "none" : "false")"
             if let left = Self.leftSide(part), let (leftNode, type) = parts[left.span] {
-                text += ": \(left.span.text) is \(shown(evaluator.value(leftNode, row: row), type: type))"
+                text += ": \(left.span.text) is \(shown(evaluator.value(ofExpression: leftNode, row: row), type: type))"
             }
             return text
         }
@@ -132,12 +134,12 @@ public struct Explainer {
         var failed: [Expression] = []
         for part in Self.conjuncts(condition) {
             guard let (node, _) = parts[part.span] else { return nil }
-            if case .bool(true) = evaluator.value(node, row: row) { continue }
+            if case .bool(true) = evaluator.value(ofExpression: node, row: row) { continue }
             failed.append(part)
         }
         guard failed.count == 1, case .binary(let op, let left, let right) = failed[0].kind,
               [.greater, .greaterEqual, .less, .lessEqual].contains(op),
-              let (leftNode, type) = parts[left.span], case .number(let x) = evaluator.value(leftNode, row: row) else { return nil }
+              let (leftNode, type) = parts[left.span], case .number(let x) = evaluator.value(ofExpression: leftNode, row: row) else { return nil }
         var threshold: ExactDecimal
         var percent = false
         switch right.kind {
@@ -213,7 +215,7 @@ public struct Explainer {
         case .text(let t): return "\"\(t)\""
         case .label(let i):
             // A label's segment is not known here; show its index's name where unique.
-            let names = Set(program.segments.compactMap { $0.labels.indices.contains(i) ? $0.labels[i] : nil })
+            let names = Set(program.policy.segments.compactMap { $0.labels.indices.contains(i) ? $0.labels[i] : nil })
             return names.count == 1 ? names.first! : "label \(i)"
         default: return program.formatter.text(value, as: .number)
         }

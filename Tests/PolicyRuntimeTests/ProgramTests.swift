@@ -3,11 +3,12 @@ import PolicySyntax
 import PolicySemantics
 @testable import PolicyRuntime
 
-/// The flat evaluator (what `policy run` uses) must write exactly what the node tree
-/// writes: same bytes, same counts, on a policy that uses every kind of expression,
-/// over customers with empty cells, ties, wide numbers, divisions by zero and
-/// values that overflow.
-struct FlatEvaluatorTests {
+/// The planned program (what `policy run`, `test` and `explain` evaluate) must write
+/// exactly what the reference tree evaluator writes: same records, same counts, on
+/// a policy that uses every kind of expression and every `resolve` strategy, over
+/// customers with empty cells, ties, wide numbers, divisions by zero and values
+/// that overflow.
+struct ProgramTests {
     static let source = """
     customer {
       id text key
@@ -81,36 +82,89 @@ struct FlatEvaluatorTests {
         return table
     }
 
-    static func run(_ source: String, count: Int, treeOnly: Bool) throws -> ([UInt8], RunStatistics) {
+    /// Rules giving actions that other rules give too.
+    static let moreRules = """
+
+    rule "Extra" when orders >= 2 then discount 10%, discount spend / 10, points 25, contact sms "hi" within 1 week
+    rule "More" when spend > 100 then discount 12%, points orders, credit 45 days, contact email "more"
+    rule "Long" when orders >= 4 then credit 2 months, credit term
+    """
+
+    /// Every strategy.
+    static let resolutions = moreRules + """
+
+    resolve discount by best
+    resolve points by sum max 60
+    resolve contact by first per channel
+    resolve credit by best
+    """
+
+    static func plan(_ source: String) throws -> Program {
         let (loaded, _) = PolicyLoader.load(SourceFile(path: "p.policy", text: source))
         let (checked, bag) = Checker.check(loaded)
         let policy = try #require(checked, "\(bag.sorted.map(\.message))")
-        let program = try #require(Program.plan(policy, asOf: CivilDate(year: 2026, month: 11, day: 22)!).0)
-        let table = table(for: program, count: count)
-        let (aggregates, _) = AggregateResults.compute(program: program, table: table)
-        var bytes: [UInt8] = []
-        let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: 97,
-                                                    treeOnly: treeOnly, encoder: BarSeparated()) { bytes += $0 }
-        return (bytes, statistics)
+        return try #require(Program.plan(policy, asOf: CivilDate(year: 2026, month: 11, day: 22)!).0)
     }
 
-    @Test func flatOutputEqualsTheTrees() throws {
-        let (tree, treeStatistics) = try Self.run(Self.source, count: 3000, treeOnly: true)
-        let (flat, flatStatistics) = try Self.run(Self.source, count: 3000, treeOnly: false)
-        #expect(tree.count > 100_000)
-        if flat != tree {
-            let a = String(decoding: tree, as: UTF8.self).split(separator: "\n")
-            let b = String(decoding: flat, as: UTF8.self).split(separator: "\n")
-            let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
-            Issue.record("first difference at record \(first): tree \(a.dropFirst(first).first ?? "-"), flat \(b.dropFirst(first).first ?? "-")")
+    /// The program's output, and the reference's, as `field|field|...` lines.
+    static func outputs(_ source: String, count: Int) throws -> (program: [UInt8], reference: [UInt8], RunStatistics, referenceDivisions: Int) {
+        let program = try plan(source)
+        let table = table(for: program, count: count)
+        let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
+        var bytes: [UInt8] = []
+        var statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: 97,
+                                                    encoder: BarSeparated()) { bytes += $0 }
+        statistics.divisionsByZero += divisions
+        var reference = ReferenceEvaluator(policy: program.policy, asOf: program.asOf, table: table, aggregates: aggregates)
+        var expected: [UInt8] = []
+        for row in 0..<table.count {
+            for record in reference.records(row: row) { BarSeparated().encode(record.fields, into: &expected) }
         }
-        #expect(flatStatistics.labelCounts == treeStatistics.labelCounts)
-        #expect(flatStatistics.unlabelled == treeStatistics.unlabelled)
-        #expect(flatStatistics.actionCounts == treeStatistics.actionCounts)
-        #expect(flatStatistics.skippedNoValue == treeStatistics.skippedNoValue)
-        #expect(flatStatistics.divisionsByZero == treeStatistics.divisionsByZero)
-        #expect(treeStatistics.divisionsByZero > 0)
-        #expect(treeStatistics.skippedNoValue > 0)
+        return (bytes, expected, statistics, reference.divisionsByZero + divisions)
+    }
+
+    static func compare(_ program: [UInt8], _ reference: [UInt8]) {
+        guard program != reference else { return }
+        let a = String(decoding: reference, as: UTF8.self).split(separator: "\n")
+        let b = String(decoding: program, as: UTF8.self).split(separator: "\n")
+        let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+        Issue.record("first difference at record \(first): reference \(a.dropFirst(first).first ?? "-"), program \(b.dropFirst(first).first ?? "-")")
+    }
+
+    @Test func writesWhatTheReferenceWrites() throws {
+        let (program, reference, statistics, divisions) = try Self.outputs(Self.source, count: 3000)
+        #expect(reference.count > 100_000)
+        Self.compare(program, reference)
+        #expect(statistics.divisionsByZero == divisions)
+        #expect(statistics.divisionsByZero > 0)
+        #expect(statistics.skippedNoValue > 0)
+    }
+
+    @Test func resolvesAsTheReferenceResolves() throws {
+        let (program, reference, _, _) = try Self.outputs(Self.source + Self.resolutions, count: 3000)
+        let (unresolved, _, _, _) = try Self.outputs(Self.source + Self.moreRules, count: 3000)
+        #expect(reference.count > 100_000)
+        #expect(program.count < unresolved.count, "resolve drops records")
+        Self.compare(program, reference)
+    }
+
+    /// `policy test` and `explain` read the very records `policy run` writes.
+    @Test func outcomesAreTheRecordsRunWrites() throws {
+        let program = try Self.plan(Self.source + Self.resolutions)
+        let table = Self.table(for: program, count: 500)
+        let (aggregates, _) = AggregateResults.compute(program: program, table: table)
+        var written: [UInt8] = []
+        _ = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, encoder: BarSeparated()) { written += $0 }
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
+        var fromOutcomes: [UInt8] = []
+        var dropped = 0
+        for row in 0..<table.count {
+            let outcome = evaluator.outcome(row: row)
+            for record in outcome.records { BarSeparated().encode(record.fields, into: &fromOutcomes) }
+            dropped += outcome.dropped.count
+        }
+        #expect(fromOutcomes == written)
+        #expect(dropped > 0)
     }
 
     /// Ranks are compared as fractions; that must order exactly as their decimals do.
@@ -133,14 +187,14 @@ struct FlatEvaluatorTests {
             default: Int64(next(Int(Int32.max)))
             }
             let ratio = Scalar.ratio(p, over: q), decimal = Scalar.decimal(m, scale: Int8(scale))
-            if let fast = FlatEvaluator.orderRatio(ratio, decimal) {
+            if let fast = Evaluator.orderRatio(ratio, decimal) {
                 decided += 1
                 #expect(fast == Value.compare(ratio.inlineValue, decimal.inlineValue), "\(p)/\(q) against \(m)e-\(scale)")
             }
             let other = Scalar.ratio(Int32(next(Int(q) + 1)), over: q)
-            #expect(FlatEvaluator.orderRatios(ratio, other) == Value.compare(ratio.inlineValue, other.inlineValue))
+            #expect(Evaluator.orderRatios(ratio, other) == Value.compare(ratio.inlineValue, other.inlineValue))
             let third = Scalar.ratio(Int32(next(1001)), over: 1000)
-            if let fast = FlatEvaluator.orderRatios(ratio, third) {
+            if let fast = Evaluator.orderRatios(ratio, third) {
                 #expect(fast == Value.compare(ratio.inlineValue, third.inlineValue))
             }
         }

@@ -1,37 +1,23 @@
-import PolicyFiles
+import PolicyRuntime
 
-/// RFC 4180 output. A text cell a spreadsheet would run as a formula (starting
-/// with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises; plain
-/// numbers such as `-5.00` are left alone.
-struct CSVRecordWriter: RecordWriter {
-    let sink: ByteSink
-
-    mutating func begin(columns: [String]) { write(columns) }
-
-    mutating func write(_ fields: [String]) {
-        var line = ""
-        for (i, field) in fields.enumerated() {
-            if i > 0 { line += "," }
-            line += Self.cell(field)
-        }
-        line += "\n"
-        sink.write(line)
+/// Records as RFC 4180 CSV. A text cell a spreadsheet would run as a formula
+/// (starting with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises;
+/// plain numbers such as `-5.00` are left alone.
+struct CSVRecordEncoder: RecordEncoder {
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        Self.appendCell(bytes, into: &out)
     }
 
-    mutating func finish() {}
+    func endRecord(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+    }
 
     /// No byte that needs quoting, and no formula character first.
     static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = bytes.first, isFormulaStart(first) { return false }
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { return false }
         return true
-    }
-
-    static func cell(_ raw: String) -> String {
-        var text = raw
-        var bytes: [UInt8] = []
-        text.withUTF8 { appendCell($0, into: &bytes) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends a cell: as it is, or with a `'` before a formula, in quotes (quotes

@@ -1,0 +1,72 @@
+import PolicySyntax
+import PolicySemantics
+
+/// One operation of a planned expression; operands are indexes of other operations
+/// (always lower ones: an operation comes after what it reads). Plain values only,
+/// so that reading one costs no reference counting.
+enum Operation {
+    case constant(Scalar)
+    /// A field read through `CustomerTable.value`: text, durations, and any field
+    /// of a table laid out other than the program expects (see `Program.laidOut`).
+    case field(slot: Int32)
+    /// A decimal column read in place: the table's column index, and the slot (for wide values).
+    case decimalField(column: Int32, slot: Int32)
+    case dateField(column: Int32)
+    case boolField(column: Int32)
+    /// A `let`'s value, computed once per customer.
+    case letValue(Int32)
+    /// A segment's label for the customer, decided once per customer.
+    case segment(Int32)
+    /// A population aggregate: a rank, a bucket, or one value for everybody.
+    case aggregate(Int32)
+    case negate(Int32)
+    case not(Int32)
+    case arithmetic(BinaryOperator, Int32, Int32)
+    case compare(BinaryOperator, Int32, Int32)
+    case and(Int32, Int32)
+    case or(Int32, Int32)
+    case coalesce(Int32, Int32)
+    case between(Int32, lower: Int32, upper: Int32)
+    /// The items are `operands[first ..< first + count]`.
+    case member(Int32, first: Int32, count: Int32, negated: Bool)
+    case isNone(Int32, negated: Bool)
+    /// The arguments are `operands[first ..< first + count]`.
+    case call(Builtin, first: Int32, count: Int32)
+    /// The parts are `parts[first ..< first + count]`.
+    case interpolate(first: Int32, count: Int32)
+}
+
+/// A piece of a message: text from the byte arena, or an operation's value printed
+/// as a type from `Program.types`.
+enum MessagePart {
+    case text(ByteText)
+    case value(Int32, type: Int32)
+}
+
+/// Bytes kept in an arena (the program's, or a customer's records'), by place.
+public struct ByteText: Sendable, Equatable {
+    var start: Int32
+    var count: Int32
+
+    static let empty = ByteText(start: 0, count: 0)
+}
+
+/// A plain copy of an array of plain values, owned by the class and freed with it:
+/// reading it from many threads at once retains nothing.
+final class PlainBuffer<T>: @unchecked Sendable {
+    // INVARIANT: immutable after init; `T` holds no references.
+    let items: UnsafeMutableBufferPointer<T>
+
+    init(_ array: [T]) {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+        _ = buffer.initialize(from: array)
+        items = UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+    }
+
+    deinit {
+        items.baseAddress?.deallocate()
+    }
+
+    @inline(__always) subscript(_ i: Int) -> T { items[i] }
+    var count: Int { items.count }
+}

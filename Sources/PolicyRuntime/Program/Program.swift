@@ -1,0 +1,168 @@
+import PolicySyntax
+import PolicySemantics
+
+/// A checked policy planned for one as-of date: what `policy run`, `policy test`,
+/// `policy explain` and the population aggregates all evaluate.
+///
+/// Every expression is flattened into one array of plain operations (`Operation`),
+/// field reads go straight to the table's columns, and each action's output record
+/// is laid out here once (`PlannedAction`): which fields are constant text, which
+/// depend on the customer. Built once per run and shared read-only by every worker.
+public final class Program: @unchecked Sendable {
+    // INVARIANT: immutable after init. The buffers hold plain values only: reading
+    // an operation, a rule or an action retains nothing, which matters when every
+    // core reads them at once.
+    public let policy: CheckedPolicy
+    public let asOf: CivilDate
+    public let fields: [FieldPlan]
+    public let formatter: ValueFormatter
+    /// How the table this program reads is laid out (see `makeTable`).
+    let layout: [CustomerTable.Column]
+
+    let ops: PlainBuffer<Operation>
+    /// Constant text: names, message pieces, constant fields of records.
+    let arena: PlainBuffer<UInt8>
+    let operands: PlainBuffer<Int32>
+    let parts: PlainBuffer<MessagePart>
+    /// Per let, the operation computing it.
+    let lets: PlainBuffer<Int32>
+    let segments: PlainBuffer<PlannedSegment>
+    let cases: PlainBuffer<PlannedCase>
+    let labelNames: PlainBuffer<ByteText>
+    let rules: PlainBuffer<PlannedRule>
+    let actions: PlainBuffer<PlannedAction>
+    /// The types values are printed as (by index).
+    let types: [ValueType]
+    /// Per type: whether a whole number of it prints as its digits (see `ValueType.printsPlainNumber`).
+    let printsPlainNumber: PlainBuffer<Bool>
+    /// Values that do not fit a `Scalar` inline: text constants, durations, wide numbers.
+    let pool: [Value]
+    /// Per action, in `actions` order: the amount `resolve` compares, when the value is constant.
+    let constantAmounts: [ExactDecimal?]
+    let aggregates: [PlannedAggregate]
+    /// The `resolve` lines, in the order they apply.
+    let resolutions: [PlannedResolution]
+    /// The operations of the extra expressions planned with the policy (`plan(_:asOf:expressions:)`).
+    let expressions: [Int32]
+    /// The field slots any expression reads, and the key.
+    public let usedFields: Set<Int>
+    /// The extra expressions as checked, to plan them again for another layout.
+    let expressionSources: [Bound]
+
+    init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
+         planned: Planner, usedFields: Set<Int>, expressionSources: [Bound]) {
+        self.policy = policy
+        self.asOf = asOf
+        self.fields = fields
+        self.formatter = formatter
+        self.layout = layout
+        ops = PlainBuffer(planned.ops)
+        arena = PlainBuffer(planned.arena)
+        operands = PlainBuffer(planned.operands)
+        parts = PlainBuffer(planned.parts)
+        lets = PlainBuffer(planned.lets)
+        segments = PlainBuffer(planned.segments)
+        cases = PlainBuffer(planned.cases)
+        labelNames = PlainBuffer(planned.labelNames)
+        rules = PlainBuffer(planned.rules)
+        actions = PlainBuffer(planned.actions)
+        types = planned.types
+        printsPlainNumber = PlainBuffer(planned.types.map(\.printsPlainNumber))
+        pool = planned.pool
+        constantAmounts = planned.constantAmounts
+        aggregates = planned.aggregates
+        resolutions = planned.resolutions
+        expressions = planned.expressions
+        self.usedFields = usedFields
+        self.expressionSources = expressionSources
+    }
+
+    @inline(__always) func bytes(_ text: ByteText) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: arena.items[Int(text.start)..<Int(text.start + text.count)])
+    }
+
+    func text(_ text: ByteText) -> String { String(decoding: bytes(text), as: UTF8.self) }
+
+    /// An empty table laid out as this program reads it: the used fields kept, each
+    /// in the column type of its field.
+    public func makeTable() -> CustomerTable {
+        CustomerTable(types: fields.map(\.columnType), keep: usedFields)
+    }
+}
+
+/// A segment: its name, its cases and its labels' names.
+struct PlannedSegment {
+    var name: ByteText
+    var firstCase: Int32
+    var caseCount: Int32
+    var firstLabel: Int32
+    var labelCount: Int32
+}
+
+/// A segment's case: the label it gives and its condition (-1: `otherwise`).
+struct PlannedCase {
+    var label: Int32
+    var condition: Int32
+}
+
+struct PlannedRule {
+    var condition: Int32
+    var name: ByteText
+    var firstAction: Int32
+    var actionCount: Int32
+}
+
+/// An action and the layout of its output record: each field is constant text
+/// (worked out here once) or the operation that gives it per customer (-1: none).
+///
+/// The fields, as `ActionRecord.columns` orders them: the customer id, the rule,
+/// the kind, then `value` (an alert writes its name there), `channel` and `due`
+/// (contacts only), `severity`, `message`.
+struct PlannedAction {
+    var kind: ActionKind
+    var kindName: ByteText
+    /// The rule it belongs to (its priority: lower is higher).
+    var rule: Int32
+    /// The value written when it does not depend on the customer.
+    var constantValue: ByteText?
+    /// The value's operation (-1: the action has none).
+    var value: Int32
+    /// The value must be evaluated per customer: when it is `none`, no record is written.
+    var checksValue: Bool
+    /// The value's type, an index into `types`.
+    var valueType: Int32
+    /// A discount given as a percentage (`resolve` keeps those apart from amounts).
+    var isPercent: Bool
+    var constantChannel: ByteText?
+    var channel: Int32
+    var constantDue: ByteText?
+    var within: Int32
+    var severity: ByteText
+    var message: Int32
+    /// Nothing in the record after the customer id depends on the customer.
+    var isConstant: Bool
+}
+
+/// A population aggregate and the per-customer value it aggregates (-1: none, `count()`).
+struct PlannedAggregate {
+    var kind: AggregateKind
+    var argument: Int32
+    /// The argument's slot, when it is a plain field (ranked without building values).
+    var argumentField: Int?
+    var buckets: Int
+}
+
+/// A `resolve` line, its cap as a number.
+struct PlannedResolution {
+    var kind: ActionKind
+    var strategy: ResolutionStrategy
+    var perChannel: Bool
+    var cap: ExactDecimal?
+    /// The cap is a percentage: it caps percentage discounts, a number caps amounts.
+    var capIsPercent: Bool
+}
+
+extension ValueType {
+    /// A whole number of this type prints as its digits (`ExactDecimal.description`).
+    var printsPlainNumber: Bool { self == .int || self == .number }
+}
