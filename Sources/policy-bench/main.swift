@@ -10,12 +10,17 @@ import PolicyFiles
 /// (unless `--file` names one), runs `policy run Rules/retail.policy` on it through
 /// the same code as the command line, and prints wall time, customers per second,
 /// peak memory and the time of each stage. Run it from the repository's root.
+///
+/// Then it runs the same policy with `resolve discount by best` and `resolve
+/// contact by first` added, `--pairs` times each, interleaved, and prints both
+/// medians: `resolve` must cost next to nothing.
 
 var count = 1_000_000
 var file: String? = nil
 var policy = "Rules/retail.policy"
 var keep = false
 var seed: UInt64 = 20_261_122
+var pairs = 3
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
@@ -25,10 +30,11 @@ while !arguments.isEmpty {
     case "--file": file = value
     case "--policy": policy = value
     case "--seed": seed = UInt64(value) ?? seed
+    case "--pairs": pairs = Int(value) ?? pairs
     case "--keep": keep = true; if !value.isEmpty { arguments.insert(value, at: 0) }
     default:
         let stderr = StandardStreams.sink(2)
-        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--keep]\n")
+        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--pairs N] [--keep]\n")
         stderr.flush()
         exit(2)
     }
@@ -60,26 +66,48 @@ func lineEnds(_ path: String) -> Int? {
 // The rows of a given file (line ends less the header's): what customers/s divides.
 if let file, let ends = lineEnds(file) { count = max(0, ends - 1) }
 
-let timings = StageTimings()
-var io = IO.process
-io.timings = timings
-let started = DispatchTime.now().uptimeNanoseconds
-let code = PolicyCLI.main(["run", policy, "--customers", input, "--as-of", "2026-11-22", "--output", output], io: io)
-let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+/// One `policy run` of `policy` through the command line's code: exit code, wall
+/// seconds, and the time of each stage.
+func run(_ policy: String) -> (code: Int32, wall: Double, stages: [(String, Double)]) {
+    let timings = StageTimings()
+    var io = IO.process
+    io.timings = timings
+    let started = DispatchTime.now().uptimeNanoseconds
+    let code = PolicyCLI.main(["run", policy, "--customers", input, "--as-of", "2026-11-22", "--output", output], io: io)
+    return (code, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, timings.stages)
+}
 
+let first = run(policy)
 var usage = rusage()
 getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
 let peakMB = Double(usage.ru_maxrss) / 1024
 let records = max(0, (lineEnds(output) ?? 1) - 1)
 
-print("policy run \(policy), exit \(code)")
+print("policy run \(policy), exit \(first.code)")
 print(String(format: "customers        %d", count))
 print(String(format: "actions          %d", records))
-print(String(format: "wall             %.3f s", wall))
-print(String(format: "customers/s      %.0f", Double(count) / wall))
+print(String(format: "wall             %.3f s", first.wall))
+print(String(format: "customers/s      %.0f", Double(count) / first.wall))
 print(String(format: "peak memory      %.0f MB", peakMB))
-for (name, seconds) in timings.stages {
+for (name, seconds) in first.stages {
     print(String(format: "  %-14@ %.3f s", name as NSString, seconds))
+}
+
+// The same policy with `resolve` lines, beside the policy as it is, in pairs.
+if pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) {
+    let resolving = "\(directory)/policy-bench-resolve-\(getpid()).policy"
+    try OutputFile.write(resolving) { $0.write(text + Array("\nresolve discount by best\nresolve contact by first\n".utf8)) }
+    var plain: [Double] = [], resolved: [Double] = []
+    for _ in 0..<pairs {
+        plain.append(run(policy).wall)
+        resolved.append(run(resolving).wall)
+    }
+    try? FileManager.default.removeItem(atPath: resolving)
+    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    print("resolve discount by best + resolve contact by first, \(pairs) interleaved pairs:")
+    print("  without        " + plain.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(plain)))
+    print("  with           " + resolved.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(resolved)))
+    print(String(format: "  ratio          %.3f", median(resolved) / median(plain)))
 }
 if !keep {
     if file == nil { try? FileManager.default.removeItem(atPath: input) }
