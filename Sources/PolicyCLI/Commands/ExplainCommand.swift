@@ -2,7 +2,6 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 import PolicyData
-import PolicyTesting
 
 /// `policy explain`: why one customer got (or did not get) each action.
 enum ExplainCommand: Command {

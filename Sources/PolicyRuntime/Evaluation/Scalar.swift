@@ -4,7 +4,7 @@
 /// durations, numbers too wide for an `Int64` mantissa) is a `Value` in a box: the
 /// program's constant pool or the current customer's scratch values.
 ///
-/// Every scalar stands for exactly one `Value` (`FlatEvaluator.value(of:)`), so the
+/// Every scalar stands for exactly one `Value` (`Evaluator.value(of:)`), so the
 /// flat evaluator can hand any case it has no shortcut for to the general code.
 struct Scalar {
     enum Kind: UInt8 {
@@ -62,7 +62,7 @@ struct Scalar {
         }
     }
 
-    /// The value of an inline scalar (not a box: see `FlatEvaluator.value(of:)`).
+    /// The value of an inline scalar (not a box: see `Evaluator.value(of:)`).
     var inlineValue: Value {
         switch kind {
         case .none, .boxed: return .none

@@ -1,6 +1,5 @@
 import PolicySyntax
 import PolicySemantics
-import PolicyRuntime
 
 /// Builds an `Explanation` for one customer of a loaded table.
 public struct Explainer {
