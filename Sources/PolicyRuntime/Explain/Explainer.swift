@@ -171,16 +171,9 @@ public struct Explainer {
             case .derived(let i):
                 lets.insert(i)
                 if visited.insert(i).inserted { collect(policy.lets[i].value.bound) }
-            case .negate(let x), .not(let x), .isNone(let x, _): collect(x)
-            case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b), .coalesce(let a, let b):
-                collect(a); collect(b)
-            case .between(let v, let lo, let hi): collect(v); collect(lo); collect(hi)
-            case .member(let v, let items, _): collect(v); items.forEach(collect)
-            case .call(_, let args): args.forEach(collect)
-            case .interpolate(let parts): for case .value(let x, _) in parts { collect(x) }
             case .aggregate(let i): if let a = policy.aggregates[i].argument { collect(a.bound) }
             case .segment(let s): for c in policy.segments[s].cases { if let cond = c.condition { collect(cond) } }
-            case .literal, .label, .today: break
+            default: b.children.forEach(collect)
             }
         }
         for segment in policy.segments { for c in segment.cases { if let cond = c.condition { collect(cond) } } }

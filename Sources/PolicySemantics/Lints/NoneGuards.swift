@@ -106,7 +106,7 @@ enum NoneGuards {
                 if !found.contains(index), fields(bound, depth: 0).contains(field) { found.append(index) }
                 return
             }
-            for child in children(bound) { directLets(child, into: &found, reaching: field) }
+            for child in bound.children { directLets(child, into: &found, reaching: field) }
         }
 
         func effect(_ bound: Bound, depth: Int) -> Effect {
@@ -144,7 +144,7 @@ enum NoneGuards {
                 return negated ? Effect(none: [], notTrue: none, notFalse: []) : Effect(none: [], notTrue: [], notFalse: none)
             case .negate, .arithmetic, .compare, .between, .member, .call:
                 var none: Set<Int> = []
-                for child in children(bound) { none.formUnion(effect(child, depth: depth + 1).none) }
+                for child in bound.children { none.formUnion(effect(child, depth: depth + 1).none) }
                 return .strict(none)
             }
         }
@@ -168,7 +168,7 @@ enum NoneGuards {
                 return
             default: break
             }
-            for child in children(bound) { guards(child, into: &guarded, depth: depth + 1) }
+            for child in bound.children { guards(child, into: &guarded, depth: depth + 1) }
         }
 
         /// Every optional field `bound` depends on, through lets and per-customer aggregates.
@@ -182,21 +182,7 @@ enum NoneGuards {
                 guard spec.kind.isPerCustomer, let argument = spec.argument else { return [] }
                 return fields(argument.bound, depth: depth + 1)
             default:
-                return children(bound).reduce(into: Set<Int>()) { $0.formUnion(fields($1, depth: depth + 1)) }
-            }
-        }
-
-        /// The direct sub-expressions (not looking into lets or aggregates).
-        func children(_ bound: Bound) -> [Bound] {
-            switch bound {
-            case .literal, .field, .derived, .segment, .label, .aggregate, .today: []
-            case .negate(let x), .not(let x), .isNone(let x, _): [x]
-            case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
-                 .coalesce(let a, let b): [a, b]
-            case .between(let v, let lo, let hi): [v, lo, hi]
-            case .member(let v, let items, _): [v] + items
-            case .call(_, let arguments): arguments
-            case .interpolate(let parts): parts.compactMap { if case .value(let x, _) = $0 { x } else { nil } }
+                return bound.children.reduce(into: Set<Int>()) { $0.formUnion(fields($1, depth: depth + 1)) }
             }
         }
     }

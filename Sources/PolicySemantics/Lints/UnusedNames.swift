@@ -88,20 +88,8 @@ enum UnusedNames {
         case .derived(let index): r.lets.insert(index)
         case .aggregate(let index):
             if let argument = policy.aggregates[index].argument { collect(argument.bound, policy, into: &r) }
-        case .literal, .segment, .label, .today: break
-        case .negate(let x), .not(let x), .isNone(let x, _): collect(x, policy, into: &r)
-        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
-             .coalesce(let a, let b):
-            collect(a, policy, into: &r)
-            collect(b, policy, into: &r)
-        case .between(let v, let lo, let hi):
-            for x in [v, lo, hi] { collect(x, policy, into: &r) }
-        case .member(let v, let items, _):
-            for x in [v] + items { collect(x, policy, into: &r) }
-        case .call(_, let arguments):
-            for x in arguments { collect(x, policy, into: &r) }
-        case .interpolate(let parts):
-            for case .value(let x, _) in parts { collect(x, policy, into: &r) }
+        default:
+            for x in bound.children { collect(x, policy, into: &r) }
         }
     }
 }

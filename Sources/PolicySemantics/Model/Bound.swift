@@ -33,6 +33,22 @@ public indirect enum Bound: Sendable, Hashable {
     case interpolate([InterpolationPart])
 }
 
+extension Bound {
+    /// The direct sub-expressions, in order (not looking into lets, segments or aggregates).
+    public var children: [Bound] {
+        switch self {
+        case .literal, .field, .derived, .segment, .label, .aggregate, .today: []
+        case .negate(let x), .not(let x), .isNone(let x, _): [x]
+        case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
+             .coalesce(let a, let b): [a, b]
+        case .between(let v, let lo, let hi): [v, lo, hi]
+        case .member(let v, let items, _): [v] + items
+        case .call(_, let arguments): arguments
+        case .interpolate(let parts): parts.compactMap { if case .value(let x, _) = $0 { x } else { nil } }
+        }
+    }
+}
+
 /// A piece of a message: text, or a value printed according to its type.
 public enum InterpolationPart: Sendable, Hashable {
     case text(String)
