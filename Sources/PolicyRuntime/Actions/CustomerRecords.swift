@@ -137,7 +137,7 @@ extension Evaluator {
             text.append(contentsOf: program.formatter.text(valueOf(op), as: .text).utf8)
             return
         }
-        for part in UnsafeBufferPointer(rebasing: program.parts.items[Int(first)..<Int(first + count)]) {
+        for part in UnsafeBufferPointer(rebasing: program.parts[Int(first)..<Int(first + count)]) {
             switch part {
             case .text(let t):
                 text.append(contentsOf: program.bytes(t))

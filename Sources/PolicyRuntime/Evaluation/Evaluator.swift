@@ -14,10 +14,15 @@ public struct Evaluator {
     let ops: UnsafeMutableBufferPointer<Operation>
     public let table: CustomerTable
     let aggregates: AggregateResults
-    /// Per aggregate: the numerators and denominator of a rank column, or a bucket column.
+    /// Per aggregate: the numerators and denominator of a rank column, or a bucket
+    /// column, or (neither) the one value everybody has.
     let rankNumerators: [[Int32]]
     let rankDenominators: [Int32]
     let buckets: [[Int32]]
+    let aggregateScalars: [Scalar]
+    /// The program's constant pool, and the aggregates' values that do not fit a
+    /// `Scalar` inline (boxes in place 0).
+    let pool: [Value]
     /// The text column holding the key, when it is text (nearly always).
     let keyTextColumn: Int?
 
@@ -46,20 +51,29 @@ public struct Evaluator {
     public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults) {
         let program = program.laidOut(for: table)
         self.program = program
-        self.ops = program.ops.items
+        self.ops = program.ops
         self.table = table
         self.aggregates = aggregates
         var numerators: [[Int32]] = [], denominators: [Int32] = [], buckets: [[Int32]] = []
-        for column in aggregates.columns {
+        var scalars: [Scalar] = [], pool = program.pool
+        for (column, value) in zip(aggregates.columns, aggregates.scalars) {
             switch column {
             case .ranks(let n, let d)?: numerators.append(n); denominators.append(d); buckets.append([])
             case .buckets(let b)?: numerators.append([]); denominators.append(1); buckets.append(b)
             case nil: numerators.append([]); denominators.append(1); buckets.append([])
             }
+            if let inline = Scalar.inline(value) {
+                scalars.append(inline)
+            } else {
+                pool.append(value)
+                scalars.append(Scalar(kind: .boxed, scale: 0, extra: 0, bits: Int64(pool.count - 1)))
+            }
         }
         rankNumerators = numerators
         rankDenominators = denominators
         self.buckets = buckets
+        aggregateScalars = scalars
+        self.pool = pool
         let key = table.layout[program.policy.schema.keySlot]
         keyTextColumn = key.storage == .text ? key.index : nil
         letValues = Array(repeating: .none, count: program.lets.count)
@@ -236,8 +250,8 @@ public struct Evaluator {
     // The rarer operations live outside `eval`, so that its common cases stay small.
 
     /// A rank, a bucket, or the one value everybody has.
-    @inline(never)
-    mutating func aggregate(_ i: Int) -> Scalar {
+    @inline(__always)
+    func aggregate(_ i: Int) -> Scalar {
         if !rankNumerators[i].isEmpty {
             let n = rankNumerators[i][row]
             return n < 0 ? .none : .ratio(n, over: rankDenominators[i])
@@ -246,7 +260,7 @@ public struct Evaluator {
             let b = buckets[i][row]
             return b == 0 ? .none : .decimal(Int64(b), scale: 0)
         }
-        return scalar(aggregates.scalars[i])
+        return aggregateScalars[i]
     }
 
     @inline(never)
@@ -264,7 +278,7 @@ public struct Evaluator {
     @inline(never)
     mutating func interpolate(first: Int, count: Int) -> Scalar {
         var text = ""
-        for part in UnsafeBufferPointer(rebasing: program.parts.items[first..<(first + count)]) {
+        for part in UnsafeBufferPointer(rebasing: program.parts[first..<(first + count)]) {
             switch part {
             case .text(let t): text += program.text(t)
             case .value(let op, let type):
@@ -366,7 +380,7 @@ public struct Evaluator {
     // `mutating` only so that `self` is passed in place, not copied per call.
     mutating func value(of s: Scalar) -> Value {
         guard s.kind == .boxed else { return s.inlineValue }
-        return s.scale == 0 ? program.pool[Int(s.bits)] : scratch[Int(s.bits)]
+        return s.scale == 0 ? pool[Int(s.bits)] : scratch[Int(s.bits)]
     }
 
     /// A value as a scalar: inline when it fits, else boxed in the customer's scratch values.

@@ -50,23 +50,3 @@ public struct ByteText: Sendable, Equatable {
 
     static let empty = ByteText(start: 0, count: 0)
 }
-
-/// A plain copy of an array of plain values, owned by the class and freed with it:
-/// reading it from many threads at once retains nothing.
-final class PlainBuffer<T>: @unchecked Sendable {
-    // INVARIANT: immutable after init; `T` holds no references.
-    let items: UnsafeMutableBufferPointer<T>
-
-    init(_ array: [T]) {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
-        _ = buffer.initialize(from: array)
-        items = UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
-    }
-
-    deinit {
-        items.baseAddress?.deallocate()
-    }
-
-    @inline(__always) subscript(_ i: Int) -> T { items[i] }
-    var count: Int { items.count }
-}

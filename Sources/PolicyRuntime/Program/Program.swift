@@ -19,22 +19,22 @@ public final class Program: @unchecked Sendable {
     /// How the table this program reads is laid out (see `makeTable`).
     let layout: [CustomerTable.Column]
 
-    let ops: PlainBuffer<Operation>
+    let ops: UnsafeMutableBufferPointer<Operation>
     /// Constant text: names, message pieces, constant fields of records.
-    let arena: PlainBuffer<UInt8>
-    let operands: PlainBuffer<Int32>
-    let parts: PlainBuffer<MessagePart>
+    let arena: UnsafeMutableBufferPointer<UInt8>
+    let operands: UnsafeMutableBufferPointer<Int32>
+    let parts: UnsafeMutableBufferPointer<MessagePart>
     /// Per let, the operation computing it.
-    let lets: PlainBuffer<Int32>
-    let segments: PlainBuffer<PlannedSegment>
-    let cases: PlainBuffer<PlannedCase>
-    let labelNames: PlainBuffer<ByteText>
-    let rules: PlainBuffer<PlannedRule>
-    let actions: PlainBuffer<PlannedAction>
+    let lets: UnsafeMutableBufferPointer<Int32>
+    let segments: UnsafeMutableBufferPointer<PlannedSegment>
+    let cases: UnsafeMutableBufferPointer<PlannedCase>
+    let labelNames: UnsafeMutableBufferPointer<ByteText>
+    let rules: UnsafeMutableBufferPointer<PlannedRule>
+    let actions: UnsafeMutableBufferPointer<PlannedAction>
     /// The types values are printed as (by index).
     let types: [ValueType]
     /// Per type: whether a whole number of it prints as its digits (see `ValueType.printsPlainNumber`).
-    let printsPlainNumber: PlainBuffer<Bool>
+    let printsPlainNumber: UnsafeMutableBufferPointer<Bool>
     /// Values that do not fit a `Scalar` inline: text constants, durations, wide numbers.
     let pool: [Value]
     /// Per action, in `actions` order: the amount `resolve` compares, when the value is constant.
@@ -56,18 +56,18 @@ public final class Program: @unchecked Sendable {
         self.fields = fields
         self.formatter = formatter
         self.layout = layout
-        ops = PlainBuffer(planned.ops)
-        arena = PlainBuffer(planned.arena)
-        operands = PlainBuffer(planned.operands)
-        parts = PlainBuffer(planned.parts)
-        lets = PlainBuffer(planned.lets)
-        segments = PlainBuffer(planned.segments)
-        cases = PlainBuffer(planned.cases)
-        labelNames = PlainBuffer(planned.labelNames)
-        rules = PlainBuffer(planned.rules)
-        actions = PlainBuffer(planned.actions)
+        ops = Self.buffer(planned.ops)
+        arena = Self.buffer(planned.arena)
+        operands = Self.buffer(planned.operands)
+        parts = Self.buffer(planned.parts)
+        lets = Self.buffer(planned.lets)
+        segments = Self.buffer(planned.segments)
+        cases = Self.buffer(planned.cases)
+        labelNames = Self.buffer(planned.labelNames)
+        rules = Self.buffer(planned.rules)
+        actions = Self.buffer(planned.actions)
         types = planned.types
-        printsPlainNumber = PlainBuffer(planned.types.map(\.printsPlainNumber))
+        printsPlainNumber = Self.buffer(planned.types.map(\.printsPlainNumber))
         pool = planned.pool
         constantAmounts = planned.constantAmounts
         aggregates = planned.aggregates
@@ -77,8 +77,26 @@ public final class Program: @unchecked Sendable {
         self.expressionSources = expressionSources
     }
 
+    deinit {
+        for buffer in [UnsafeMutableRawPointer(ops.baseAddress), UnsafeMutableRawPointer(arena.baseAddress),
+                       UnsafeMutableRawPointer(operands.baseAddress), UnsafeMutableRawPointer(parts.baseAddress),
+                       UnsafeMutableRawPointer(lets.baseAddress), UnsafeMutableRawPointer(segments.baseAddress),
+                       UnsafeMutableRawPointer(cases.baseAddress), UnsafeMutableRawPointer(labelNames.baseAddress),
+                       UnsafeMutableRawPointer(rules.baseAddress), UnsafeMutableRawPointer(actions.baseAddress),
+                       UnsafeMutableRawPointer(printsPlainNumber.baseAddress)] {
+            buffer?.deallocate()
+        }
+    }
+
+    /// A plain copy of an array of plain values, owned by the program (freed in deinit).
+    private static func buffer<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+        _ = buffer.initialize(from: array)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+    }
+
     @inline(__always) func bytes(_ text: ByteText) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: arena.items[Int(text.start)..<Int(text.start + text.count)])
+        UnsafeBufferPointer(rebasing: arena[Int(text.start)..<Int(text.start + text.count)])
     }
 
     func text(_ text: ByteText) -> String { String(decoding: bytes(text), as: UTF8.self) }
