@@ -15,12 +15,12 @@ module() {   # module NAME: Sources/NAME as a static library with its interface
     swiftc "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" \
         -emit-library -static -o "$out/lib$name.a" $(find "Sources/$name" -name '*.swift' | sort)
 }
-for name in PolicyFiles PolicySyntax PolicySemantics PolicyRuntime PolicyData PolicyTesting PolicyCLI; do
+for name in PolicyFiles PolicyValues PolicySyntax PolicySemantics PolicyRuntime PolicyData PolicyTesting PolicyCLI; do
     echo "module $name"
     module "$name"
 done
 
-libraries=(-lPolicyCLI -lPolicyTesting -lPolicyData -lPolicyRuntime -lPolicySemantics -lPolicySyntax -lPolicyFiles)
+libraries=(-lPolicyCLI -lPolicyTesting -lPolicyData -lPolicyRuntime -lPolicySemantics -lPolicySyntax -lPolicyValues -lPolicyFiles)
 echo "harness fuzz-policy"
 swiftc "${flags[@]}" Fuzz/Harnesses/PolicyPipeline.swift "${libraries[@]}" -o "$out/fuzz-policy"
 echo "harness fuzz-csv"

@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// Expressions, lowest precedence first:
 ///
 ///     expression  = or_expr

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyRuntime
+import PolicyValues
 
 /// Parses a literal the tests know to be valid; a bad literal fails the test, not the run.
 private func dec(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> ExactDecimal {
