@@ -224,6 +224,25 @@ struct ExactDecimalTests {
         #expect(dec(value).percentText() == expected)
     }
 
+    /// The number of a percent literal (`50` for `50%`) read as the rate it stands for.
+    static let percentLiterals: [(String, String?)] = [
+        ("50", "0.5"), ("95", "0.95"), ("5", "0.05"), ("12.5", "0.125"), ("0.001", "0.00001"),
+        ("100", "1"), ("0", "0"), ("0.00", "0"), ("1_000", "10"), ("", nil), ("5.", nil), ("1e2", nil),
+    ]
+
+    @Test(arguments: percentLiterals)
+    func percentLiteral(text: String, expected: String?) {
+        #expect(ExactDecimal(percent: text) == expected.map { dec($0) })
+    }
+
+    @Test func literalsCompareExactly() {
+        #expect(dec("-2") < dec("-1.5"))
+        #expect(dec("1000") > dec("999.99"))
+        #expect(dec("0") == dec("-0.00"))
+        #expect(dec("12.50") == dec("12.5"))
+        #expect(ExactDecimal(percent: "5").map { -$0 } == dec("-0.05"))
+    }
+
     @Test func properties() {
         #expect(dec("3.000").isInteger && dec("3.000").intValue == 3)
         #expect(!dec("3.5").isInteger && dec("3.5").intValue == nil)
