@@ -12,15 +12,18 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -g -enable-testing -package
 
 module() {   # module NAME: Sources/NAME as a static library with its interface
     local name=$1
+    # A new archive each time: an old one keeps the objects of files that have since
+    # moved to another module, and the harnesses then fail to link (duplicate symbols).
+    rm -f "$out/lib$name.a"
     swiftc "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" \
         -emit-library -static -o "$out/lib$name.a" $(find "Sources/$name" -name '*.swift' | sort)
 }
-for name in PolicyFiles PolicySyntax PolicySemantics PolicyRuntime PolicyData PolicyTesting PolicyCLI; do
+for name in PolicyFiles PolicyValues PolicySyntax PolicySemantics PolicyRuntime PolicyData PolicyTesting PolicyCLI; do
     echo "module $name"
     module "$name"
 done
 
-libraries=(-lPolicyCLI -lPolicyTesting -lPolicyData -lPolicyRuntime -lPolicySemantics -lPolicySyntax -lPolicyFiles)
+libraries=(-lPolicyCLI -lPolicyTesting -lPolicyData -lPolicyRuntime -lPolicySemantics -lPolicySyntax -lPolicyValues -lPolicyFiles)
 echo "harness fuzz-policy"
 swiftc "${flags[@]}" Fuzz/Harnesses/PolicyPipeline.swift "${libraries[@]}" -o "$out/fuzz-policy"
 echo "harness fuzz-csv"

@@ -9,6 +9,7 @@
 // one reading from start to end gives. Then the customers are evaluated and their
 // actions written by the output writer `policy run` uses, into memory.
 import PolicyFiles
+import PolicyValues
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime

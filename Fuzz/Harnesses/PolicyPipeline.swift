@@ -1,6 +1,7 @@
 // libFuzzer harness: policy text through every stage that reads it — parse, check,
 // lint, format, plan — with two properties besides "never crashes":
 // formatting is idempotent, and formatted text parses without errors.
+import PolicyValues
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyValues
 import PolicyFiles
 import PolicyRuntime
 

@@ -1,4 +1,5 @@
 import Testing
+import PolicyValues
 import PolicySemantics
 import PolicyRuntime
 @testable import PolicyData

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PolicyValues
 import PolicySyntax
 import PolicySemantics
 import PolicyRuntime

@@ -1,4 +1,5 @@
 import Testing
+import PolicyValues
 import PolicySyntax
 import PolicySemantics
 @testable import PolicyRuntime

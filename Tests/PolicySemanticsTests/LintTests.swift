@@ -204,6 +204,15 @@ struct LintCase: Sendable, CustomTestStringConvertible {
                 "4:6 W0105 rule \"none\" can never fire: its condition `score is none and score > 3` never holds",
                 "5:6 W0105 rule \"off\" can never fire: its condition `false` never holds",
             ]),
+        LintCase(name: "percentages and decimals are one exact scale", family: .impossible, source: """
+            let rank = percent_rank(spend)
+            rule "half" when rank > 50% and rank < 0.5 then tag "a"
+            rule "below" when rank <= -5% and rank >= -0.050 then tag "b"
+            rule "tiny" when rank > 0.00001 and rank < 0.001% then tag "c"
+            """, expected: [
+                "2:6 W0105 rule \"half\" can never fire: its condition `rank > 50% and rank < 0.5` never holds",
+                "4:6 W0105 rule \"tiny\" can never fire: its condition `rank > 0.00001 and rank < 0.001%` never holds",
+            ]),
         LintCase(name: "a condition over lines is quoted on one, without its comments", family: .impossible, source: """
             rule "split"
               when orders > 10   # many orders
@@ -379,15 +388,5 @@ struct LintCase: Sendable, CustomTestStringConvertible {
         for i in 1...40 { source += "let b\(i) = b\(i - 1) and b\(i - 1) or not b\(i - 1)\n" }
         source += "rule \"r\" when b40 then discount 5%\nrule \"s\" when b40 then discount 6%\n"
         _ = lintWarnings(source, nil)
-    }
-
-    @Test func decimalsCompareExactly() {
-        #expect(LintDecimal("0.5")! == LintDecimal("50", percent: true)!)
-        #expect(LintDecimal("0.95")! == LintDecimal("95", percent: true)!)
-        #expect(LintDecimal("5", percent: true)! == LintDecimal("0.05")!)
-        #expect(LintDecimal("-2")! < LintDecimal("-1.5")!)
-        #expect(LintDecimal("1000")! > LintDecimal("999.99")!)
-        #expect(LintDecimal("0")! == LintDecimal("-0.00")!)
-        #expect(LintDecimal("12.50")! == LintDecimal("12.5")!)
     }
 }

@@ -70,6 +70,8 @@ struct ParserTests {
         ("\"{name} has {{braces}}\"", "\"{name} has {braces}\""),
         ("\"\\u{4E2D}\\t\\\"q\\\"\"", "\"中\t\"q\"\""),
         ("2026-02-28", "2026-2-28"),
+        ("2024-02-29", "2024-2-29"),
+        ("9999-12-31", "9999-12-31"),
     ])
     func expressions(source: String, expected: String) {
         #expect(dumpExpression(source) == expected)
@@ -78,6 +80,9 @@ struct ParserTests {
     @Test(arguments: [
         ("let x = a == b", ["1:11 E0106 `==` is not an operator"]),
         ("let x = 2026-02-30", ["1:9 E0105 `2026-02-30` is not a calendar date"]),
+        ("let x = 2100-02-29", ["1:9 E0105 `2100-02-29` is not a calendar date"]),
+        ("let x = 0000-01-01", ["1:9 E0105 `0000-01-01` is not a calendar date"]),
+        ("let x = 2026-13-01", ["1:9 E0105 `2026-13-01` is not a calendar date"]),
         ("let x = a < b < c", ["1:15 E0107 comparisons cannot be chained"]),
         ("rul \"x\" when a then tag \"t\"", ["1:1 E0109 `rul` does not start a declaration"]),
         ("rule \"x\" when a tag \"t\"", ["1:17 E0107 expected `then`, found `tag`"]),

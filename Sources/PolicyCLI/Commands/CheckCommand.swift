@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 import PolicyRuntime
 import PolicyData

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicyRuntime
 
 /// Reading the records of a CSV/TSV file in pieces, each on its own thread, with the

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicyRuntime
 
 /// Finds the rows whose key an earlier row already has, across every piece of a load,

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// One line of output: an action to take for a customer. The text fields are the

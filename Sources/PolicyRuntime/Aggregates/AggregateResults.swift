@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// A per-customer aggregate's results, kept in the smallest exact form: a rank as

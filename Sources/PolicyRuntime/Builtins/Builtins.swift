@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// Dispatches a built-in call to its family. Arguments are never `none` here: any

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// `days_since`, `days_until`, `next_anniversary`, `year`, `month`, `day`, `weekday`:

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// `min`, `max`, `abs`, `round` (half away from zero).

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// `lower`, `upper`, `length` (in characters as a person counts them), `contains`,

@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// A value as the flat evaluator holds it: 16 bytes and no references, so that
 /// passing one around costs no reference counting. The common kinds are stored
 /// inline; a rank stays the fraction `AggregateColumn` keeps; anything else (text,

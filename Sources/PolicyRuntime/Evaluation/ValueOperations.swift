@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// The operations on values that have no shortcut on scalars: what the evaluator

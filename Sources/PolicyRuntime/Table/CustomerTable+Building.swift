@@ -1,3 +1,5 @@
+import PolicyValues
+
 // Building a table a column at a time, and joining tables built in pieces.
 //
 // A loader that reads a file in pieces on several threads builds one table per

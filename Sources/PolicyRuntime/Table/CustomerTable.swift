@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// The loaded customers in input order, one typed column per field slot.
 ///
 /// Numbers are kept as `Int64` mantissas with a scale (a value too large for that

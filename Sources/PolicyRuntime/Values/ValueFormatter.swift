@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySemantics
 
 /// Prints values the way the output and messages show them: money with two

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// The reasoning about conditions that the condition lints share (unreachable labels,
@@ -202,16 +203,16 @@ struct Conditions {
         switch bound {
         case .literal(let literal):
             switch literal {
-            case .number(let t): return LintDecimal(t).map(Constant.number)
-            case .percent(let t): return LintDecimal(t, percent: true).map(Constant.number)
+            case .number(let t): return ExactDecimal(t).map(Constant.number)
+            case .percent(let t): return ExactDecimal(percent: t).map(Constant.number)
             case .text(let t): return .text(t)
             case .date(let y, let m, let d): return .date(y * 10_000 + m * 100 + d)
             case .bool(let b): return .bool(b)
             case .duration(let a, let u): return .other("\(a) \(u.rawValue)")
             case .none: return nil
             }
-        case .negate(.literal(.number(let t))): return LintDecimal("-" + t).map(Constant.number)
-        case .negate(.literal(.percent(let t))): return LintDecimal("-" + t, percent: true).map(Constant.number)
+        case .negate(.literal(.number(let t))): return ExactDecimal(t).map { .number(-$0) }
+        case .negate(.literal(.percent(let t))): return ExactDecimal(percent: t).map { .number(-$0) }
         case .label(let segment, let index): return .label(segment: segment, index: index)
         default: return nil
         }

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// What the condition lints know about the values a customer may have: per subject (a
@@ -7,7 +8,7 @@ import PolicySyntax
 extension Conditions {
     /// A constant a condition compares with.
     enum Constant: Hashable {
-        case number(LintDecimal)
+        case number(ExactDecimal)
         /// A date as days-like ordinal (only its order matters).
         case date(Int)
         case text(String)
@@ -277,47 +278,5 @@ extension Conditions {
             }
             return out
         }
-    }
-}
-
-/// An exact decimal read from a literal's digits, only to compare constants: the
-/// runtime's decimals live in a later module.
-struct LintDecimal: Hashable, Comparable {
-    var negative: Bool
-    /// Integer digits without leading zeros.
-    var integer: String
-    /// Fraction digits without trailing zeros.
-    var fraction: String
-
-    /// Reads `-12.50`; with `percent`, the value is a hundredth of the digits.
-    init?(_ text: String, percent: Bool = false) {
-        var digits = Substring(text)
-        negative = digits.first == "-"
-        if negative { digits = digits.dropFirst() }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        var whole = String(parts[0]), part = parts.count == 2 ? String(parts[1]) : ""
-        if percent {
-            whole = String(repeating: "0", count: max(0, 2 - whole.count)) + whole
-            part = String(whole.suffix(2)) + part
-            whole = String(whole.dropLast(2))
-        }
-        integer = String(whole.drop { $0 == "0" })
-        fraction = String(part.reversed().drop { $0 == "0" }.reversed())
-        if integer.isEmpty && fraction.isEmpty { negative = false }
-    }
-
-    static func < (a: LintDecimal, b: LintDecimal) -> Bool {
-        if a.negative != b.negative { return a.negative }
-        return a.negative ? magnitudeLess(b, a) : magnitudeLess(a, b)
-    }
-
-    private static func magnitudeLess(_ a: LintDecimal, _ b: LintDecimal) -> Bool {
-        if a.integer.count != b.integer.count { return a.integer.count < b.integer.count }
-        if a.integer != b.integer { return a.integer < b.integer }
-        let width = max(a.fraction.count, b.fraction.count)
-        let x = a.fraction + String(repeating: "0", count: width - a.fraction.count)
-        let y = b.fraction + String(repeating: "0", count: width - b.fraction.count)
-        return x < y
     }
 }

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// The static type of an expression. `int`, `number`, `money` and `percent` are all

@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// A name as written, with where it was written. `address.city` and `` `Total Spend` ``
 /// are single names.
 public struct Name: Sendable, Hashable {
@@ -7,28 +9,6 @@ public struct Name: Sendable, Hashable {
     public init(_ text: String, _ span: SourceSpan) {
         self.text = text
         self.span = span
-    }
-}
-
-/// The unit of a duration literal (`7 days`, `2 weeks`, `3 months`, `1 year`).
-public enum DurationUnit: String, Sendable, Hashable {
-    case day, week, month, year
-
-    /// The most of this unit a duration may hold: 100 years. Longer durations would move
-    /// dates past the calendar's end (and overflow on the way) and are no one's policy.
-    public var maximum: Int {
-        switch self {
-        case .day: 36_525
-        case .week: 5_218
-        case .month: 1_200
-        case .year: 100
-        }
-    }
-
-    /// `amount` (digits) of this unit, when it is a whole number from 0 to `maximum`.
-    public func amount(_ digits: Substring) -> Int? {
-        guard digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n <= maximum else { return nil }
-        return n
     }
 }
 

@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// Expressions, lowest precedence first:
 ///
 ///     expression  = or_expr
@@ -267,18 +269,11 @@ extension Parser {
         let t = Array(text(token).utf8)
         func number(_ r: Range<Int>) -> Int { t[r].reduce(0) { $0 * 10 + Int($1 - 48) } }
         let year = number(0..<4), month = number(5..<7), day = number(8..<10)
-        if !Self.isValidDate(year: year, month: month, day: day) {
+        if CivilDate(year: year, month: month, day: day) == nil {
             diagnostics.error(.invalidDate, "`\(text(token))` is not a calendar date", at: span(token),
                               help: month > 12 ? "dates are written year-month-day" : nil)
             return Expression(.error, span(token))
         }
         return Expression(.date(year: year, month: month, day: day), span(token))
-    }
-
-    static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
-        guard year >= 1, month >= 1, month <= 12, day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
     }
 }

@@ -56,6 +56,13 @@ extension ExactDecimal {
         self = value
     }
 
+    /// Reads the number of a percent literal, `15` for `15%`, as the rate it stands for:
+    /// a hundredth of it (0.15). The same syntax as `init?(_: String)`.
+    public init?(percent text: String) {
+        guard let value = ExactDecimal(text), let rate = value.divided(by: ExactDecimal(100)) else { return nil }
+        self = rate
+    }
+
     /// Reads a literal from raw UTF-8 bytes without allocating (for up to 19 significant
     /// digits); the same syntax as `init?(_: String)`.
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {

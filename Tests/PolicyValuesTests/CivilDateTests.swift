@@ -1,5 +1,5 @@
 import Testing
-import PolicyRuntime
+import PolicyValues
 
 /// A date the tests know to be valid; a bad one fails the test, not the run.
 private func date(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> CivilDate {

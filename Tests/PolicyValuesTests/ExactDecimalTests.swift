@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyRuntime
+import PolicyValues
 
 /// Parses a literal the tests know to be valid; a bad literal fails the test, not the run.
 private func dec(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> ExactDecimal {
@@ -222,6 +222,25 @@ struct ExactDecimalTests {
     @Test(arguments: percents)
     func percentText(value: String, expected: String) {
         #expect(dec(value).percentText() == expected)
+    }
+
+    /// The number of a percent literal (`50` for `50%`) read as the rate it stands for.
+    static let percentLiterals: [(String, String?)] = [
+        ("50", "0.5"), ("95", "0.95"), ("5", "0.05"), ("12.5", "0.125"), ("0.001", "0.00001"),
+        ("100", "1"), ("0", "0"), ("0.00", "0"), ("1_000", "10"), ("", nil), ("5.", nil), ("1e2", nil),
+    ]
+
+    @Test(arguments: percentLiterals)
+    func percentLiteral(text: String, expected: String?) {
+        #expect(ExactDecimal(percent: text) == expected.map { dec($0) })
+    }
+
+    @Test func literalsCompareExactly() {
+        #expect(dec("-2") < dec("-1.5"))
+        #expect(dec("1000") > dec("999.99"))
+        #expect(dec("0") == dec("-0.00"))
+        #expect(dec("12.50") == dec("12.5"))
+        #expect(ExactDecimal(percent: "5").map { -$0 } == dec("-0.05"))
     }
 
     @Test func properties() {

@@ -1,53 +1,24 @@
-import PolicySyntax
-
-/// A runtime value. Numbers of every numeric type are exact decimals; the static
-/// type (from the checker) decides how one is printed.
-public enum Value: Sendable, Hashable {
-    case none
-    case bool(Bool)
-    case number(ExactDecimal)
-    case text(String)
-    case date(CivilDate)
-    case duration(Duration)
-    /// A segment label, by its index among the segment's labels.
-    case label(Int)
-
-    @inlinable public var isNone: Bool {
-        if case .none = self { return true }
-        return false
-    }
-
-    /// Orders two values of the same kind; nil when they cannot be compared (a
-    /// mismatch, or durations in days against durations in months).
-    @inlinable public static func compare(_ a: Value, _ b: Value) -> Int? {
-        switch (a, b) {
-        case (.number(let x), .number(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.text(let x), .text(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
-        case (.label(let x), .label(let y)): return x < y ? -1 : (x == y ? 0 : 1)
-        case (.duration(let x), .duration(let y)):
-            guard x.isMonthBased == y.isMonthBased else { return nil }
-            return x.magnitude < y.magnitude ? -1 : (x.magnitude == y.magnitude ? 0 : 1)
-        default: return nil
-        }
-    }
-}
-
 /// A length of time as written: `7 days`, `2 weeks`, `3 months`, `1 year`.
 /// Days and weeks are exact day counts; months and years follow the calendar.
 public struct Duration: Sendable, Hashable {
+    /// How many units, as written (`7` in `7 days`).
     public var amount: Int
+    /// The unit, as written (`.day` in `7 days`).
     public var unit: DurationUnit
 
+    /// `amount` of `unit`, e.g. `Duration(amount: 7, unit: .day)` for `7 days`.
+    @inlinable
     public init(amount: Int, unit: DurationUnit) {
         self.amount = amount
         self.unit = unit
     }
 
+    /// True for months and years, which follow the calendar rather than count days.
+    @inlinable
     public var isMonthBased: Bool { unit == .month || unit == .year }
 
     /// Days for day-based durations, months for month-based ones.
+    @inlinable
     public var magnitude: Int {
         switch unit {
         case .day: amount
@@ -78,5 +49,27 @@ public struct Duration: Sendable, Hashable {
         if unit.hasSuffix("s") { unit.removeLast() }
         guard let u = DurationUnit(rawValue: unit), let amount = u.amount(parts[0]) else { return nil }
         self.init(amount: amount, unit: u)
+    }
+}
+
+/// The unit of a duration literal (`7 days`, `2 weeks`, `3 months`, `1 year`).
+public enum DurationUnit: String, Sendable, Hashable {
+    case day, week, month, year
+
+    /// The most of this unit a duration may hold: 100 years. Longer durations would move
+    /// dates past the calendar's end (and overflow on the way) and are no one's policy.
+    public var maximum: Int {
+        switch self {
+        case .day: 36_525
+        case .week: 5_218
+        case .month: 1_200
+        case .year: 100
+        }
+    }
+
+    /// `amount` (digits) of this unit, when it is a whole number from 0 to `maximum`.
+    public func amount(_ digits: Substring) -> Int? {
+        guard digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(digits), n <= maximum else { return nil }
+        return n
     }
 }

@@ -34,9 +34,9 @@ public struct ExactDecimal: Sendable {
     /// saturated (huge). Reaching it needs absurd inputs, but it must not trap.
     static let scaleLimit = 1_000_000_000
 
-    /// Powers of ten that fit in `Int64`, for aligning scales on the fast path.
-    @usableFromInline
-    static let powersOfTen: [Int64] = [
+    /// Powers of ten that fit in `Int64` (10^0 ... 10^18), for aligning scales on the fast
+    /// path here and in columns of decimals stored as plain integers.
+    public static let powersOfTen: [Int64] = [
         1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
         1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000,
         10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,

@@ -12,6 +12,7 @@ public struct CivilDate: Sendable, Hashable, Comparable {
 
     /// The day with this count; any count is accepted (the calendar fields stay correct
     /// far outside 1...9999, but `adding` refuses to go there).
+    @inlinable
     public init(daysSinceEpoch: Int32) {
         self.daysSinceEpoch = daysSinceEpoch
     }
@@ -77,6 +78,7 @@ public struct CivilDate: Sendable, Hashable, Comparable {
     }
 
     /// Whole days from `other` to this date (positive when this date is later).
+    @inlinable
     public func days(since other: CivilDate) -> Int {
         Int(daysSinceEpoch) - Int(other.daysSinceEpoch)
     }
@@ -99,6 +101,7 @@ public struct CivilDate: Sendable, Hashable, Comparable {
     }
 
     /// Orders by day.
+    @inlinable
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         lhs.daysSinceEpoch < rhs.daysSinceEpoch
     }
