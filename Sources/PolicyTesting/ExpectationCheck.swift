@@ -77,13 +77,13 @@ struct ExpectationCheck {
         case .literal(let literal):
             switch literal {
             case .percent:
-                guard record.isPercent, case .number(let n)? = LiteralValue.make(literal) else { return false }
+                guard record.isPercent, case .number(let n)? = literal.value else { return false }
                 return record.amount == n
             case .number:
-                guard !record.isPercent, case .number(let n)? = LiteralValue.make(literal) else { return false }
+                guard !record.isPercent, case .number(let n)? = literal.value else { return false }
                 return record.amount == n
             case .duration:
-                guard case .duration(let d)? = LiteralValue.make(literal) else { return false }
+                guard case .duration(let d)? = literal.value else { return false }
                 return record.value == d.text
             case .text(let t):
                 return record.value == t

@@ -20,7 +20,7 @@ struct TestPopulation {
         for record in test.customers {
             var values = program.fields.map { $0.defaultValue ?? .none }
             for (slot, literal) in record.values {
-                values[slot] = LiteralValue.make(literal) ?? .none
+                values[slot] = literal.value ?? .none
             }
             table.append(values, line: record.span.file.location(of: record.span.start).line)
         }

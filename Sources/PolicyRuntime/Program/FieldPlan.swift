@@ -34,9 +34,9 @@ public struct FieldPlan: Sendable {
         var plans: [FieldPlan] = []
         for field in schema.fields {
             var plan = FieldPlan(spec: field)
-            plan.defaultValue = field.defaultValue.flatMap { LiteralValue.make($0) }
+            plan.defaultValue = field.defaultValue.flatMap(\.value)
             if let allowed = field.allowed {
-                plan.allowed = Set(allowed.compactMap { LiteralValue.make($0) })
+                plan.allowed = Set(allowed.compactMap(\.value))
             }
             if let text = field.datePattern {
                 if let pattern = DatePattern(text) {
@@ -49,25 +49,5 @@ public struct FieldPlan: Sendable {
             plans.append(plan)
         }
         return (plans, diagnostics)
-    }
-}
-
-/// Turns literals into values.
-public enum LiteralValue {
-    /// The value of a literal; nil when it cannot be held (a duration beyond a million units).
-    public static func make(_ literal: Literal) -> Value? {
-        switch literal {
-        case .none: return Value.none
-        case .bool(let b): return .bool(b)
-        case .text(let t): return .text(t)
-        case .number(let t): return ExactDecimal(t).map { .number($0) }
-        case .percent(let t):
-            guard let n = ExactDecimal(t), let rate = n.divided(by: ExactDecimal(100)) else { return nil }
-            return .number(rate)
-        case .date(let y, let m, let d): return CivilDate(year: y, month: m, day: d).map { .date($0) }
-        case .duration(let amount, let unit):
-            guard let n = unit.amount(Substring(amount)) else { return nil }
-            return .duration(Duration(amount: n, unit: unit))
-        }
     }
 }

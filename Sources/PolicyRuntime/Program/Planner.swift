@@ -87,7 +87,7 @@ struct Planner {
         }
         resolutions = policy.resolutions.values.sorted { $0.kind.rawValue < $1.kind.rawValue }.map { spec in
             var cap: ExactDecimal? = nil
-            if let literal = spec.cap, case .number(let n)? = LiteralValue.make(literal) { cap = n }
+            if let literal = spec.cap, case .number(let n)? = literal.value { cap = n }
             var capIsPercent = false
             if case .percent? = spec.cap { capIsPercent = true }
             return PlannedResolution(kind: spec.kind, strategy: spec.strategy, perChannel: spec.perChannel, cap: cap,
@@ -128,7 +128,7 @@ struct Planner {
         case .literal(let literal):
             // INVARIANT: the parser only lets through literals that fit; a nil here is
             // a number too large for a duration, whose value is then none.
-            planned = constant(LiteralValue.make(literal) ?? .none)
+            planned = constant(literal.value ?? .none)
         case .field(let slot):
             usedFields.insert(slot)
             planned = .field(slot: Int32(slot))

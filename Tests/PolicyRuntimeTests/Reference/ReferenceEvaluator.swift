@@ -64,7 +64,7 @@ struct ReferenceEvaluator {
 
     mutating func value(_ b: Bound) -> Value {
         switch b {
-        case .literal(let l): return LiteralValue.make(l) ?? .none
+        case .literal(let l): return l.value ?? .none
         case .field(let slot): return table.value(slot, row)
         case .derived(let i): return letValue(i)
         case .segment(let i): return segmentValue(i)
@@ -216,7 +216,7 @@ enum ReferenceResolution {
                 case .sum:
                     var total = group.reduce(ExactDecimal.zero) { $0 + (records[$1].amount ?? .zero) }
                     let first = group[0]
-                    if let cap = spec.cap, case .number(let limit)? = LiteralValue.make(cap),
+                    if let cap = spec.cap, case .number(let limit)? = cap.value,
                        (cap.isPercent) == records[first].isPercent, total > limit {
                         total = limit
                     }
