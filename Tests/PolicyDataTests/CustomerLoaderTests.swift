@@ -31,18 +31,38 @@ struct CustomerLoaderTests {
         }
     }
 
-    /// Numbers and dates the policy does not read are still checked cell by cell: the
-    /// same rejects whether a column is kept or not.
-    @Test func columnsNotKeptAreCheckedAlike() throws {
-        let text = LoadFixture.csv(rows: 800, seed: 5)
+    /// Numbers and dates the policy does not read are still checked cell by cell, and
+    /// blank cells of required fields are rejected: the same rejects whether a field is
+    /// kept or not, in CSV, JSON and JSON Lines alike. A cell is blank when nothing is
+    /// left after trimming spaces, tabs and line ends, however they are written (a
+    /// quoted line end in CSV, the escape `"\n"` in JSON).
+    @Test(arguments: [InputFormat.csv, .json, .jsonl])
+    func sameRejectsWhetherAFieldIsKeptOrNot(format: InputFormat) throws {
+        let rows = LoadFixture.records(rows: 800, seed: 5)
+        let bytes = Array(LoadFixture.render(rows, as: format).utf8)
+        func load(keep: Set<Int>?, workers: Int = 1, pieceSize: Int? = nil) throws -> [String] {
+            let file = CustomerFile(name: "c.\(format.rawValue)", bytes: bytes, format: format)
+            let result = try CustomerLoader.load(file, fields: LoadFixture.fields, keySlot: 0, keep: keep,
+                                                 workers: workers, pieceSize: pieceSize)
+            return LoadFixture.dump(result, slots: LoadFixture.fields.count)
+        }
         let keep: Set<Int> = [0, 1, 5]
-        let expected = try reference(text, keep: keep)
+        let expected = try load(keep: keep)
         #expect(expected.contains { $0.contains("spend") && $0.contains("[E") })
         #expect(expected.contains { $0.contains("joined") && $0.contains("[E") })
-        #expect(try load(text, workers: 2, pieceSize: 500, keep: keep) == expected)
-        // The same rows are rejected as when every column is kept.
-        let all = try load(text, workers: 1, keep: nil)
+        // `tag` is required and read by no rule: its blank cells are rejected all the same.
+        let blankTags = rows.filter { $0[7].map { LoadFixture.blanks.contains($0) } ?? true }.map { $0[0] ?? "" }
+        let tagRejects = expected.filter { $0.contains(" | tag | ") && $0.hasSuffix("[E0503]") }
+        #expect(blankTags.count > 20 && tagRejects.count == blankTags.count)
+        if format == .csv {
+            #expect(try load(keep: keep, workers: 2, pieceSize: 500) == expected)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(expected == (try reference(text, keep: keep)))
+        }
+        // The same rows are rejected as when every field is kept.
+        let all = try load(keep: nil)
         #expect(all.filter { $0.contains("[E") } == expected.filter { $0.contains("[E") })
+        #expect(all.last == expected.last)
     }
 
     /// ASCII keys get a cheap hash; others keep Swift's, so keys that are equal as

@@ -1,3 +1,4 @@
+import Foundation
 import PolicySemantics
 import PolicyRuntime
 @testable import PolicyData
@@ -54,6 +55,68 @@ enum LoadFixture {
             text += cells.joined(separator: ",") + lineEnd
         }
         return text
+    }
+
+    /// Blank cells: nothing left once spaces, tabs and line ends are trimmed.
+    static let blanks = ["", " ", "\t", "\n", "\r\n", " \n\t "]
+
+    /// `rows` records of the fields' columns, deterministic for a seed: mostly good,
+    /// some cells bad, some blank (in every way `blanks` has), some missing (nil).
+    static func records(rows: Int, seed: UInt64) -> [[String?]] {
+        var random = seed
+        func next(_ n: Int) -> Int {
+            random = random &* 6364136223846793005 &+ 1442695040888963407
+            return Int((random >> 33) % UInt64(n))
+        }
+        let names = ["Ann", "Lee, Bo", "Say \"hi\"", "two\nlines", "王芳", "  Zoë  ", " \n", nil]
+        let spends = ["12.50", "$1,234.00", "", "abc", "7", "\n", nil]
+        let dates = ["2024-02-29", "", "2023-02-30", "\t", nil]
+        let visits = ["3", "", "2.5", "x", nil]
+        let plans = ["gold", "silver", "bronze", "", "\n"]
+        let notes = ["", "plain", "quoted\nnote, \"x\"", "长 note", nil]
+        var out: [[String?]] = []
+        for i in 0..<rows {
+            let good = next(10) < 7
+            let id = next(40) == 0 && i > 0 ? "C\(next(i))" : "C\(i)"
+            let tag: String? = good || next(3) == 0 ? "t" : next(8) == 0 ? nil : blanks[next(blanks.count)]
+            out.append([id, names[next(names.count)], good ? "12.50" : spends[next(spends.count)],
+                        good ? "2020-01-01" : dates[next(dates.count)], good ? "3" : visits[next(visits.count)],
+                        good ? "gold" : plans[next(plans.count)], notes[next(notes.count)], tag])
+        }
+        return out
+    }
+
+    /// Records as a file of `format`: CSV quotes every cell (a missing one is empty);
+    /// JSON and JSON Lines leave a missing cell's key out.
+    static func render(_ records: [[String?]], as format: InputFormat) -> String {
+        let names = fields.map(\.spec.header)
+        switch format {
+        case .csv, .tsv:
+            let separator = format == .csv ? "," : "\t"
+            func quoted(_ cell: String?) -> String { "\"" + (cell ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            return names.joined(separator: separator) + "\n"
+                + records.map { $0.map(quoted).joined(separator: separator) + "\n" }.joined()
+        case .json, .jsonl:
+            func string(_ text: String) -> String {
+                var out = "\""
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": out += "\\\""
+                    case "\\": out += "\\\\"
+                    case "\n": out += "\\n"
+                    case "\r": out += "\\r"
+                    case "\t": out += "\\t"
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+                return out + "\""
+            }
+            let objects = records.map { cells in
+                "{" + zip(names, cells).compactMap { name, cell in cell.map { string(name) + ": " + string($0) } }
+                    .joined(separator: ", ") + "}"
+            }
+            return format == .jsonl ? objects.map { $0 + "\n" }.joined() : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        }
     }
 
     /// The load, read row by row in file order with a plain index of keys: the rules

@@ -35,38 +35,17 @@ struct CSVCells: CellSource {
 
     @inline(__always)
     func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let field = fields[column]
-        if field.hasEscapedQuotes {
-            // `""` inside quotes stands for one quote: read an unescaped copy (rare).
-            var text = unescaped(field)
-            return text.withUTF8(body)
-        }
-        return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        fields[column].withContent(in: bytes, body)
     }
 
     func isEmpty(_ column: Int) -> Bool {
-        let field = fields[column]
-        return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
+        fields[column].withContent(in: bytes, CellText.isBlank)
     }
 
     /// Bytes that are not text are written `\xHH` (never U+FFFD), so that a reject
     /// shows what the file holds.
     func raw(_ column: Int) -> String {
-        let field = fields[column]
-        let span = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-        guard field.hasEscapedQuotes else { return TextScan.escaped(span).trimmingSpaces }
-        var unescaped: [UInt8] = []
-        var i = 0
-        while i < span.count {
-            unescaped.append(span[i])
-            i += span[i] == ReaderByte.quote && i + 1 < span.count && span[i + 1] == ReaderByte.quote ? 2 : 1
-        }
-        return unescaped.withUnsafeBufferPointer(TextScan.escaped).trimmingSpaces
-    }
-
-    func unescaped(_ field: CSVField) -> String {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
-        return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+        fields[column].withContent(in: bytes) { TextScan.escaped(CellText.trimmed($0)) }
     }
 }
 
@@ -108,11 +87,11 @@ struct JSONCells: CellSource {
 
     func isEmpty(_ column: Int) -> Bool {
         guard let text = text(column) else { return true }
-        return text.trimmingSpaces.isEmpty
+        return CellText.isBlank(text)
     }
 
     func raw(_ column: Int) -> String {
-        text(column) ?? ""
+        text(column).map(CellText.trimmed) ?? ""
     }
 }
 

@@ -107,7 +107,7 @@ public enum CustomerLoader {
         }
         var builders = [builder]
         let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
-            checks.keyColumn.flatMap { raw.cell(origin, $0) } ?? ""
+            checks.keyColumn.flatMap { raw.cell(origin, $0) }.map(CellText.trimmed) ?? ""
         }
         return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
     }
@@ -247,15 +247,5 @@ extension CustomerLoader {
             if near.count == 10_000 { break }
         }
         return near
-    }
-}
-
-extension String {
-    /// The text without surrounding spaces and tabs (as cells are read).
-    package var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

@@ -42,8 +42,7 @@ public enum SchemaInference {
                     continue
                 }
                 for (i, field) in record.fields.enumerated() where i < guesses.count {
-                    let text = reader.string(field).trimmingSpaces
-                    guesses[i].see(text)
+                    guesses[i].see(reader.withFieldBytes(field) { String(decoding: CellText.trimmed($0), as: UTF8.self) })
                 }
             }
             file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<$0.count, counts: &text, flaws: &flaws, maxFlaws: 1) }
@@ -59,7 +58,7 @@ public enum SchemaInference {
                 for record in raw.records {
                     let columns = RawCellColumns(record, in: stored)
                     for k in 0..<columns.count where columns[k] < guesses.count {
-                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(cell.trimmingSpaces) }
+                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(CellText.trimmed(cell)) }
                     }
                 }
             }
@@ -73,7 +72,7 @@ public enum SchemaInference {
             let (line, column) = place(unnamed)
             let name = header[unnamed]
             let which = file.format == .csv || file.format == .tsv ? "column \(unnamed + 1) of the header has no name"
-                : name.trimmingSpaces.isEmpty ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
+                : CellText.isBlank(name) ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
             throw DataError(file: file.name, line: line, column: column, code: .unnamedColumn,
                             message: "\(which), so no field can be inferred for it",
                             help: file.format == .csv || file.format == .tsv
@@ -93,9 +92,9 @@ public enum SchemaInference {
     /// Whether a column has a name: not empty after trimming spaces; in JSON, no empty
     /// key at any level either (`{"a": {"": 1}}` gives the column `a.`).
     static func isNamed(_ name: String, json: Bool) -> Bool {
-        guard !name.trimmingSpaces.isEmpty else { return false }
+        guard !CellText.isBlank(name) else { return false }
         guard json else { return true }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !String($0).trimmingSpaces.isEmpty }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !CellText.isBlank(String($0)) }
     }
 
     /// What the values of one column could be, narrowed with every value seen.

@@ -150,7 +150,7 @@ struct TableBuilder: Sendable {
         for row in 0..<batch.count {
             let cells = batch.cells(row)
             let value = cells.withCell(column) { raw -> T? in
-                let cell = CellReader.trimmed(raw)
+                let cell = CellText.trimmed(raw)
                 return cell.isEmpty ? nil : read(cell)
             }
             if let value {
