@@ -52,7 +52,7 @@ struct CustomerLoaderTests {
         #expect(expected.contains { $0.contains("joined") && $0.contains("[E") })
         // `tag` is required and read by no rule: its blank cells are rejected all the same.
         let blankTags = rows.filter { $0[7].map { LoadFixture.blanks.contains($0) } ?? true }.map { $0[0] ?? "" }
-        let tagRejects = expected.filter { $0.contains(" | tag | ") && $0.hasSuffix("[E0503]") }
+        let tagRejects = expected.filter { $0.contains(" | tag | ") && $0.contains("[E0503]") }
         #expect(blankTags.count > 20 && tagRejects.count == blankTags.count)
         if format == .csv {
             #expect(try load(keep: keep, workers: 2, pieceSize: 500) == expected)
@@ -101,9 +101,9 @@ struct CustomerLoaderTests {
         let text = LoadFixture.header + "\nA,Ann,1,,,gold,,t\nB,Bo,1,,,gold,,t\nA,Al,1,,,gold,,t\nB,Bea,x,,,gold,,t\nB,Bi,1,,,gold,,t\n"
         let lines = try load(text, workers: 2, pieceSize: 1)
         #expect(lines.filter { $0.contains("[E") }.map { $0.components(separatedBy: " | ").prefix(7).joined(separator: " | ") } == [
-            "c.csv | 4 | 1 | A | id | A | a key no earlier row has (line 2 has it) [E0506]",
-            "c.csv | 5 | 3 | B | spend | x | an amount of money, such as 1,234.50 [E0502]",
-            "c.csv | 6 | 1 | B | id | B | a key no earlier row has (line 3 has it) [E0506]",
+            "c.csv | 4 | 1 | A | id | A | a key no earlier row has (line 2 has it) [E0506] @4:1",
+            "c.csv | 5 | 3 | B | spend | x | an amount of money, such as 1,234.50 [E0502] @5:7",
+            "c.csv | 6 | 1 | B | id | B | a key no earlier row has (line 3 has it) [E0506] @6:1",
         ])
         #expect(lines == (try reference(text)))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 @testable import PolicyData
@@ -119,6 +120,13 @@ enum LoadFixture {
         }
     }
 
+    /// The place of byte `offset` of `bytes`, counted from the file's start: only its
+    /// line and column, which is what `dump` shows.
+    static func place(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> DataPlace {
+        let position = ReaderPosition.of(offset: offset, in: bytes)
+        return DataPlace(line: position.line, column: position.column, excerpt: [], start: 0, end: 0)
+    }
+
     /// The load, read row by row in file order with a plain index of keys: the rules
     /// the loader had before it read in pieces.
     static func reference(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws -> LoadResult {
@@ -137,8 +145,11 @@ enum LoadFixture {
                     guard try reader.next(into: &record) else { break }
                 } catch {
                     rejectedRows += 1
-                    rejects.append(checks.rowReject(line: error.line, id: "", code: .malformedFile,
-                                                    expected: "the file cannot be read from here on: \(error.message)"))
+                    // The place of the quote that never closes.
+                    var reject = checks.rowReject(line: error.line, id: "", code: .malformedFile,
+                                                  expected: "the file cannot be read from here on: \(error.message)")
+                    reject.place = DataPlace(line: error.line, column: error.column, excerpt: [], start: 0, end: 0)
+                    rejects.append(reject)
                     break
                 }
                 let cells = record.fields.withUnsafeBufferPointer { Array($0) }
@@ -148,11 +159,18 @@ enum LoadFixture {
                         rejectedRows += 1
                         let id = columns[keySlot].flatMap { $0 < f.count ? source.raw($0) : nil } ?? ""
                         rejects.append(checks.rowReject(line: record.line, id: id, code: .fieldCount,
-                                                        expected: "the row has \(f.count) cells, but the header has \(reader.header.count)"))
+                                                        expected: "the row has \(f.count) cells, but the header has \(reader.header.count)",
+                                                        place: DataPlace(line: record.line, column: 1, excerpt: [], start: 0, end: 0)))
                         return
                     }
                     var values: [Value] = []
                     var problems: [Reject] = []
+                    // A cell's place: where it starts, a quoted one at its opening quote.
+                    func placed(_ reject: Reject, _ slot: Int) -> Reject {
+                        var placed = reject
+                        placed.place = columns[slot].map { f[$0].quoted ? f[$0].start - 1 : f[$0].start }.map { place($0, in: bytes) }
+                        return placed
+                    }
                     for slot in fields.indices {
                         let outcome = columns[slot].map { c in
                             source.withCell(c) { CellReader.read($0, kind: kinds[slot], patterns: patterns) }
@@ -160,21 +178,21 @@ enum LoadFixture {
                         switch outcome {
                         case .value(let v):
                             if let allowed = fields[slot].allowed, !allowed.contains(v) {
-                                problems.append(checks.reject(record.line, slot, source, .valueNotAllowed, "one of \(checks.allowedText(slot))"))
+                                problems.append(placed(checks.reject(record.line, slot, source, .valueNotAllowed, "one of \(checks.allowedText(slot))"), slot))
                             }
                             values.append(v)
                         case .empty:
                             if let v = checks.emptyValues[slot] { values.append(v) } else {
-                                problems.append(checks.reject(record.line, slot, source, .emptyRequiredCell, "a value"))
+                                problems.append(placed(checks.reject(record.line, slot, source, .emptyRequiredCell, "a value"), slot))
                                 values.append(.none)
                             }
                         case .bad(let expected):
-                            problems.append(checks.reject(record.line, slot, source, .badCell, expected))
+                            problems.append(placed(checks.reject(record.line, slot, source, .badCell, expected), slot))
                             values.append(.none)
                         }
                     }
                     if problems.isEmpty, let first = keys[values[keySlot]] {
-                        problems.append(checks.reject(record.line, keySlot, source, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
+                        problems.append(placed(checks.reject(record.line, keySlot, source, .duplicateKey, "a key no earlier row has (line \(first) has it)"), keySlot))
                     }
                     if problems.isEmpty {
                         keys[values[keySlot]] = record.line
@@ -195,8 +213,16 @@ enum LoadFixture {
         var lines = (0..<table.count).map { row in
             "\(table.lines[row]): " + (0..<slots).map { "\(table.value($0, row))" }.joined(separator: " | ")
         }
-        lines += result.rejects.map { $0.fields.joined(separator: " | ") + " [\($0.code.rawValue)]" }
+        lines += result.rejects.map { reject in
+            let place = reject.place.map { "@\($0.line):\($0.column)" } ?? "@-"
+            return reject.fields.joined(separator: " | ") + " [\(reject.code.rawValue)] " + place
+        }
         lines.append("rejected rows: \(result.rejectedRows)")
         return lines
     }
+}
+
+extension Reject {
+    /// The first line of the reject's diagnostic, as a message quotes it.
+    var headline: String { DiagnosticRenderer().headline(diagnostic) }
 }

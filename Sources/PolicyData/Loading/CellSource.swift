@@ -22,6 +22,15 @@ protocol CellBatch {
     /// The rows, ascending, that may have a non-empty cell in `column`, when the batch
     /// knows them without looking at every row (sparse JSON); nil otherwise.
     func rowsHaving(_ column: Int) -> ArraySlice<Int>?
+
+    /// The file's bytes, to place rejects in.
+    var bytes: UnsafeBufferPointer<UInt8> { get }
+    /// Where the row starts in the file: its first byte and the line of it (relative to
+    /// the batch's piece of the file, as `line(_:)`).
+    func start(_ row: Int) -> (offset: Int, line: Int)
+    /// The bytes of the cell in `column` of row `row` (a quoted cell with its quotes, a
+    /// JSON value as written); nil when the row has no such cell. Only called for rejects.
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>?
 }
 
 extension CellBatch {
@@ -68,6 +77,27 @@ struct CSVBatch: CellBatch {
 
     func line(_ row: Int) -> Int { lines[row] }
     func origin(_ row: Int) -> Int { starts[row] }
+
+    func start(_ row: Int) -> (offset: Int, line: Int) {
+        (CSVBatch.recordStart(from: starts[row], in: bytes), lines[row])
+    }
+
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>? {
+        column < width ? CSVBatch.range(of: fields[row * width + column]) : nil
+    }
+
+    /// The first byte of a record whose reading started at `scanStart`: after the blank
+    /// lines before it, at the start of its line.
+    static func recordStart(from scanStart: Int, in p: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = scanStart
+        while i < p.count && TextCursor.isLineEnd(p[i]) { i += 1 }
+        return i
+    }
+
+    /// The bytes of a field as written: a quoted one with its quotes.
+    static func range(of field: CSVField) -> Range<Int> {
+        field.quoted ? (field.start - 1)..<(field.end + 1) : field.start..<field.end
+    }
 }
 
 /// The cells of one JSON record: their columns and texts (nil: null).
@@ -104,16 +134,22 @@ struct JSONBatch: CellBatch {
     let columns: UnsafeBufferPointer<Int32>
     /// The rows of each column, when the records are sparse.
     let byColumn: ColumnRows?
+    /// The file's bytes and the table's column names, to find a cell again for a reject.
+    let bytes: UnsafeBufferPointer<UInt8>
+    let names: [String]
 
-    /// `columnCount`: the table's number of columns. When the records hold fewer than
-    /// half of records × columns cells, the rows of each column are indexed, so that a
-    /// column is read in the time of its own cells.
+    /// `names`: the table's columns. When the records hold fewer than half of records ×
+    /// columns cells, the rows of each column are indexed, so that a column is read in
+    /// the time of its own cells.
     init(records: UnsafeBufferPointer<RawRecord>, first: Int, texts: UnsafeBufferPointer<String?>,
-         columns: UnsafeBufferPointer<Int32>, columnCount: Int) {
+         columns: UnsafeBufferPointer<Int32>, names: [String], bytes: UnsafeBufferPointer<UInt8>) {
         self.records = records
         self.first = first
         self.texts = texts
         self.columns = columns
+        self.names = names
+        self.bytes = bytes
+        let columnCount = names.count
         let cells = records.reduce(0) { $0 + $1.cells.count }
         let full = records.count.multipliedReportingOverflow(by: columnCount)
         let sparse = columnCount > 8 && (full.overflow || cells < full.partialValue / 2)
@@ -131,6 +167,14 @@ struct JSONBatch: CellBatch {
     func line(_ row: Int) -> Int { records[row].line }
     func origin(_ row: Int) -> Int { first + row }
     func rowsHaving(_ column: Int) -> ArraySlice<Int>? { byColumn?.rows(column) }
+
+    func start(_ row: Int) -> (offset: Int, line: Int) { (records[row].offset, records[row].line) }
+
+    /// The record is read again to find the value: nothing is kept per cell for this.
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>? {
+        guard names.indices.contains(column) else { return nil }
+        return JSONLocator.members(named: names[column], inObjectAt: records[row].offset, of: bytes).first?.value
+    }
 }
 
 /// For each column, the rows of a batch that have a cell in it: the rows of column c

@@ -18,15 +18,14 @@ public enum SchemaInference {
         let file = try CustomerText.prepare(file)
         var header: [String]
         var guesses: [Guess]
-        /// Where a column's name is, for a message: its line and 1-based position.
-        let place: (Int) -> (line: Int, column: Int)
+        /// Where a column's name is, for a message.
+        let place: (Int) -> DataPlace
         switch file.format {
         case .csv, .tsv:
             var reader = try CustomerLoader.openDelimited(file)
             var text = try CustomerText.checkHeader(reader, file: file)
             header = reader.header
-            let headerLine = reader.headerLine
-            place = { (headerLine, $0 + 1) }
+            place = { [reader] in reader.headerPlace($0) }
             guesses = Array(repeating: Guess(), count: header.count)
             var record = CSVRecord()
             var firstFlaw: Int? = nil
@@ -51,8 +50,15 @@ public enum SchemaInference {
             try CustomerText.checkWhole(file)
             let raw = try CustomerLoader.rawJSON(file)
             header = raw.columns
-            let lines = raw.columnLines
-            place = { ($0 < lines.count ? lines[$0] : 1, 1) }
+            place = { column in
+                // The key in the first record that has it.
+                file.bytes.withUnsafeBufferPointer { p in
+                    let (line, record) = (raw.columnLines[column], raw.columnRecords[column])
+                    let key = JSONLocator.members(named: raw.columns[column], inObjectAt: record, of: p).first?.key
+                    var cursor = TextCursor(at: record, line: line, in: p)
+                    return DataPlace.of(key ?? record..<(record + 1), in: p, cursor: &cursor)
+                }
+            }
             guesses = Array(repeating: Guess(), count: header.count)
             raw.cellColumns.withUnsafeBufferPointer { stored in
                 for record in raw.records {
@@ -64,16 +70,16 @@ public enum SchemaInference {
             }
         }
         guard !header.isEmpty else {
-            throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
+            let start = file.bytes.withUnsafeBufferPointer { DataPlace.at(line: 1, column: 1, in: $0) }
+            throw DataError(file: file.name, place: start, code: .noColumns,
                             message: "the file has no columns to infer the customer fields from",
                             help: "give the file a header (or JSON records with keys), or declare the fields in a `customer` block")
         }
         if let unnamed = header.indices.first(where: { !isNamed(header[$0], json: file.format == .json || file.format == .jsonl) }) {
-            let (line, column) = place(unnamed)
             let name = header[unnamed]
             let which = file.format == .csv || file.format == .tsv ? "column \(unnamed + 1) of the header has no name"
                 : CellText.isBlank(name) ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
-            throw DataError(file: file.name, line: line, column: column, code: .unnamedColumn,
+            throw DataError(file: file.name, place: place(unnamed), code: .unnamedColumn,
                             message: "\(which), so no field can be inferred for it",
                             help: file.format == .csv || file.format == .tsv
                                 ? "name every column in the header, or declare the fields in a `customer` block"

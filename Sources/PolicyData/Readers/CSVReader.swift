@@ -33,6 +33,8 @@ public struct CSVReader: Sendable {
 
     /// Offset of the header record's first byte.
     let headerStart: Int
+    /// The header's fields, to place a message about one of its names.
+    let headerFields: [CSVField]
 
     /// Where the records after the header start: the offset and its 1-based line.
     /// Records are read from here, in one go or in pieces (see `DelimitedPieces`).
@@ -75,6 +77,7 @@ public struct CSVReader: Sendable {
         }
         self.scanner = scanner
         self.headerLine = line
+        self.headerFields = fields
         var names: [String] = []
         names.reserveCapacity(fields.count)
         for field in fields {
@@ -158,6 +161,18 @@ public struct CSVReader: Sendable {
             }
         }
         return issues
+    }
+
+    /// The place of header name `index` (0-based), or of the whole header when nil.
+    func headerPlace(_ index: Int?) -> DataPlace {
+        bytes.withUnsafeBufferPointer { p in
+            var cursor = TextCursor(lineStart: headerStart, line: headerLine)
+            guard let index, headerFields.indices.contains(index) else {
+                return DataPlace.of(headerStart..<(headerFields.last.map { CSVBatch.range(of: $0).upperBound } ?? headerStart),
+                                    in: p, cursor: &cursor)
+            }
+            return DataPlace.of(CSVBatch.range(of: headerFields[index]), in: p, cursor: &cursor)
+        }
     }
 
     /// The error for a quoted field opened at byte `offset`, on `line`, that never closes.
