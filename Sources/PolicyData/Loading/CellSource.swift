@@ -47,8 +47,10 @@ struct CSVCells: CellSource {
         fields[column].withContent(in: bytes, body)
     }
 
+    /// Unescaping cannot make a cell blank or not, so the bytes as written are looked at.
     func isEmpty(_ column: Int) -> Bool {
-        fields[column].withContent(in: bytes, CellText.isBlank)
+        let field = fields[column]
+        return CellText.isBlank(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
     }
 
     /// Bytes that are not text are written `\xHH` (never U+FFFD), so that a reject

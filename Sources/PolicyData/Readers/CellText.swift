@@ -42,21 +42,25 @@ public enum CellText {
         text.utf8.allSatisfy(isSpace)
     }
 
-    // INVARIANT: `out.count >= raw.count`; unescaping never lengthens the text.
-    /// Writes the content of a quoted CSV field with `""` turned into `"` to `out`;
-    /// returns the number of bytes written.
+    /// Calls `body` with the content of a quoted CSV field, `raw`, with `""` turned
+    /// into `"`, in a temporary buffer valid only during `body`. The rare path of
+    /// ``CSVField/withContent(in:_:)``, kept apart so that the common one stays small
+    /// enough to inline.
     @usableFromInline
-    static func unescapeCSV(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        var written = 0
-        var i = 0
-        while i < raw.count {
-            let b = raw[i]
-            out[written] = b
-            written += 1
-            // `""` → `"`: skip the second quote of the pair.
-            i += (b == ReaderByte.quote && i + 1 < raw.count && raw[i + 1] == ReaderByte.quote) ? 2 : 1
+    static func withUnescapedCSV<R>(_ raw: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { out in
+            // Unescaping never lengthens the text, so `out` has room.
+            var written = 0
+            var i = 0
+            while i < raw.count {
+                let b = raw[i]
+                out[written] = b
+                written += 1
+                // `""` → `"`: skip the second quote of the pair.
+                i += (b == ReaderByte.quote && i + 1 < raw.count && raw[i + 1] == ReaderByte.quote) ? 2 : 1
+            }
+            return try body(UnsafeBufferPointer(rebasing: out[0..<written]))
         }
-        return written
     }
 }
 
@@ -67,15 +71,12 @@ extension CSVField {
     /// with `""` already turned into `"`: the field's own bytes, or for a field with
     /// escaped quotes an unescaped copy valid only during `body`. A span outside
     /// `bytes` is clamped rather than trusted, so it cannot read out of bounds.
-    @inlinable
+    @inlinable @inline(__always)
     public func withContent<R>(in bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let lower = Swift.max(0, Swift.min(start, bytes.count))
         let upper = Swift.max(lower, Swift.min(end, bytes.count))
         let raw = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-        guard hasEscapedQuotes else { return try body(raw) }
-        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Swift.max(raw.count, 1)) { scratch in
-            let count = CellText.unescapeCSV(raw, into: scratch)
-            return try body(UnsafeBufferPointer(rebasing: scratch[0..<count]))
-        }
+        if hasEscapedQuotes { return try CellText.withUnescapedCSV(raw, body) }
+        return try body(raw)
     }
 }
