@@ -135,4 +135,30 @@ struct RejectRenderingTests {
             #expect(cell.contains(reject.value), "\(reject.fields)")
         }
     }
+
+    /// A file that cannot be read at all is placed where reading stopped, with its line.
+    @Test(arguments: [
+        ("\u{FEFF}[\n  {\"id\": \"C1\", \"orders\": 1},\r\n  {\"id\": \"C2\", \"orders\": 2,}\n]\n", InputFormat.json, """
+        c.json:3:28: error: this is not a JSON array of customer objects: trailing comma before '}' [E0507]
+         3 |   {"id": "C2", "orders": 2,}
+           |                            ^
+           = help: a .json file holds [ {...}, {...} ]; use .jsonl for one object per line
+
+        """),
+        ("id,\"name\nC1,x\n", .csv, """
+        c.csv:1:4: error: unterminated quoted field starting here [E0507]
+         1 | id,"name
+           |    ^
+
+        """),
+    ] as [(String, InputFormat, String)])
+    func aFileThatCannotBeReadIsPlaced(text: String, format: InputFormat, expected: String) {
+        let file = CustomerFile(name: "c.\(format.rawValue)", bytes: Array(text.utf8), format: format)
+        do {
+            _ = try CustomerLoader.load(file, fields: Self.fields, keySlot: 0)
+            Issue.record("no error")
+        } catch {
+            #expect(DiagnosticRenderer().render(error.diagnostic) == expected)
+        }
+    }
 }

@@ -51,20 +51,27 @@ public struct DataPlace: Sendable, Equatable {
     /// The place `line`:`column` of `p`, found by reading the file from its start:
     /// for an error that stops the file, located by line and column alone.
     static func at(line: Int, column: Int, in p: UnsafeBufferPointer<UInt8>) -> DataPlace {
-        var cursor = TextCursor(file: p)
-        var i = cursor.offset
-        // To the start of the line.
-        while cursor.line < line && i < p.count {
+        // To the start of the line (a byte order mark is no column of line 1).
+        var i = ReaderByte.byteOrderMarkLength(p)
+        var current = 1
+        while current < line && i < p.count {
+            let b = p[i]
             i += 1
-            cursor.move(to: i, in: p)
+            if b == ReaderByte.lineFeed || (b == ReaderByte.carriageReturn && !(i < p.count && p[i] == ReaderByte.lineFeed)) {
+                current += 1
+            }
         }
-        // Then to the column, or the line's end.
-        while cursor.column < column && i < p.count && !TextCursor.isLineEnd(p[i]) {
-            i += 1
-            while i < p.count && ReaderByte.isContinuation(p[i]) { i += 1 }
-            cursor.move(to: i, in: p)
+        // Then to the column, a character at a time, or to the line's end.
+        var at = i
+        var scalars = 1
+        while scalars < column && at < p.count && !TextCursor.isLineEnd(p[at]) {
+            at += 1
+            while at < p.count && ReaderByte.isContinuation(p[at]) { at += 1 }
+            scalars += 1
         }
-        return cursor.place(to: i, in: p)
+        var cursor = TextCursor(lineStart: i, line: current)
+        cursor.move(to: at, in: p)
+        return cursor.place(to: at, in: p)
     }
 }
 
