@@ -76,16 +76,26 @@ public func fuzzDataLoading(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
         program = planned
     }
     let keySlot = program.policy.schema.keySlot
-    let one = try? CustomerLoader.load(file, fields: program.fields, keySlot: keySlot, keep: program.usedFields)
+    let renderer = DiagnosticRenderer()
+    let one: LoadResult?
+    do {
+        one = try CustomerLoader.load(file, fields: program.fields, keySlot: keySlot, keep: program.usedFields)
+    } catch {
+        // The error is shown with its line of data, whatever the bytes.
+        _ = renderer.render(error.diagnostic)
+        one = nil
+    }
     let pieces = try? CustomerLoader.load(file, fields: program.fields, keySlot: keySlot, keep: program.usedFields,
                                           workers: 2, pieceSize: pieceSize)
     guard let one, let pieces else {
         if (one == nil) != (pieces == nil) { fatalError("one reading and reading in pieces disagree on whether the file can be read") }
         return 0
     }
+    // Rejects, places included, are the same however the file is read.
     guard one.rejects == pieces.rejects, one.table.count == pieces.table.count else {
         fatalError("reading in pieces of \(pieceSize) bytes differs from one reading")
     }
+    for reject in pieces.rejects.prefix(10) { _ = renderer.render(reject.diagnostic) }
     let (aggregates, _) = AggregateResults.compute(program: program, table: pieces.table)
     let sink = ByteSink()
     _ = RunCommand.writeActions(program, pieces.table, aggregates: aggregates, format: output, workers: 2, into: sink)

@@ -28,7 +28,7 @@ enum CaseColumns {
         guard var reader = try? CSVReader(bytes: file.bytes, delimiter: file.format == .tsv ? .tab : nil) else { return .success([:]) }
         var columns: [(index: Int, subject: String)] = []
         for (index, name) in reader.header.enumerated() where name.hasPrefix("expect ") {
-            columns.append((index, String(name.dropFirst("expect ".count)).trimmingSpaces))
+            columns.append((index, CellText.trimmed(String(name.dropFirst("expect ".count)))))
         }
         guard !columns.isEmpty else { return .success([:]) }
         let segments = program.policy.segments.map(\.name)
@@ -41,7 +41,7 @@ enum CaseColumns {
         var record = CSVRecord()
         while (try? reader.next(into: &record)) == true {
             for column in columns where column.index < record.fields.count {
-                let cell = reader.string(record.fields[column.index]).trimmingSpaces
+                let cell = reader.withFieldBytes(record.fields[column.index]) { String(decoding: CellText.trimmed($0), as: UTF8.self) }
                 guard !cell.isEmpty else { continue }
                 switch expectations(subject: column.subject, cell: cell, program: program) {
                 case .failure(let message):
@@ -73,7 +73,7 @@ enum CaseColumns {
         guard let kind = ActionKind(rawValue: subject) else { return .success([]) }
         if isNone { return .success([(cell, .noAction(kind))]) }
         var forms: [(String, TestExpectation.Form)] = []
-        for part in cell.split(separator: ";").map({ String($0).trimmingSpaces }) where !part.isEmpty {
+        for part in cell.split(separator: ";").map({ CellText.trimmed(String($0)) }) where !part.isEmpty {
             guard let value = expectedValue(kind, part) else {
                 return .failure(TestSetupError(message: "`\(part)` is not a value a \(kind.rawValue) can have"))
             }

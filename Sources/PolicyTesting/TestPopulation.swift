@@ -44,10 +44,10 @@ struct TestPopulation {
                 file = try file.inUTF8()
                 loaded = try CustomerLoader.load(file, fields: program.fields, keySlot: schema.keySlot)
             } catch {
-                return .failure(TestSetupError(message: error.rendered.trimmingCharacters(in: .newlines)))
+                return .failure(TestSetupError(message: DiagnosticRenderer().headline(error.diagnostic)))
             }
             if let first = loaded.rejects.first {
-                return .failure(TestSetupError(message: "\(loaded.rejectedRows) row(s) of `\(path)` cannot be read: \(first.message)"))
+                return .failure(TestSetupError(message: "\(loaded.rejectedRows) row(s) of `\(path)` cannot be read: \(DiagnosticRenderer().headline(first.diagnostic))"))
             }
             let offset = population.table.count
             for row in 0..<loaded.table.count {

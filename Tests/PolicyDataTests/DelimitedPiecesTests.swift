@@ -50,7 +50,7 @@ struct LoaderBoundsTests {
                                               keep: nil, keyHash: { $0.hashValue }, columnNames: ["id", "name"])
         let piece = reading.read(8..<bytes.count)
         #expect(piece.builder.rejects.map(\.code) == [.emptyRequiredCell, .fieldCount])
-        #expect(reading.rawKey(at: 8) == "")
+        #expect(reading.keyCell(at: 8, line: 2).text == "")
         // A key slot that names no field at all.
         let none = FieldChecks(file: "c.csv", fields: [], columns: [], keySlot: 0, kept: { _ in true })
         #expect(none.keyColumn == nil)

@@ -60,9 +60,10 @@ struct JSONLoadTests {
         let result = try CustomerLoader.load(CustomerFile(name: "c", bytes: Array(text.utf8), format: format), fields: fields, keySlot: 0)
         #expect(result.table.count == 2)
         #expect(result.rejectedRows == 2)
-        #expect(result.rejects.map(\.message) == [
-            "c:2: error: the record has the key `n` twice [E0511]",
-            "c:3: error: the record gives `a.b` two values (a key with dots and a nested object name the same column) [E0511]",
+        // Placed at the key that gives the column its second value.
+        #expect(result.rejects.map(\.headline) == [
+            "c:2:18: the record has the key `n` twice (customer `C2`) [E0511]",
+            "c:3:25: the record gives `a.b` two values (a key with dots and a nested object name the same column) (customer `C3`) [E0511]",
         ])
         #expect(result.rejects.map(\.field) == ["n", "a.b"])
     }

@@ -18,7 +18,12 @@ struct DenseTable: Equatable {
     init(_ raw: RawTable) {
         columns = raw.columns
         records = raw.records.indices.map { DenseRecord(line: raw.records[$0].line, cells: raw.denseCells($0)) }
-        problems = raw.problems
+        // Where a problem is in the bytes is for messages; the loader's tests check it.
+        problems = raw.problems.map { problem in
+            var bare = problem
+            (bare.range, bare.recordStart) = (nil, nil)
+            return bare
+        }
         columnLines = raw.columnLines
     }
 

@@ -22,6 +22,10 @@ struct KeyIndexTests {
         func cells(_ row: Int) -> Cells { Cells(text: ids[ids.startIndex + row]) }
         func line(_ row: Int) -> Int { ids.startIndex + row + 2 }
         func origin(_ row: Int) -> Int { ids.startIndex + row }
+        // No file behind these rows: every place is at its start.
+        var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+        func start(_ row: Int) -> (offset: Int, line: Int) { (0, line(row)) }
+        func cellRange(_ row: Int, _ column: Int) -> Range<Int>? { nil }
     }
 
     @Test(arguments: [(false, 1), (true, 1), (false, 3), (true, 3)])
@@ -38,7 +42,7 @@ struct KeyIndexTests {
             return builder
         }
         let offsets = Array(repeating: 0, count: builders.count)
-        let rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: 2) { _, origin in ids[origin] }
+        let rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: 2) { _, origin, _ in (ids[origin], nil) }
         let result = LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: 2)
         #expect((0..<result.table.count).map { result.table.value(0, $0) } == [.text("A"), .text("B"), .text("C"), .text("D")])
         #expect(result.table.lines == [2, 3, 5, 7])

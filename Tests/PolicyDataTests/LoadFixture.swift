@@ -1,4 +1,6 @@
+import Foundation
 import PolicyValues
+import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 @testable import PolicyData
@@ -57,6 +59,75 @@ enum LoadFixture {
         return text
     }
 
+    /// Blank cells: nothing left once spaces, tabs and line ends are trimmed.
+    static let blanks = ["", " ", "\t", "\n", "\r\n", " \n\t "]
+
+    /// `rows` records of the fields' columns, deterministic for a seed: mostly good,
+    /// some cells bad, some blank (in every way `blanks` has), some missing (nil).
+    static func records(rows: Int, seed: UInt64) -> [[String?]] {
+        var random = seed
+        func next(_ n: Int) -> Int {
+            random = random &* 6364136223846793005 &+ 1442695040888963407
+            return Int((random >> 33) % UInt64(n))
+        }
+        let names = ["Ann", "Lee, Bo", "Say \"hi\"", "two\nlines", "王芳", "  Zoë  ", " \n", nil]
+        let spends = ["12.50", "$1,234.00", "", "abc", "7", "\n", nil]
+        let dates = ["2024-02-29", "", "2023-02-30", "\t", nil]
+        let visits = ["3", "", "2.5", "x", nil]
+        let plans = ["gold", "silver", "bronze", "", "\n"]
+        let notes = ["", "plain", "quoted\nnote, \"x\"", "长 note", nil]
+        var out: [[String?]] = []
+        for i in 0..<rows {
+            let good = next(10) < 7
+            let id = next(40) == 0 && i > 0 ? "C\(next(i))" : "C\(i)"
+            let tag: String? = good || next(3) == 0 ? "t" : next(8) == 0 ? nil : blanks[next(blanks.count)]
+            out.append([id, names[next(names.count)], good ? "12.50" : spends[next(spends.count)],
+                        good ? "2020-01-01" : dates[next(dates.count)], good ? "3" : visits[next(visits.count)],
+                        good ? "gold" : plans[next(plans.count)], notes[next(notes.count)], tag])
+        }
+        return out
+    }
+
+    /// Records as a file of `format`: CSV quotes every cell (a missing one is empty);
+    /// JSON and JSON Lines leave a missing cell's key out.
+    static func render(_ records: [[String?]], as format: InputFormat) -> String {
+        let names = fields.map(\.spec.header)
+        switch format {
+        case .csv, .tsv:
+            let separator = format == .csv ? "," : "\t"
+            func quoted(_ cell: String?) -> String { "\"" + (cell ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            return names.joined(separator: separator) + "\n"
+                + records.map { $0.map(quoted).joined(separator: separator) + "\n" }.joined()
+        case .json, .jsonl:
+            func string(_ text: String) -> String {
+                var out = "\""
+                for scalar in text.unicodeScalars {
+                    switch scalar {
+                    case "\"": out += "\\\""
+                    case "\\": out += "\\\\"
+                    case "\n": out += "\\n"
+                    case "\r": out += "\\r"
+                    case "\t": out += "\\t"
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+                return out + "\""
+            }
+            let objects = records.map { cells in
+                "{" + zip(names, cells).compactMap { name, cell in cell.map { string(name) + ": " + string($0) } }
+                    .joined(separator: ", ") + "}"
+            }
+            return format == .jsonl ? objects.map { $0 + "\n" }.joined() : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        }
+    }
+
+    /// The place of byte `offset` of `bytes`, counted from the file's start: only its
+    /// line and column, which is what `dump` shows.
+    static func place(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> DataPlace {
+        let position = ReaderPosition.of(offset: offset, in: bytes)
+        return DataPlace(line: position.line, column: position.column, excerpt: [], start: 0, end: 0)
+    }
+
     /// The load, read row by row in file order with a plain index of keys: the rules
     /// the loader had before it read in pieces.
     static func reference(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws -> LoadResult {
@@ -75,8 +146,11 @@ enum LoadFixture {
                     guard try reader.next(into: &record) else { break }
                 } catch {
                     rejectedRows += 1
-                    rejects.append(checks.rowReject(line: error.line, id: "", code: .malformedFile,
-                                                    expected: "the file cannot be read from here on: \(error.message)"))
+                    // The place of the quote that never closes.
+                    var reject = checks.rowReject(line: error.line, id: "", code: .malformedFile,
+                                                  expected: "the file cannot be read from here on: \(error.message)")
+                    reject.place = DataPlace(line: error.line, column: error.column, excerpt: [], start: 0, end: 0)
+                    rejects.append(reject)
                     break
                 }
                 let cells = record.fields.withUnsafeBufferPointer { Array($0) }
@@ -86,11 +160,18 @@ enum LoadFixture {
                         rejectedRows += 1
                         let id = columns[keySlot].flatMap { $0 < f.count ? source.raw($0) : nil } ?? ""
                         rejects.append(checks.rowReject(line: record.line, id: id, code: .fieldCount,
-                                                        expected: "the row has \(f.count) cells, but the header has \(reader.header.count)"))
+                                                        expected: "the row has \(f.count) cells, but the header has \(reader.header.count)",
+                                                        place: DataPlace(line: record.line, column: 1, excerpt: [], start: 0, end: 0)))
                         return
                     }
                     var values: [Value] = []
                     var problems: [Reject] = []
+                    // A cell's place: where it starts, a quoted one at its opening quote.
+                    func placed(_ reject: Reject, _ slot: Int) -> Reject {
+                        var placed = reject
+                        placed.place = columns[slot].map { f[$0].quoted ? f[$0].start - 1 : f[$0].start }.map { place($0, in: bytes) }
+                        return placed
+                    }
                     for slot in fields.indices {
                         let outcome = columns[slot].map { c in
                             source.withCell(c) { CellReader.read($0, kind: kinds[slot], patterns: patterns) }
@@ -98,21 +179,21 @@ enum LoadFixture {
                         switch outcome {
                         case .value(let v):
                             if let allowed = fields[slot].allowed, !allowed.contains(v) {
-                                problems.append(checks.reject(record.line, slot, source, .valueNotAllowed, "one of \(checks.allowedText(slot))"))
+                                problems.append(placed(checks.reject(record.line, slot, source, .valueNotAllowed, "one of \(checks.allowedText(slot))"), slot))
                             }
                             values.append(v)
                         case .empty:
                             if let v = checks.emptyValues[slot] { values.append(v) } else {
-                                problems.append(checks.reject(record.line, slot, source, .emptyRequiredCell, "a value"))
+                                problems.append(placed(checks.reject(record.line, slot, source, .emptyRequiredCell, "a value"), slot))
                                 values.append(.none)
                             }
                         case .bad(let expected):
-                            problems.append(checks.reject(record.line, slot, source, .badCell, expected))
+                            problems.append(placed(checks.reject(record.line, slot, source, .badCell, expected), slot))
                             values.append(.none)
                         }
                     }
                     if problems.isEmpty, let first = keys[values[keySlot]] {
-                        problems.append(checks.reject(record.line, keySlot, source, .duplicateKey, "a key no earlier row has (line \(first) has it)"))
+                        problems.append(placed(checks.reject(record.line, keySlot, source, .duplicateKey, "a key no earlier row has (line \(first) has it)"), keySlot))
                     }
                     if problems.isEmpty {
                         keys[values[keySlot]] = record.line
@@ -133,8 +214,16 @@ enum LoadFixture {
         var lines = (0..<table.count).map { row in
             "\(table.lines[row]): " + (0..<slots).map { "\(table.value($0, row))" }.joined(separator: " | ")
         }
-        lines += result.rejects.map { $0.fields.joined(separator: " | ") + " [\($0.code.rawValue)]" }
+        lines += result.rejects.map { reject in
+            let place = reject.place.map { "@\($0.line):\($0.column)" } ?? "@-"
+            return reject.fields.joined(separator: " | ") + " [\(reject.code.rawValue)] " + place
+        }
         lines.append("rejected rows: \(result.rejectedRows)")
         return lines
     }
+}
+
+extension Reject {
+    /// The first line of the reject's diagnostic, as a message quotes it.
+    var headline: String { DiagnosticRenderer().headline(diagnostic) }
 }

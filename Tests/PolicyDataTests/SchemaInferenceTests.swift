@@ -21,15 +21,16 @@ struct SchemaInferenceTests {
     }
 
     /// An unnamed column is an error, never a column left out with the key moved on
-    /// to the next one; so is a file without columns. Line and column: where the name is.
+    /// to the next one; so is a file without columns. Line and column: where the name is
+    /// (the header name, or the JSON key), in characters.
     @Test(arguments: [
         (",\n1\n", InputFormat.csv, DiagnosticCode.unnamedColumn, 1, 1),
         ("\"\"\n1,2\n", .csv, .unnamedColumn, 1, 1),
-        ("\n\n id ,  ,x\n1,2,3\n", .csv, .unnamedColumn, 3, 2),
-        ("id\tname\t\n1\t2\t3\n", .tsv, .unnamedColumn, 1, 3),
-        ("{\"\":0}\n", .jsonl, .unnamedColumn, 1, 1),
-        ("{\"id\":1}\n\n{\"id\":2,\" \":0}\n", .jsonl, .unnamedColumn, 3, 1),
-        ("[{\"id\":1,\"a\":{\"\":2}}]", .json, .unnamedColumn, 1, 1),
+        ("\n\n id ,  ,x\n1,2,3\n", .csv, .unnamedColumn, 3, 6),
+        ("id\tname\t\n1\t2\t3\n", .tsv, .unnamedColumn, 1, 9),
+        ("{\"\":0}\n", .jsonl, .unnamedColumn, 1, 2),
+        ("{\"id\":1}\n\n{\"id\":2,\" \":0}\n", .jsonl, .unnamedColumn, 3, 9),
+        ("[{\"id\":1,\"a\":{\"\":2}}]", .json, .unnamedColumn, 1, 15),
         ("[{}]", .json, .noColumns, 1, 1),
         ("[]", .json, .noColumns, 1, 1),
         ("{}\n", .jsonl, .noColumns, 1, 1),

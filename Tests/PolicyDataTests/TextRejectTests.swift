@@ -26,12 +26,14 @@ struct TextRejectTests {
         #expect(result.table.count == 2)
         let e9 = bytes.firstIndex(of: 0xE9)!, ff = bytes.firstIndex(of: 0xFF)!, nul = bytes.firstIndex(of: 0)!
         let c3 = bytes.lastIndex(of: 0xC3)!
-        #expect(result.rejects.map(\.message) == [
-            "c:3:2: error: `name` is not valid UTF-8 text: byte 0xE9 at offset \(e9) (customer C2) [E0512]",
-            "c:4:2: error: `name` is not valid UTF-8 text: byte 0xFF at offset \(ff) (customer C3) [E0512]",
-            "c:5:2: error: `name` holds a NUL byte (0x00) at offset \(nul) (customer C4) [E0513]",
-            "c:6:4: error: `note` is not valid UTF-8 text: byte 0xC3 at offset \(c3) (customer C5) [E0512]",
+        // Placed at the cell (a quoted one at its opening quote), in characters.
+        #expect(result.rejects.map(\.headline) == [
+            "c:3:4: `name` is not valid UTF-8 text: byte 0xE9 at offset \(e9) (customer `C2`) [E0512]",
+            "c:4:4: `name` is not valid UTF-8 text: byte 0xFF at offset \(ff) (customer `C3`) [E0512]",
+            "c:5:4: `name` holds a NUL byte (0x00) at offset \(nul) (customer `C4`) [E0513]",
+            "c:6:9: `note` is not valid UTF-8 text: byte 0xC3 at offset \(c3) (customer `C5`) [E0512]",
         ])
+        #expect(result.rejects.map(\.column) == [2, 2, 2, 4])
         #expect(result.rejects.map(\.value) == ["Caf\\xE9", "say \"hi\" \\xFF", "A\\x00B", "n\\xC3"])
         #expect(e9 == 41 && nul == 77)
     }
@@ -62,11 +64,12 @@ struct TextRejectTests {
     }
 
     @Test(arguments: [
-        (Array("id,na".utf8) + [0xFF] + Array("me,Town\nC1,Zoë,北京\n".utf8), DiagnosticCode.invalidText, 1, 6,
+        (Array("id,na".utf8) + [0xFF] + Array("me,Town\nC1,Zoë,北京\n".utf8), DiagnosticCode.invalidText, 1, 4,
          "the name of column 2 of the header, `na\\xFFme`, is not valid UTF-8 text: byte 0xFF at offset 5"),
-        (Array("\nid,name,To".utf8) + [0] + Array("wn\nC1,A,B\n".utf8), .nulByte, 2, 11,
+        (Array("\nid,name,To".utf8) + [0] + Array("wn\nC1,A,B\n".utf8), .nulByte, 2, 9,
          "the name of column 3 of the header, `To\\x00wn`, holds a NUL byte (0x00) at offset 11"),
     ] as [([UInt8], DiagnosticCode, Int, Int, String)])
+    /// The place is the header name, in characters; the message numbers the header's names.
     func aHeaderNameThatIsNotTextStopsTheFile(bytes: [UInt8], code: DiagnosticCode, line: Int, column: Int, message: String) {
         for infer in [false, true] {
             do {
@@ -99,13 +102,15 @@ struct TextRejectTests {
         let result = try load(bytes, format)
         #expect(result.table.count == 2)
         let first = format == .json ? 3 : 2
-        let messages = result.rejects.map(\.message).map { String($0.drop { $0 != ":" }.dropFirst()) }
+        let messages = result.rejects.map(\.headline).map { String($0.drop { $0 != ":" }.dropFirst()) }
         #expect(messages.count == 5)
-        #expect(messages.first == "\(first): error: `name` is not valid UTF-8 text: byte 0xE9 at offset \(bytes.firstIndex(of: 0xE9)!) [E0512]")
+        // Placed at the string, and with the customer's id: the record has a readable one.
+        #expect(messages.first == "\(first):19: `name` is not valid UTF-8 text: byte 0xE9 at offset \(bytes.firstIndex(of: 0xE9)!) (customer `C2`) [E0512]")
         #expect(result.rejects.map(\.code) == [.invalidText, .nulByte, .invalidText, .invalidText, .nulByte])
         #expect(result.rejects.map(\.value) == ["Caf\\xE9", "A\\u0000B", "Town.a\\xFF", "\\ud800", "a\\x00b"])
-        #expect(messages[2].hasSuffix("the key `Town.a\\xFF` is not valid UTF-8 text: byte 0xFF at offset \(bytes.firstIndex(of: 0xFF)!) [E0512]"))
-        #expect(messages[3].contains("`name` is not valid UTF-8 text: half of a surrogate pair, written \\uD800 at offset"))
+        #expect(messages[2] == "\(first + 2):31: the key `Town.a\\xFF` is not valid UTF-8 text: byte 0xFF at offset \(bytes.firstIndex(of: 0xFF)!) (customer `C4`) [E0512]")
+        #expect(messages[3].hasPrefix("\(first + 3):19: `name` is not valid UTF-8 text: half of a surrogate pair, written \\uD800 at offset"))
+        #expect(messages[3].hasSuffix("(customer `C5`) [E0512]"))
     }
 
     /// A file whose first block is clean but which is mostly Latin-1 further on stops

@@ -39,7 +39,7 @@ enum ExplainCommand: Command {
         let finder = Evaluator(program, table: data.table, aggregates: aggregates)
         guard let row = (0..<data.table.count).first(where: { finder.customerID($0) == id }) else {
             if let reject = data.rejects.first(where: { $0.customerID == id }) {
-                console.error(.unknownCustomer, "the row of customer `\(id)` was rejected, so it was not evaluated", help: reject.message)
+                console.error(.unknownCustomer, "the row of customer `\(id)` was rejected, so it was not evaluated", help: DiagnosticRenderer().headline(reject.diagnostic))
             } else {
                 let sample = (0..<min(data.table.count, 10_000)).map { finder.customerID($0) }
                 console.error(.unknownCustomer, "no customer has the id `\(id)` in `\(customers.name)`",

@@ -116,14 +116,14 @@ enum RunCommand: Command {
         return ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// Rejects go to standard error, the first few in full.
+    /// Rejects go to standard error as diagnostics, the first few of them, then a count.
     static func reportRejects(_ data: LoadResult, console: Console) {
         guard !data.rejects.isEmpty else { return }
         let shown = 10
-        for reject in data.rejects.prefix(shown) { console.io.stderr.write(reject.message + "\n") }
+        for reject in data.rejects.prefix(shown) { console.report(reject.diagnostic) }
         if data.rejects.count > shown {
-            console.io.stderr.write("... and \(data.rejects.count - shown) more problems (write them all with --rejects FILE)\n")
+            console.note("... and \(data.rejects.count - shown) more problems (write them all with --rejects FILE)")
         }
-        console.io.stderr.write("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(data.table.count) customers evaluated\n")
+        console.note("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(data.table.count) customers evaluated")
     }
 }

@@ -12,21 +12,30 @@ struct Console {
     @discardableResult
     func report(_ bag: DiagnosticBag) -> Bool {
         io.stderr.write(renderer.render(bag.sorted))
-        if bag.dropped > 0 { io.stderr.write("... and \(bag.dropped) more\n") }
+        if bag.dropped > 0 { note("... and \(bag.dropped) more") }
         let errors = bag.items.filter { $0.severity == .error }.count
-        if errors > 1 { io.stderr.write("\(errors) errors\n") }
+        if errors > 1 { note("\(errors) errors") }
         return bag.hasErrors
     }
 
     /// An error with no place in a file (a file that cannot be read, a bad flag value).
     func error(_ code: DiagnosticCode, _ message: String, help: String? = nil) {
-        var out = "error: \(message) [\(code.rawValue)]\n"
-        if let help { out += "  = help: \(help)\n" }
-        io.stderr.write(out)
+        report(Diagnostic(code, message, at: SourceSpan(file: .nowhere, start: 0, end: 0), help: help))
     }
 
+    /// One diagnostic, as the renderer draws it.
+    func report(_ diagnostic: Diagnostic) {
+        io.stderr.write(renderer.render(diagnostic))
+    }
+
+    /// A customer file that cannot be used: where, and the line of data.
     func report(_ error: DataError) {
-        io.stderr.write(error.rendered)
+        report(error.diagnostic)
+    }
+
+    /// A line that is no diagnostic: a count, or what was left unsaid.
+    func note(_ text: String) {
+        io.stderr.write(text + "\n")
     }
 
     /// A file that could not be read or written: one line, and the stop with exit

@@ -3,7 +3,7 @@ import PolicySemantics
 import PolicyRuntime
 
 /// Reads one cell the way a person reads a messy export: surrounding spaces
-/// trimmed, currency signs and thousands separators in numbers, yes/no booleans,
+/// trimmed (``CellText``), currency signs and thousands separators in numbers, yes/no booleans,
 /// dates in the field's pattern.
 public enum CellReader {
     public enum Outcome: Equatable {
@@ -48,7 +48,7 @@ public enum CellReader {
     }
 
     public static func read(_ raw: UnsafeBufferPointer<UInt8>, kind: Kind, patterns: [DatePattern]) -> Outcome {
-        let cell = trimmed(raw)
+        let cell = CellText.trimmed(raw)
         if cell.isEmpty { return .empty }
         switch kind {
         case .text:
@@ -82,18 +82,6 @@ public enum CellReader {
     /// Whether cells of this kind are read by `number(_:kind:)`.
     public static func isNumber(_ kind: Kind) -> Bool {
         kind == .int || kind == .number || kind == .money
-    }
-
-    /// The cell without surrounding spaces, tabs and line ends.
-    public static func trimmed(_ raw: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var start = 0, end = raw.count
-        while start < end, isSpace(raw[start]) { start += 1 }
-        while end > start, isSpace(raw[end - 1]) { end -= 1 }
-        return UnsafeBufferPointer(rebasing: raw[start..<end])
-    }
-
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool {
-        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
     }
 
     static func bool(_ cell: UnsafeBufferPointer<UInt8>) -> Bool? {

@@ -22,6 +22,15 @@ protocol CellBatch {
     /// The rows, ascending, that may have a non-empty cell in `column`, when the batch
     /// knows them without looking at every row (sparse JSON); nil otherwise.
     func rowsHaving(_ column: Int) -> ArraySlice<Int>?
+
+    /// The file's bytes, to place rejects in.
+    var bytes: UnsafeBufferPointer<UInt8> { get }
+    /// Where the row starts in the file: its first byte and the line of it (relative to
+    /// the batch's piece of the file, as `line(_:)`).
+    func start(_ row: Int) -> (offset: Int, line: Int)
+    /// The bytes of the cell in `column` of row `row` (a quoted cell with its quotes, a
+    /// JSON value as written); nil when the row has no such cell. Only called for rejects.
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>?
 }
 
 extension CellBatch {
@@ -35,38 +44,19 @@ struct CSVCells: CellSource {
 
     @inline(__always)
     func withCell<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let field = fields[column]
-        if field.hasEscapedQuotes {
-            // `""` inside quotes stands for one quote: read an unescaped copy (rare).
-            var text = unescaped(field)
-            return text.withUTF8(body)
-        }
-        return body(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
+        fields[column].withContent(in: bytes, body)
     }
 
+    /// Unescaping cannot make a cell blank or not, so the bytes as written are looked at.
     func isEmpty(_ column: Int) -> Bool {
         let field = fields[column]
-        return CellReader.trimmed(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])).isEmpty
+        return CellText.isBlank(UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]))
     }
 
     /// Bytes that are not text are written `\xHH` (never U+FFFD), so that a reject
     /// shows what the file holds.
     func raw(_ column: Int) -> String {
-        let field = fields[column]
-        let span = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-        guard field.hasEscapedQuotes else { return TextScan.escaped(span).trimmingSpaces }
-        var unescaped: [UInt8] = []
-        var i = 0
-        while i < span.count {
-            unescaped.append(span[i])
-            i += span[i] == ReaderByte.quote && i + 1 < span.count && span[i + 1] == ReaderByte.quote ? 2 : 1
-        }
-        return unescaped.withUnsafeBufferPointer(TextScan.escaped).trimmingSpaces
-    }
-
-    func unescaped(_ field: CSVField) -> String {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
-        return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+        fields[column].withContent(in: bytes) { TextScan.escaped(CellText.trimmed($0)) }
     }
 }
 
@@ -89,6 +79,27 @@ struct CSVBatch: CellBatch {
 
     func line(_ row: Int) -> Int { lines[row] }
     func origin(_ row: Int) -> Int { starts[row] }
+
+    func start(_ row: Int) -> (offset: Int, line: Int) {
+        (CSVBatch.recordStart(from: starts[row], in: bytes), lines[row])
+    }
+
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>? {
+        column < width ? CSVBatch.range(of: fields[row * width + column]) : nil
+    }
+
+    /// The first byte of a record whose reading started at `scanStart`: after the blank
+    /// lines before it, at the start of its line.
+    static func recordStart(from scanStart: Int, in p: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = scanStart
+        while i < p.count && TextCursor.isLineEnd(p[i]) { i += 1 }
+        return i
+    }
+
+    /// The bytes of a field as written: a quoted one with its quotes.
+    static func range(of field: CSVField) -> Range<Int> {
+        field.quoted ? (field.start - 1)..<(field.end + 1) : field.start..<field.end
+    }
 }
 
 /// The cells of one JSON record: their columns and texts (nil: null).
@@ -108,11 +119,11 @@ struct JSONCells: CellSource {
 
     func isEmpty(_ column: Int) -> Bool {
         guard let text = text(column) else { return true }
-        return text.trimmingSpaces.isEmpty
+        return CellText.isBlank(text)
     }
 
     func raw(_ column: Int) -> String {
-        text(column) ?? ""
+        text(column).map(CellText.trimmed) ?? ""
     }
 }
 
@@ -125,16 +136,22 @@ struct JSONBatch: CellBatch {
     let columns: UnsafeBufferPointer<Int32>
     /// The rows of each column, when the records are sparse.
     let byColumn: ColumnRows?
+    /// The file's bytes and the table's column names, to find a cell again for a reject.
+    let bytes: UnsafeBufferPointer<UInt8>
+    let names: [String]
 
-    /// `columnCount`: the table's number of columns. When the records hold fewer than
-    /// half of records × columns cells, the rows of each column are indexed, so that a
-    /// column is read in the time of its own cells.
+    /// `names`: the table's columns. When the records hold fewer than half of records ×
+    /// columns cells, the rows of each column are indexed, so that a column is read in
+    /// the time of its own cells.
     init(records: UnsafeBufferPointer<RawRecord>, first: Int, texts: UnsafeBufferPointer<String?>,
-         columns: UnsafeBufferPointer<Int32>, columnCount: Int) {
+         columns: UnsafeBufferPointer<Int32>, names: [String], bytes: UnsafeBufferPointer<UInt8>) {
         self.records = records
         self.first = first
         self.texts = texts
         self.columns = columns
+        self.names = names
+        self.bytes = bytes
+        let columnCount = names.count
         let cells = records.reduce(0) { $0 + $1.cells.count }
         let full = records.count.multipliedReportingOverflow(by: columnCount)
         let sparse = columnCount > 8 && (full.overflow || cells < full.partialValue / 2)
@@ -152,6 +169,14 @@ struct JSONBatch: CellBatch {
     func line(_ row: Int) -> Int { records[row].line }
     func origin(_ row: Int) -> Int { first + row }
     func rowsHaving(_ column: Int) -> ArraySlice<Int>? { byColumn?.rows(column) }
+
+    func start(_ row: Int) -> (offset: Int, line: Int) { (records[row].offset, records[row].line) }
+
+    /// The record is read again to find the value: nothing is kept per cell for this.
+    func cellRange(_ row: Int, _ column: Int) -> Range<Int>? {
+        guard names.indices.contains(column) else { return nil }
+        return JSONLocator.members(named: names[column], inObjectAt: records[row].offset, of: bytes).first?.value
+    }
 }
 
 /// For each column, the rows of a batch that have a cell in it: the rows of column c

@@ -52,7 +52,7 @@ public enum CustomerLoader {
             // Everything that holds the file's bytes lives in this block.
             let reader = try openDelimited(file)
             var text = try CustomerText.checkHeader(reader, file: file)
-            let columns = try columnsOf(fields, header: reader.header, file: file.name, headerLine: reader.headerLine,
+            let columns = try columnsOf(fields, header: reader.header, file: file.name, place: reader.headerPlace,
                                         duplicates: duplicateNames(reader.headerIssues))
             let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
             let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
@@ -81,7 +81,9 @@ public enum CustomerLoader {
             }
             try CustomerText.check(text, firstFlaw: firstFlaw, in: file)
             builders = pieces.map(\.builder)
-            rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin in reading.rawKey(at: origin) }
+            rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin, line in
+                reading.keyCell(at: origin, line: line)
+            }
         }
         _ = consume file
         return LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: workers)
@@ -98,54 +100,86 @@ public enum CustomerLoader {
         // A column is named after the field that reads it.
         var names: [String: String] = [:]
         for field in fields { names[field.spec.header] = field.spec.name }
-        raw.records.withUnsafeBufferPointer { records in
-            raw.cellTexts.withUnsafeBufferPointer { cellTexts in
-                raw.cellColumns.withUnsafeBufferPointer { cellColumns in
-                    addJSON(records, cellTexts, cellColumns, columnCount: raw.columns.count, problems: raw.problems,
-                            names: names, to: &builder)
+        var builders: [TableBuilder] = []
+        let rejects = file.bytes.withUnsafeBufferPointer { p in
+            raw.records.withUnsafeBufferPointer { records in
+                raw.cellTexts.withUnsafeBufferPointer { cellTexts in
+                    raw.cellColumns.withUnsafeBufferPointer { cellColumns in
+                        let cells = JSONCellStorage(texts: cellTexts, columns: cellColumns, names: raw.columns, bytes: p)
+                        addJSON(records, cells, problems: raw.problems, names: names, key: fields[keySlot].spec.header, to: &builder)
+                    }
                 }
             }
-        }
-        var builders = [builder]
-        let rejects = LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin in
-            checks.keyColumn.flatMap { raw.cell(origin, $0) } ?? ""
+            builders = [builder]
+            // Duplicate keys come in file order: their places are found reading forward.
+            var cursor: TextCursor? = nil
+            return LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin, line in
+                let key = checks.keyColumn.flatMap { raw.cell(origin, $0) }.map(CellText.trimmed) ?? ""
+                let record = raw.records[origin]
+                let range = JSONLocator.members(named: fields[keySlot].spec.header, inObjectAt: record.offset, of: p).first?.value
+                    ?? record.offset..<(record.offset + 1)
+                if cursor == nil { cursor = TextCursor(at: record.offset, line: line, in: p) }
+                cursor!.move(to: record.offset, onLine: line, in: p)
+                return (key, DataPlace.of(range, in: p, cursor: &cursor!))
+            }
         }
         return LoadAssembly.join(&builders, rejects, lineOffsets: [0], workers: 1)
     }
 
+    /// What the batches of a JSON file share: the cells of every record, the column
+    /// names and the file's bytes.
+    private struct JSONCellStorage {
+        let texts: UnsafeBufferPointer<String?>
+        let columns: UnsafeBufferPointer<Int32>
+        let names: [String]
+        let bytes: UnsafeBufferPointer<UInt8>
+    }
+
     /// Adds the records to `builder` in batches between the problems, so that rejects
-    /// come in line order.
-    private static func addJSON(_ records: UnsafeBufferPointer<RawRecord>, _ cellTexts: UnsafeBufferPointer<String?>,
-                                _ cellColumns: UnsafeBufferPointer<Int32>, columnCount: Int, problems: [RecordProblem],
-                                names: [String: String], to builder: inout TableBuilder) {
+    /// come in file order.
+    private static func addJSON(_ records: UnsafeBufferPointer<RawRecord>, _ all: JSONCellStorage, problems: [RecordProblem],
+                                names: [String: String], key: String, to builder: inout TableBuilder) {
         var problems = problems[...]
+        func offset(_ problem: RecordProblem) -> Int { problem.recordStart ?? problem.range?.lowerBound ?? 0 }
         var first = 0
         while first < records.count {
             var end = first
-            while end < records.count && (problems.first.map { $0.line > records[end].line } ?? true) { end += 1 }
+            while end < records.count && (problems.first.map { offset($0) > records[end].offset } ?? true) { end += 1 }
             builder.add(JSONBatch(records: UnsafeBufferPointer(rebasing: records[first..<end]), first: first,
-                                  texts: cellTexts, columns: cellColumns, columnCount: columnCount))
+                                  texts: all.texts, columns: all.columns, names: all.names, bytes: all.bytes))
             first = end
-            while let p = problems.first, first == records.count || p.line <= records[first].line {
-                reject(p, names: names, &builder)
+            while let p = problems.first, first == records.count || offset(p) <= records[first].offset {
+                reject(p, names: names, key: key, all.bytes, &builder)
                 problems = problems.dropFirst()
             }
         }
-        for p in problems { reject(p, names: names, &builder) }
+        for p in problems { reject(p, names: names, key: key, all.bytes, &builder) }
     }
 
-    /// A JSON record that never became a row, rejected under its own code.
-    private static func reject(_ problem: RecordProblem, names: [String: String], _ builder: inout TableBuilder) {
+    /// A JSON record that never became a row, rejected under its own code, at the place
+    /// at fault, with the customer's id when the record has a readable one.
+    private static func reject(_ problem: RecordProblem, names: [String: String], key: String, _ p: UnsafeBufferPointer<UInt8>,
+                               _ builder: inout TableBuilder) {
+        var place: DataPlace? = nil
+        if let range = problem.range {
+            builder.moveCursor(to: problem.recordStart ?? range.lowerBound, line: problem.line, in: p)
+            place = builder.place(range, in: p)
+        }
+        var id = ""
+        if let start = problem.recordStart, let found = JSONLocator.members(named: key, inObjectAt: start, of: p).first,
+           !(problem.range.map { found.value.overlaps($0) } ?? false) {
+            id = JSONLocator.text(of: found.value, in: p).map(CellText.trimmed) ?? ""
+        }
         switch problem.kind {
         case .unreadable:
-            builder.rejectRow(line: problem.line, id: "", code: .malformedFile,
-                              expected: "this record is not a JSON object: \(problem.message)")
+            builder.rejectRow(line: problem.line, id: id, code: .malformedFile,
+                              expected: "this record is not a JSON object: \(problem.message)", place: place)
         case .duplicateKey(let key):
-            builder.rejectRow(line: problem.line, id: "", code: .duplicateJSONKey, expected: problem.message, field: key)
+            builder.rejectRow(line: problem.line, id: id, code: .duplicateJSONKey, expected: problem.message, field: key, place: place)
         case .flawedText(let flaw, let column, let value, let inKey):
-            builder.rejectRow(Reject(file: builder.checks.file, line: problem.line, column: 0, customerID: "",
+            builder.rejectRow(Reject(file: builder.checks.file, line: problem.line, column: 0, customerID: id,
                                      field: inKey ? "" : names[column] ?? column, value: inKey ? column : value,
-                                     expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText))
+                                     expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText, place: place))
         }
     }
 
@@ -177,7 +211,8 @@ public enum CustomerLoader {
         do {
             return try CSVReader(bytes: file.bytes, delimiter: file.format == .tsv ? .tab : nil)
         } catch {
-            throw DataError(file: file.name, line: error.line, column: error.column, code: .malformedFile, message: error.message)
+            let place = file.bytes.withUnsafeBufferPointer { DataPlace.at(line: error.line, column: error.column, in: $0) }
+            throw DataError(file: file.name, place: place, code: .malformedFile, message: error.message)
         }
     }
 
@@ -186,7 +221,8 @@ public enum CustomerLoader {
         do {
             return try JSONRecords.fromArray(bytes: file.bytes)
         } catch {
-            throw DataError(file: file.name, line: error.line, column: error.column, code: .malformedFile,
+            let place = file.bytes.withUnsafeBufferPointer { DataPlace.at(line: error.line, column: error.column, in: $0) }
+            throw DataError(file: file.name, place: place, code: .malformedFile,
                             message: "this is not a JSON array of customer objects: \(error.message)",
                             help: "a .json file holds [ {...}, {...} ]; use .jsonl for one object per line")
         }
@@ -199,8 +235,8 @@ public enum CustomerLoader {
     }
 
     /// The column of each field, by header name; every missing column is an error
-    /// with a suggestion.
-    static func columnsOf(_ fields: [FieldPlan], header: [String], file: String, headerLine: Int,
+    /// with a suggestion. `place(i)`: the place of header name `i` (nil: of the header).
+    static func columnsOf(_ fields: [FieldPlan], header: [String], file: String, place: (Int?) -> DataPlace,
                           duplicates: [String: Int]) throws(DataError) -> [Int?] {
         var index: [String: Int] = [:]
         index.reserveCapacity(header.count)
@@ -211,8 +247,8 @@ public enum CustomerLoader {
         for field in fields {
             let name = field.spec.header
             if let column = duplicates[name] {
-                throw DataError(file: file, line: headerLine, column: column, code: .duplicateHeader,
-                                message: "the column `\(name)` appears twice in the header",
+                throw DataError(file: file, place: place(column - 1), code: .duplicateHeader,
+                                message: "the column `\(name)` appears twice in the header (columns \(index[name].map { $0 + 1 } ?? column) and \(column))",
                                 help: "rename one of them, so it is clear which one `\(field.spec.name)` reads")
             }
             columns.append(index[name])
@@ -228,7 +264,7 @@ public enum CustomerLoader {
         let help = guesses.isEmpty
             ? "the header has \(header.prefix(15).map { "`\($0)`" }.joined(separator: ", "))"
             : "did you mean another column? " + guesses.joined(separator: "; ")
-        throw DataError(file: file, line: headerLine, column: 1, code: .missingColumn,
+        throw DataError(file: file, place: place(nil), code: .missingColumn,
                         message: missing.count == 1 ? "the column \(names) is missing from the header"
                                                     : "the columns \(names) are missing from the header",
                         help: help)
@@ -248,15 +284,5 @@ extension CustomerLoader {
             if near.count == 10_000 { break }
         }
         return near
-    }
-}
-
-extension String {
-    /// The text without surrounding spaces and tabs (as cells are read).
-    package var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

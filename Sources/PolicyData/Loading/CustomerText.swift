@@ -35,12 +35,10 @@ enum CustomerText {
     /// The verdict on a scan of the whole file: an error when it is mostly not
     /// UTF-8 or not text, placed at its first flaw.
     static func check(_ counts: TextCounts, firstFlaw: Int?, in file: CustomerFile) throws(DataError) {
-        guard let encoding = TextEncoding.verdict(counts), var error = encoding.error(file: file.name) else { return }
-        if let firstFlaw {
-            let position = file.bytes.withUnsafeBufferPointer { ReaderPosition.of(offset: firstFlaw, in: $0) }
-            (error.line, error.column) = (position.line, position.column)
-        }
-        throw error
+        guard let encoding = TextEncoding.verdict(counts) else { return }
+        let position = firstFlaw.map { offset in file.bytes.withUnsafeBufferPointer { ReaderPosition.of(offset: offset, in: $0) } }
+        // The line is not shown: it is not UTF-8 text.
+        if let error = encoding.error(file: file.name, line: position?.line ?? 1, column: position?.column ?? 1) { throw error }
     }
 
     /// Scans the whole file (JSON, whose records the parser checks themselves) and
@@ -61,18 +59,13 @@ enum CustomerText {
         file.bytes.withUnsafeBufferPointer { TextScan.scan($0, 0..<end, counts: &counts, flaws: &flaws, maxFlaws: 1) }
         // A file mostly in another encoding was refused by its first block, header included.
         guard let offset = flaws.first else { return counts }
-        let (flaw, column, name) = file.bytes.withUnsafeBufferPointer { p in
-            let flaw = TextFlaw.at(offset, in: p)
-            var scanner = CSVScanner(position: reader.headerStart, line: reader.headerLine, delimiter: reader.delimiter)
-            var fields: [CSVField] = []
-            var line = 0
-            _ = scanner.scanRecord(p, into: &fields, recordLine: &line)
-            let index = fields.firstIndex { $0.start <= offset && offset < $0.end } ?? 0
-            let name = index < fields.count ? TextScan.escaped(UnsafeBufferPointer(rebasing: p[fields[index].start..<fields[index].end])) : ""
-            return (flaw, index + 1, name)
+        let fields = reader.headerFields
+        let index = fields.firstIndex { $0.start <= offset && offset < $0.end } ?? 0
+        let (flaw, name) = file.bytes.withUnsafeBufferPointer { p in
+            (TextFlaw.at(offset, in: p), index < fields.count ? TextScan.escaped(UnsafeBufferPointer(rebasing: p[fields[index].start..<fields[index].end])) : "")
         }
-        let position = file.bytes.withUnsafeBufferPointer { ReaderPosition.of(offset: offset, in: $0) }
-        throw DataError(file: file.name, line: position.line, column: position.column,
+        let column = index + 1
+        throw DataError(file: file.name, place: reader.headerPlace(index),
                         code: flaw.isNul ? .nulByte : .invalidText,
                         message: flaw.isNul ? "the name of column \(column) of the header, `\(name)`, holds \(flaw.detail)"
                                             : "the name of column \(column) of the header, `\(name)`, is not valid UTF-8 text: \(flaw.detail)",
@@ -99,27 +92,28 @@ enum CustomerText {
 }
 
 extension TextEncoding {
-    /// The error to stop on for a customer file in this encoding, at line 1 column 1;
-    /// nil when the loader reads it (UTF-8, and UTF-16 with a byte order mark).
+    /// The error to stop on for a customer file in this encoding, at `line`:`column`
+    /// (its text is not shown: it is not UTF-8); nil when the loader reads it (UTF-8,
+    /// and UTF-16 with a byte order mark).
     ///
     /// For a reader of a stream, with the first block of the file:
     /// `if let error = TextEncoding.sniff(firstBlock: block).error(file: name) { report it; stop }`.
-    public func error(file: String) -> DataError? {
+    public func error(file: String, line: Int = 1, column: Int = 1) -> DataError? {
         switch self {
         case .utf8, .utf16(_, true):
             return nil
         case .utf16(let bigEndian, false):
             let name = bigEndian ? "UTF-16BE" : "UTF-16LE"
-            return DataError(file: file, line: 1, column: 1, code: .otherEncoding,
+            return DataError(file: file, line: line, column: column, code: .otherEncoding,
                              message: "the file looks like UTF-16 text (\(bigEndian ? "big" : "little")-endian) without a byte order mark, not UTF-8",
                              help: "convert it to UTF-8 first: \(CustomerText.conversion(from: name, file: file))")
         case .likely(let encoding):
             let (described, iconvName) = encoding == .gb18030 ? ("GB18030 (Chinese)", "GB18030") : ("Latin-1 (Windows-1252)", "WINDOWS-1252")
-            return DataError(file: file, line: 1, column: 1, code: .otherEncoding,
+            return DataError(file: file, line: line, column: column, code: .otherEncoding,
                              message: "the file is not UTF-8 text: it looks like \(described)",
                              help: "convert it to UTF-8 first: \(CustomerText.conversion(from: iconvName, file: file))")
         case .notText:
-            return DataError(file: file, line: 1, column: 1, code: .notText,
+            return DataError(file: file, line: line, column: column, code: .notText,
                              message: "the file is not text: it holds NUL and control bytes, as a binary file does",
                              help: "pass the customer export itself, as CSV, TSV, JSON or JSON Lines")
         }

@@ -84,8 +84,9 @@ enum DelimitedPieces {
                     pending.fields.removeSubrange(before...)
                     flush(&pending, into: &builder, p, &text)
                     let error = CSVReader.unterminated(p, line: quoteLine, offset: offset)
+                    let place = TextCursor(at: offset, line: quoteLine, in: p).place(to: offset + 1, in: p)
                     builder.rejectRow(line: error.line, id: "", code: .malformedFile,
-                                      expected: "the file cannot be read from here on: \(error.message)")
+                                      expected: "the file cannot be read from here on: \(error.message)", place: place)
                 case .record:
                     let cells = pending.fields.count - before
                     if cells == width {
@@ -98,10 +99,13 @@ enum DelimitedPieces {
                     let id = pending.fields[before...].withUnsafeBufferPointer { record in
                         checks.keyColumn.flatMap { $0 < cells ? CSVCells(bytes: p, fields: record).raw($0) : nil }
                     }
+                    // The whole row is at fault: its place is the row, from its first byte.
+                    let end = pending.fields.last.map { CSVBatch.range(of: $0).upperBound } ?? scanner.position
+                    let place = TextCursor(lineStart: CSVBatch.recordStart(from: start, in: p), line: line).place(to: end, in: p)
                     pending.fields.removeSubrange(before...)
                     flush(&pending, into: &builder, p, &text)
                     builder.rejectRow(line: line, id: id ?? "", code: .fieldCount,
-                                      expected: "the row has \(cells) cells, but the header has \(width)")
+                                      expected: "the row has \(cells) cells, but the header has \(width)", place: place)
                     continue
                 }
                 break
@@ -141,21 +145,28 @@ enum DelimitedPieces {
                 let cells = CSVCells(bytes: p, fields: fields)
                 let column = fields.firstIndex { $0.start <= flaw.offset && flaw.offset < $0.end }
                 let id = checks.keyColumn.map { cells.raw($0) } ?? ""
+                let start = CSVBatch.recordStart(from: pending.starts[record], in: p)
+                var cursor = TextCursor(lineStart: start, line: pending.lines[record])
+                let place = DataPlace.of(column.map { CSVBatch.range(of: fields[$0]) } ?? flaw.offset..<(flaw.offset + 1), in: p, cursor: &cursor)
                 return Reject(file: checks.file, line: pending.lines[record], column: column.map { $0 + 1 } ?? 0, customerID: id,
                               field: column.map { columnNames[$0] } ?? "", value: column.map { cells.raw($0) } ?? "",
-                              expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText)
+                              expected: flaw.detail, code: flaw.isNul ? .nulByte : .invalidText, place: place)
             }
         }
 
-        /// The text of the key cell of the record whose reading started at `origin`.
-        func rawKey(at origin: Int) -> String {
-            guard let column = checks.keyColumn else { return "" }
+        /// The text and place of the key cell of the record whose reading started at
+        /// `origin`, the record being on line `line` of the file.
+        func keyCell(at origin: Int, line: Int) -> (text: String, place: DataPlace?) {
+            guard let column = checks.keyColumn else { return ("", nil) }
             var scanner = CSVScanner(position: origin, line: 0, delimiter: delimiter)
             var fields: [CSVField] = []
-            var line = 0
+            var recordLine = 0
             return bytes.withUnsafeBufferPointer { p in
-                _ = scanner.scanRecord(p, into: &fields, recordLine: &line)
-                return fields.withUnsafeBufferPointer { column < $0.count ? CSVCells(bytes: p, fields: $0).raw(column) : "" }
+                _ = scanner.scanRecord(p, into: &fields, recordLine: &recordLine)
+                guard column < fields.count else { return ("", nil) }
+                let text = fields.withUnsafeBufferPointer { CSVCells(bytes: p, fields: $0).raw(column) }
+                var cursor = TextCursor(lineStart: CSVBatch.recordStart(from: origin, in: p), line: line)
+                return (text, DataPlace.of(CSVBatch.range(of: fields[column]), in: p, cursor: &cursor))
             }
         }
     }

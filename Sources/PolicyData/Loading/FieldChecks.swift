@@ -54,8 +54,8 @@ struct FieldChecks: Sendable {
 
     /// A whole row at fault (wrong number of cells, unreadable JSON); `field` names the
     /// column at fault when there is one.
-    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") -> Reject {
-        Reject(file: file, line: line, column: 0, customerID: id, field: field, value: "", expected: expected, code: code)
+    func rowReject(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "", place: DataPlace? = nil) -> Reject {
+        Reject(file: file, line: line, column: 0, customerID: id, field: field, value: "", expected: expected, code: code, place: place)
     }
 
     /// The `in [...]` list of a field, as the reject says it.

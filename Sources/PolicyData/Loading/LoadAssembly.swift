@@ -12,10 +12,11 @@ enum LoadAssembly {
     }
 
     /// The rejects of every piece in file order, duplicate keys across pieces included.
-    /// `lineOffsets[k]`: what to add to piece k's lines. `rawKey(k, origin)`: the text
-    /// of the key cell of piece k's row that came from `origin`, for a duplicate's reject.
+    /// `lineOffsets[k]`: what to add to piece k's lines. `keyCell(k, origin, line)`: the
+    /// text and place of the key cell of piece k's row that came from `origin`, on `line`
+    /// of the file, for a duplicate's reject (called in file order).
     static func rejects(_ pieces: [TableBuilder], lineOffsets: [Int], workers: Int,
-                        rawKey: (Int, Int) -> String) -> Rejects {
+                        keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
         guard let checks = pieces.first?.checks else { return Rejects() }
         let duplicates = KeyIndex.duplicates(in: pieces, keySlot: checks.keySlot, workers: workers)
         var result = Rejects(rejectedRows: duplicates.count)
@@ -27,16 +28,14 @@ enum LoadAssembly {
                 next = next.dropFirst()
                 let line = lineOffsets[k] + Int(pieces[k].table.lines[d.row])
                 let firstLine = lineOffsets[d.firstPiece] + Int(pieces[d.firstPiece].table.lines[d.firstRow])
-                let key = rawKey(k, pieces[k].origins[d.row])
-                repeated.append(checks.reject(line, checks.keySlot, .duplicateKey,
-                                              "a key no earlier row has (line \(firstLine) has it)", raw: { _ in key }))
+                let key = keyCell(k, pieces[k].origins[d.row], line)
+                var reject = checks.reject(line, checks.keySlot, .duplicateKey,
+                                           "a key no earlier row has (line \(firstLine) has it)", raw: { _ in key.text })
+                reject.place = key.place
+                repeated.append(reject)
                 repeatedRows.append(d.row)
             }
-            let own = pieces[k].rejects.map { reject in
-                var rebased = reject
-                rebased.line += lineOffsets[k]
-                return rebased
-            }
+            let own = pieces[k].rejects.map { $0.movingLines(by: lineOffsets[k]) }
             result.rejects.append(contentsOf: mergedByLine(own, repeated))
             result.dropping.append(mergedAscending(pieces[k].badRows, repeatedRows))
             result.rejectedRows += pieces[k].rejectedRows

@@ -19,15 +19,14 @@ public enum SchemaInference {
         let file = try CustomerText.prepare(file)
         var header: [String]
         var guesses: [Guess]
-        /// Where a column's name is, for a message: its line and 1-based position.
-        let place: (Int) -> (line: Int, column: Int)
+        /// Where a column's name is, for a message.
+        let place: (Int) -> DataPlace
         switch file.format {
         case .csv, .tsv:
             var reader = try CustomerLoader.openDelimited(file)
             var text = try CustomerText.checkHeader(reader, file: file)
             header = reader.header
-            let headerLine = reader.headerLine
-            place = { (headerLine, $0 + 1) }
+            place = { [reader] in reader.headerPlace($0) }
             guesses = Array(repeating: Guess(), count: header.count)
             var record = CSVRecord()
             var firstFlaw: Int? = nil
@@ -43,8 +42,7 @@ public enum SchemaInference {
                     continue
                 }
                 for (i, field) in record.fields.enumerated() where i < guesses.count {
-                    let text = reader.string(field).trimmingSpaces
-                    guesses[i].see(text)
+                    guesses[i].see(reader.withFieldBytes(field) { String(decoding: CellText.trimmed($0), as: UTF8.self) })
                 }
             }
             file.bytes.withUnsafeBufferPointer { TextScan.scan($0, start..<$0.count, counts: &text, flaws: &flaws, maxFlaws: 1) }
@@ -53,29 +51,36 @@ public enum SchemaInference {
             try CustomerText.checkWhole(file)
             let raw = try CustomerLoader.rawJSON(file)
             header = raw.columns
-            let lines = raw.columnLines
-            place = { ($0 < lines.count ? lines[$0] : 1, 1) }
+            place = { column in
+                // The key in the first record that has it.
+                file.bytes.withUnsafeBufferPointer { p in
+                    let (line, record) = (raw.columnLines[column], raw.columnRecords[column])
+                    let key = JSONLocator.members(named: raw.columns[column], inObjectAt: record, of: p).first?.key
+                    var cursor = TextCursor(at: record, line: line, in: p)
+                    return DataPlace.of(key ?? record..<(record + 1), in: p, cursor: &cursor)
+                }
+            }
             guesses = Array(repeating: Guess(), count: header.count)
             raw.cellColumns.withUnsafeBufferPointer { stored in
                 for record in raw.records {
                     let columns = RawCellColumns(record, in: stored)
                     for k in 0..<columns.count where columns[k] < guesses.count {
-                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(cell.trimmingSpaces) }
+                        if let cell = raw.cellTexts[record.cells.lowerBound + k] { guesses[columns[k]].see(CellText.trimmed(cell)) }
                     }
                 }
             }
         }
         guard !header.isEmpty else {
-            throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
+            let start = file.bytes.withUnsafeBufferPointer { DataPlace.at(line: 1, column: 1, in: $0) }
+            throw DataError(file: file.name, place: start, code: .noColumns,
                             message: "the file has no columns to infer the customer fields from",
                             help: "give the file a header (or JSON records with keys), or declare the fields in a `customer` block")
         }
         if let unnamed = header.indices.first(where: { !isNamed(header[$0], json: file.format == .json || file.format == .jsonl) }) {
-            let (line, column) = place(unnamed)
             let name = header[unnamed]
             let which = file.format == .csv || file.format == .tsv ? "column \(unnamed + 1) of the header has no name"
-                : name.trimmingSpaces.isEmpty ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
-            throw DataError(file: file.name, line: line, column: column, code: .unnamedColumn,
+                : CellText.isBlank(name) ? "a JSON key is empty" : "the JSON column `\(name)` comes from an empty key"
+            throw DataError(file: file.name, place: place(unnamed), code: .unnamedColumn,
                             message: "\(which), so no field can be inferred for it",
                             help: file.format == .csv || file.format == .tsv
                                 ? "name every column in the header, or declare the fields in a `customer` block"
@@ -94,9 +99,9 @@ public enum SchemaInference {
     /// Whether a column has a name: not empty after trimming spaces; in JSON, no empty
     /// key at any level either (`{"a": {"": 1}}` gives the column `a.`).
     static func isNamed(_ name: String, json: Bool) -> Bool {
-        guard !name.trimmingSpaces.isEmpty else { return false }
+        guard !CellText.isBlank(name) else { return false }
         guard json else { return true }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !String($0).trimmingSpaces.isEmpty }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !CellText.isBlank(String($0)) }
     }
 
     /// What the values of one column could be, narrowed with every value seen.

@@ -27,8 +27,10 @@ struct TableBuilder: Sendable {
     var origins: [Int] = []
     /// The hash of keys (a test forces collisions through it).
     let keyHash: @Sendable (Value) -> Int
-    /// A batch's bad cells: (row in batch, reject), in column order.
-    private var problems: [(row: Int, reject: Reject)] = []
+    /// A batch's bad cells: (row in batch, reject, the column read or nil), in slot order.
+    private var problems: [(row: Int, reject: Reject, column: Int?)] = []
+    /// Where the last place was found: places are found reading forward from it.
+    private var cursor: TextCursor? = nil
     /// A batch's lines, handed to the table.
     private var batchLines: [Int] = []
 
@@ -61,7 +63,7 @@ struct TableBuilder: Sendable {
             origins.append(batch.origin(row))
         }
         table.appendLines(batchLines)
-        if !problems.isEmpty { takeProblems(first: first) }
+        if !problems.isEmpty { takeProblems(first: first, batch) }
     }
 
     /// Reads the cells of `slot` for every row of the batch into its column.
@@ -151,7 +153,7 @@ struct TableBuilder: Sendable {
         for row in 0..<batch.count {
             let cells = batch.cells(row)
             let value = cells.withCell(column) { raw -> T? in
-                let cell = CellReader.trimmed(raw)
+                let cell = CellText.trimmed(raw)
                 return cell.isEmpty ? nil : read(cell)
             }
             if let value {
@@ -185,27 +187,60 @@ struct TableBuilder: Sendable {
     }
 
     private mutating func problem<Batch: CellBatch>(_ row: Int, _ batch: Batch, _ slot: Int, _ code: DiagnosticCode, _ expected: String) {
-        problems.append((row, checks.reject(batch.line(row), slot, batch.cells(row), code, expected)))
+        problems.append((row, checks.reject(batch.line(row), slot, batch.cells(row), code, expected), checks.columns[slot]))
     }
 
-    /// Moves a batch's problems to `rejects` in row order (column order within a row),
-    /// as a row-by-row reading would report them.
-    private mutating func takeProblems(first: Int) {
-        let ordered = problems.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }
-        for (_, (row, reject)) in ordered {
-            if badRows.last != first + row {
-                badRows.append(first + row)
-                rejectedRows += 1
+    /// Moves a batch's problems to `rejects` in row order (slot order within a row),
+    /// as a row-by-row reading would report them, each placed at its cell.
+    private mutating func takeProblems<Batch: CellBatch>(first: Int, _ batch: Batch) {
+        let ordered = problems.enumerated().sorted { ($0.element.row, $0.offset) < ($1.element.row, $1.offset) }.map(\.element)
+        var i = 0
+        while i < ordered.count {
+            let row = ordered[i].row
+            var end = i
+            while end < ordered.count && ordered[end].row == row { end += 1 }
+            badRows.append(first + row)
+            rejectedRows += 1
+            // The cells' places, found in file order; a cell the row does not have is the row's start.
+            let start = batch.start(row)
+            let ranges = ordered[i..<end].map { problem in
+                problem.column.flatMap { batch.cellRange(row, $0) } ?? start.offset..<(start.offset + 1)
             }
-            rejects.append(reject)
+            moveCursor(to: start.offset, line: start.line, in: batch.bytes)
+            var places = [DataPlace?](repeating: nil, count: ranges.count)
+            for k in ranges.indices.sorted(by: { ranges[$0].lowerBound < ranges[$1].lowerBound }) {
+                places[k] = place(ranges[k], in: batch.bytes)
+            }
+            for k in i..<end {
+                var reject = ordered[k].reject
+                reject.place = places[k - i]
+                rejects.append(reject)
+            }
+            i = end
         }
         problems.removeAll(keepingCapacity: true)
     }
 
+    /// Moves the cursor to `offset`, on line `line`, the start of a row or record.
+    mutating func moveCursor(to offset: Int, line: Int, in p: UnsafeBufferPointer<UInt8>) {
+        if cursor == nil {
+            cursor = TextCursor(at: offset, line: line, in: p)
+        } else {
+            cursor!.move(to: offset, onLine: line, in: p)
+        }
+    }
+
+    /// The place of `range`, read forward from the cursor (at the start of its row).
+    mutating func place(_ range: Range<Int>, in p: UnsafeBufferPointer<UInt8>) -> DataPlace {
+        var at = cursor ?? TextCursor(file: p)
+        defer { cursor = at }
+        return DataPlace.of(range, in: p, cursor: &at)
+    }
+
     // INVARIANT: called between batches only, so rejects stay in file order.
     /// Rejects a whole record that never becomes a row (wrong number of cells, unreadable).
-    mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "") {
-        rejectRow(checks.rowReject(line: line, id: id, code: code, expected: expected, field: field))
+    mutating func rejectRow(line: Int, id: String, code: DiagnosticCode, expected: String, field: String = "", place: DataPlace?) {
+        rejectRow(checks.rowReject(line: line, id: id, code: code, expected: expected, field: field, place: place))
     }
 
     // INVARIANT: called between batches only, so rejects stay in file order.

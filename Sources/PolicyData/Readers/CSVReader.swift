@@ -20,7 +20,7 @@
 public struct CSVReader: Sendable {
     /// The whole file. Fields are spans into it.
     public let bytes: [UInt8]
-    /// Header names, trimmed of surrounding spaces and tabs, in file order.
+    /// Header names, trimmed as cells are (``CellText``), in file order.
     public let header: [String]
     /// Empty and duplicate header names, for the caller to accept or refuse.
     public let headerIssues: [CSVHeaderIssue]
@@ -33,6 +33,8 @@ public struct CSVReader: Sendable {
 
     /// Offset of the header record's first byte.
     let headerStart: Int
+    /// The header's fields, to place a message about one of its names.
+    let headerFields: [CSVField]
 
     /// Where the records after the header start: the offset and its 1-based line.
     /// Records are read from here, in one go or in pieces (see `DelimitedPieces`).
@@ -75,10 +77,13 @@ public struct CSVReader: Sendable {
         }
         self.scanner = scanner
         self.headerLine = line
+        self.headerFields = fields
         var names: [String] = []
         names.reserveCapacity(fields.count)
         for field in fields {
-            names.append(CSVReader.trimmed(CSVReader.decode(bytes, field)))
+            names.append(bytes.withUnsafeBufferPointer { p in
+                field.withContent(in: p) { String(decoding: CellText.trimmed($0), as: UTF8.self) }
+            })
         }
         self.header = names
         self.headerIssues = CSVReader.issues(in: names)
@@ -107,68 +112,21 @@ public struct CSVReader: Sendable {
 
     // INVARIANT: `field` came from this reader, so its span lies inside `bytes`; spans from
     // elsewhere are clamped rather than trusted, so a bad span cannot read out of bounds.
-    // Inlinable so that callers in other modules get a specialized, closure-inlined loop:
-    // unspecialized it cost ~35 ns per field, more than scanning the field.
     /// Calls `body` with the content bytes of `field`, with `""` already turned into `"`.
     ///
     /// No copy is made unless the field has escaped quotes; then the content is
-    /// unescaped into a temporary buffer valid only during `body`.
+    /// unescaped into a temporary buffer valid only during `body` (``CSVField/withContent(in:_:)``).
     @inlinable
     public func withFieldBytes<R>(_ field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if field.hasEscapedQuotes { return try withUnescapedBytes(field, body) }
-        return try bytes.withUnsafeBufferPointer { p in
-            let start = Swift.max(0, Swift.min(field.start, p.count))
-            let end = Swift.max(start, Swift.min(field.end, p.count))
-            return try body(UnsafeBufferPointer(rebasing: p[start..<end]))
-        }
-    }
-
-    /// The rare path of ``withFieldBytes(_:_:)``: `""` → `"` into a temporary buffer.
-    @usableFromInline
-    func withUnescapedBytes<R>(_ field: CSVField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { p in
-            let start = max(0, min(field.start, p.count))
-            let end = max(start, min(field.end, p.count))
-            let raw = UnsafeBufferPointer(rebasing: p[start..<end])
-            return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { scratch in
-                var out = 0
-                var i = 0
-                while i < raw.count {
-                    let b = raw[i]
-                    scratch[out] = b
-                    out += 1
-                    // `""` → `"`: skip the second quote of the pair.
-                    i += (b == ReaderByte.quote && i + 1 < raw.count && raw[i + 1] == ReaderByte.quote) ? 2 : 1
-                }
-                return try body(UnsafeBufferPointer(rebasing: scratch[0..<out]))
-            }
-        }
+        try bytes.withUnsafeBufferPointer { try field.withContent(in: $0, body) }
     }
 
     /// The content of `field` as a string; invalid UTF-8 becomes U+FFFD.
     public func string(_ field: CSVField) -> String {
-        CSVReader.decode(bytes, field)
+        withFieldBytes(field) { String(decoding: $0, as: UTF8.self) }
     }
 
     // MARK: - Helpers
-
-    private static func decode(_ bytes: [UInt8], _ field: CSVField) -> String {
-        bytes.withUnsafeBufferPointer { p in
-            let start = max(0, min(field.start, p.count))
-            let end = max(start, min(field.end, p.count))
-            let raw = UnsafeBufferPointer(rebasing: p[start..<end])
-            guard field.hasEscapedQuotes else { return String(decoding: raw, as: UTF8.self) }
-            var unescaped: [UInt8] = []
-            unescaped.reserveCapacity(raw.count)
-            var i = 0
-            while i < raw.count {
-                let b = raw[i]
-                unescaped.append(b)
-                i += (b == ReaderByte.quote && i + 1 < raw.count && raw[i + 1] == ReaderByte.quote) ? 2 : 1
-            }
-            return String(decoding: unescaped, as: UTF8.self)
-        }
-    }
 
     /// Offset after the BOM and leading blank lines, and the line it is on.
     private static func firstContent(_ p: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
@@ -188,13 +146,6 @@ public struct CSVReader: Sendable {
         return (i, line)
     }
 
-    private static func trimmed(_ s: String) -> String {
-        var utf8 = Substring(s).utf8
-        while let b = utf8.first, b == ReaderByte.space || b == ReaderByte.tab { utf8.removeFirst() }
-        while let b = utf8.last, b == ReaderByte.space || b == ReaderByte.tab { utf8.removeLast() }
-        return String(Substring(utf8))
-    }
-
     private static func issues(in names: [String]) -> [CSVHeaderIssue] {
         var issues: [CSVHeaderIssue] = []
         var firstSeen: [String: Int] = [:]
@@ -210,6 +161,18 @@ public struct CSVReader: Sendable {
             }
         }
         return issues
+    }
+
+    /// The place of header name `index` (0-based), or of the whole header when nil.
+    func headerPlace(_ index: Int?) -> DataPlace {
+        bytes.withUnsafeBufferPointer { p in
+            var cursor = TextCursor(lineStart: headerStart, line: headerLine)
+            guard let index, headerFields.indices.contains(index) else {
+                return DataPlace.of(headerStart..<(headerFields.last.map { CSVBatch.range(of: $0).upperBound } ?? headerStart),
+                                    in: p, cursor: &cursor)
+            }
+            return DataPlace.of(CSVBatch.range(of: headerFields[index]), in: p, cursor: &cursor)
+        }
     }
 
     /// The error for a quoted field opened at byte `offset`, on `line`, that never closes.

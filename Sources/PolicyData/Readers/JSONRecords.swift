@@ -50,30 +50,53 @@ public enum JSONRecords: Sendable {
                 core.notesFlaws = true
                 core.skipWhitespace()
                 if core.position == lineEnd { continue }
+                let start = core.position
                 do throws(JSONSyntaxError) {
                     let value = try core.parseDocument()
                     let noted = core.takeFlaw()
                     if case .object(let members) = value {
-                        if let noted { builder.problems.append(problem(noted, line: line)) } else { builder.add(members, line: line) }
+                        add(members, noted, line: line, offset: start, p, to: &builder)
                     } else {
-                        builder.problems.append(RecordProblem(line: line, message: "the line holds \(value.kindDescription), not an object"))
+                        builder.problems.append(RecordProblem(line: line, message: "the line holds \(value.kindDescription), not an object",
+                                                              range: start..<lineEnd))
                     }
                 } catch {
                     let located = error.located(in: p, origin: lineStart, originLine: line)
-                    builder.problems.append(RecordProblem(line: located.line, column: located.column, message: located.message))
+                    let at = min(error.offset, lineEnd)
+                    builder.problems.append(RecordProblem(line: located.line, column: located.column, message: located.message,
+                                                          range: at..<(at + 1)))
                 }
             }
             return builder.finish()
         }
     }
 
+    /// Adds an object read whole at `offset`: a record, or the problem it is.
+    private static func add(_ members: [JSONMember], _ noted: NotedFlaw?, line: Int, offset: Int,
+                            _ p: UnsafeBufferPointer<UInt8>, to builder: inout RawTableBuilder) {
+        if let noted {
+            builder.problems.append(problem(noted, line: line, recordStart: offset))
+            return
+        }
+        let problems = builder.problems.count
+        builder.add(members, line: line, offset: offset)
+        // A column given two values: the place is the key that gave it the second one.
+        if builder.problems.count > problems, case .duplicateKey(let name) = builder.problems[problems].kind,
+           let second = JSONLocator.members(named: name, inObjectAt: offset, of: p).dropFirst().first {
+            builder.problems[problems].range = second.key
+        }
+    }
+
     /// The problem of a record holding text that is not valid.
-    static func problem(_ noted: NotedFlaw, line: Int) -> RecordProblem {
+    static func problem(_ noted: NotedFlaw, line: Int, recordStart: Int) -> RecordProblem {
         let column = noted.column ?? ""
         let what = noted.inKey ? "the key `\(column)`" : "`\(column)`"
         let message = noted.flaw.isNul ? "\(what) holds \(noted.flaw.detail)" : "\(what) is not valid UTF-8 text: \(noted.flaw.detail)"
+        // The string with its quotes.
+        let string = (noted.string.lowerBound - 1)..<(noted.string.upperBound + 1)
         return RecordProblem(line: line, message: message,
-                             kind: .flawedText(noted.flaw, column: column, value: noted.text, inKey: noted.inKey))
+                             kind: .flawedText(noted.flaw, column: column, value: noted.text, inKey: noted.inKey),
+                             range: string, recordStart: recordStart)
     }
 
     private static func readArray(_ p: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> RawTable {
@@ -98,13 +121,15 @@ public enum JSONRecords: Sendable {
                 core.skipWhitespace()
                 element += 1
                 let line = lines.line(at: core.position, in: p)
+                let start = core.position
                 // The top-level array is depth 1, so an element's own containers start at depth 2.
                 let value = try core.parseValue(depth: 1)
                 let noted = core.takeFlaw()
                 if case .object(let members) = value {
-                    if let noted { builder.problems.append(problem(noted, line: line)) } else { builder.add(members, line: line) }
+                    add(members, noted, line: line, offset: start, p, to: &builder)
                 } else {
-                    builder.problems.append(RecordProblem(line: line, message: "element \(element) is \(value.kindDescription), not an object"))
+                    builder.problems.append(RecordProblem(line: line, message: "element \(element) is \(value.kindDescription), not an object",
+                                                          range: start..<core.position))
                 }
                 core.skipWhitespace()
                 guard core.position < p.count else {

@@ -4,6 +4,9 @@
 public struct RawRecord: Sendable, Equatable {
     /// 1-based line where the record starts in its file.
     public var line: Int
+    /// Byte offset of the record's first byte (its `{`) in the file, to find its cells
+    /// again for a message.
+    public var offset: Int
     /// The record's cell texts: a range of ``RawTable/cellTexts``.
     public var cells: Range<Int>
     /// Where the record's columns start in ``RawTable/cellColumns`` (one per cell), or
@@ -12,8 +15,9 @@ public struct RawRecord: Sendable, Equatable {
     public var columnsStart: Int
 
     /// Creates a record.
-    public init(line: Int, cells: Range<Int>, columnsStart: Int = -1) {
+    public init(line: Int, offset: Int = 0, cells: Range<Int>, columnsStart: Int = -1) {
         self.line = line
+        self.offset = offset
         self.cells = cells
         self.columnsStart = columnsStart
     }
@@ -41,13 +45,22 @@ public struct RecordProblem: Sendable, Equatable {
     /// What is wrong, lowercase, no final period, e.g. `element 3 is a number, not an object`.
     public var message: String
     public var kind: Kind
+    /// The bytes at fault in the file: the string that is not text, the key given twice,
+    /// the element that is not an object, where a syntax error was found; nil when unknown.
+    public var range: Range<Int>?
+    /// Byte offset of the record's first byte, when the record was read whole (to find
+    /// its key for the message).
+    public var recordStart: Int?
 
     /// Creates a problem report.
-    public init(line: Int, column: Int? = nil, message: String, kind: Kind = .unreadable) {
+    public init(line: Int, column: Int? = nil, message: String, kind: Kind = .unreadable,
+                range: Range<Int>? = nil, recordStart: Int? = nil) {
         self.line = line
         self.column = column
         self.message = message
         self.kind = kind
+        self.range = range
+        self.recordStart = recordStart
     }
 }
 
@@ -68,16 +81,19 @@ public struct RawTable: Sendable, Equatable {
     public var problems: [RecordProblem]
     /// Per column: the line of the first record that has it, for messages about the column.
     public var columnLines: [Int]
+    /// Per column: the offset of the first record that has it.
+    public var columnRecords: [Int]
 
     /// Creates a table.
     public init(columns: [String], records: [RawRecord], cellTexts: [String?], cellColumns: [Int32],
-                problems: [RecordProblem], columnLines: [Int]) {
+                problems: [RecordProblem], columnLines: [Int], columnRecords: [Int]? = nil) {
         self.columns = columns
         self.records = records
         self.cellTexts = cellTexts
         self.cellColumns = cellColumns
         self.problems = problems
         self.columnLines = columnLines
+        self.columnRecords = columnRecords ?? columnLines.map { _ in 0 }
     }
 
     /// The column of each cell of record `record`, in order.

@@ -5,6 +5,7 @@ struct RawTableBuilder {
     var columns: [String] = []
     var columnIndex: [String: Int] = [:]
     var columnLines: [Int] = []
+    var columnRecords: [Int] = []
     var records: [RawRecord] = []
     var cellTexts: [String?] = []
     var cellColumns: [Int32] = []
@@ -16,7 +17,8 @@ struct RawTableBuilder {
 
     /// Flattens one object into a record. Iterative, so nesting depth costs no stack.
     /// A record that gives one column two values is a problem, not a record.
-    mutating func add(_ members: [JSONMember], line: Int) {
+    /// `offset`: where the record starts in the file.
+    mutating func add(_ members: [JSONMember], line: Int, offset: Int) {
         let start = cellTexts.count
         let columnsBefore = columns.count
         recordColumns.removeAll(keepingCapacity: true)
@@ -52,11 +54,13 @@ struct RawTableBuilder {
                 column = columns.count
                 columns.append(name)
                 columnLines.append(line)
+                columnRecords.append(offset)
                 columnIndex[name] = column
             } else {
                 // INVARIANT: unreachable in memory today; kept as a problem rather than a trap.
                 cellTexts.removeSubrange(start...)
-                problems.append(RecordProblem(line: line, message: "the file has more than \(Int32.max) different keys"))
+                problems.append(RecordProblem(line: line, message: "the file has more than \(Int32.max) different keys",
+                                              range: offset..<(offset + 1), recordStart: offset))
                 return
             }
             if let last = recordColumns.last, last >= column { ascending = false }
@@ -70,7 +74,9 @@ struct RawTableBuilder {
             for name in columns[columnsBefore...] { columnIndex[name] = nil }
             columns.removeSubrange(columnsBefore...)
             columnLines.removeSubrange(columnsBefore...)
-            problems.append(RecordProblem(line: line, message: problem.message, kind: .duplicateKey(problem.name)))
+            columnRecords.removeSubrange(columnsBefore...)
+            problems.append(RecordProblem(line: line, message: problem.message, kind: .duplicateKey(problem.name),
+                                          range: offset..<(offset + 1), recordStart: offset))
             return
         }
         let count = cellTexts.count - start
@@ -79,7 +85,7 @@ struct RawTableBuilder {
             columnsStart = cellColumns.count
             cellColumns.append(contentsOf: recordColumns)
         }
-        records.append(RawRecord(line: line, cells: start..<cellTexts.count, columnsStart: columnsStart))
+        records.append(RawRecord(line: line, offset: offset, cells: start..<cellTexts.count, columnsStart: columnsStart))
     }
 
     /// Puts the cells of the record being added in column order; when a column comes
@@ -101,6 +107,6 @@ struct RawTableBuilder {
 
     mutating func finish() -> RawTable {
         RawTable(columns: columns, records: records, cellTexts: cellTexts, cellColumns: cellColumns,
-                 problems: problems, columnLines: columnLines)
+                 problems: problems, columnLines: columnLines, columnRecords: columnRecords)
     }
 }

@@ -18,39 +18,53 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     /// Renders one diagnostic: location line, source line, carets, help.
+    ///
+    /// A diagnostic about part of a line of data shows that part, with `…` where the
+    /// line goes on; one with only a place shows no source line, and one with no place
+    /// (`SourceFile.nowhere`) no location either.
     public func render(_ d: Diagnostic) -> String {
         let file = d.span.file
-        let (line, column) = file.location(of: d.span.start)
         let label = d.severity == .error ? paint("error", "1;31") : paint("warning", "1;33")
-        var out = "\(file.path):\(line):\(column): \(label): \(d.message) [\(d.code.rawValue)]\n"
-        let source = file.lineText(line)
+        let headline = "\(label): \(d.message) [\(d.code.rawValue)]\n"
+        guard file.role != .nowhere else { return headline + helpLine(d.help, indent: " ") }
+        let (line, column) = file.location(of: d.span.start)
+        var out = "\(file.path):\(line):\(column): " + headline
+        guard let range = file.lineRange(line) else { return out + helpLine(d.help, indent: " ") }
+        var (cutBefore, cutAfter) = (false, false)
+        if case .excerpt(_, _, let before, let after) = file.role { (cutBefore, cutAfter) = (before, after) }
         let number = String(line)
         let gutter = String(repeating: " ", count: number.count)
-        out += " \(number) | \(source)\n"
-        out += " \(gutter) | \(caretLine(source: source, startColumn: column, span: d.span, line: line))\n"
-        if let help = d.help {
-            out += " \(gutter) = \(paint("help", "1;36")): \(help)\n"
-        }
-        return out
+        out += " \(number) | \(cutBefore ? "…" : "")\(file.displayText(range))\(cutAfter ? "…" : "")\n"
+        out += " \(gutter) | \(cutBefore ? " " : "")\(caretLine(file, range, d.span))\n"
+        return out + helpLine(d.help, indent: " \(gutter)")
+    }
+
+    /// The first line of a diagnostic without its severity, uncoloured, to quote it in
+    /// another message: `customers.csv:3:7: `orders` is `x`, expected a whole number [E0502]`.
+    public func headline(_ d: Diagnostic) -> String {
+        let file = d.span.file
+        let text = "\(d.message) [\(d.code.rawValue)]"
+        guard file.role != .nowhere else { return text }
+        let (line, column) = file.location(of: d.span.start)
+        return "\(file.path):\(line):\(column): \(text)"
+    }
+
+    private func helpLine(_ help: String?, indent: String) -> String {
+        help.map { "\(indent) = \(paint("help", "1;36")): \($0)\n" } ?? ""
     }
 
     /// Spaces up to the span, then carets under it. Tabs are copied so the caret lines
-    /// up in any terminal, and wide (CJK) characters take two cells.
-    private func caretLine(source: String, startColumn: Int, span: SourceSpan, line: Int) -> String {
-        let scalars = Array(source.unicodeScalars)
+    /// up in any terminal, and wide (CJK) characters take two cells. Both are measured on
+    /// the bytes of the line as shown, so the carets stay under the span whatever it holds.
+    private func caretLine(_ file: SourceFile, _ line: Range<Int>, _ span: SourceSpan) -> String {
+        // The span may run past this line; underline only what is on it.
+        let start = max(line.lowerBound, min(span.start, line.upperBound))
+        let end = max(start, min(span.end, line.upperBound))
         var pad = ""
-        for s in scalars.prefix(startColumn - 1) {
+        for s in file.displayText(line.lowerBound..<start).unicodeScalars {
             pad += s == "\t" ? "\t" : String(repeating: " ", count: Self.width(s))
         }
-        // The span may run past this line; underline only what is on it.
-        let (endLine, endColumn) = span.file.location(of: span.end)
-        let lastColumn = endLine == line ? endColumn : scalars.count + 1
-        var carets = 0
-        var index = startColumn - 1
-        while index < lastColumn - 1, index < scalars.count {
-            carets += Self.width(scalars[index])
-            index += 1
-        }
+        let carets = file.displayText(start..<end).unicodeScalars.reduce(0) { $0 + Self.width($1) }
         return pad + paint(String(repeating: "^", count: max(1, carets)), "1;31")
     }
 
