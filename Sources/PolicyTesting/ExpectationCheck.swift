@@ -13,8 +13,8 @@ struct ExpectationCheck {
 
     /// The expressions the test's `expect` conditions need planned with the policy
     /// (see `Program.plan(_:asOf:expressions:)`), and where each is.
-    static func expressions(of test: TestSpec) -> ([Bound], [Int: (whole: Int, left: Int?)]) {
-        var expressions: [Bound] = []
+    static func expressions(of test: TestSpec) -> ([CheckedExpression], [Int: (whole: Int, left: Int?)]) {
+        var expressions: [CheckedExpression] = []
         var conditions: [Int: (whole: Int, left: Int?)] = [:]
         for (index, expectation) in test.expectations.enumerated() {
             guard case .condition(let bound) = expectation.form else { continue }

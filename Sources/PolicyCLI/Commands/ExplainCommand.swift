@@ -33,7 +33,7 @@ enum ExplainCommand: Command {
         let customers = try pipeline.readCustomers(args.values["--customers"]!, format: args.values["--input-format"])
         let parts = Explainer.conditionParts(loaded)
         let (policy, bound) = try pipeline.check(loaded, customers: customers, extra: parts)
-        let program = try pipeline.plan(policy, asOf: asOf, expressions: bound.map(\.bound))
+        let program = try pipeline.plan(policy, asOf: asOf, expressions: bound.map(\.expression))
         let data = try pipeline.load(customers, program, keep: program.usedFields)
         let (aggregates, _) = AggregateResults.compute(program: program, table: data.table)
         let finder = Evaluator(program, table: data.table, aggregates: aggregates)

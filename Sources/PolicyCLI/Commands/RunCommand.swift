@@ -72,7 +72,7 @@ enum RunCommand: Command {
         }
         let strict = args.flag("--strict")
         if strict, data.rejectedRows > 0 {
-            io.stderr.write("nothing written: \(data.rejectedRows) row\(data.rejectedRows == 1 ? " was" : "s were") rejected and --strict is on\n")
+            console.note("nothing written: \(data.rejectedRows) row\(data.rejectedRows == 1 ? " was" : "s were") rejected and --strict is on")
             return .rowsRejected
         }
         var statistics: RunStatistics? = nil
@@ -92,7 +92,7 @@ enum RunCommand: Command {
             write(io.stdout)
         }
         if args.flag("--summary"), let statistics {
-            io.stderr.write(Summary.text(statistics, data: data, program: program))
+            Summary.lines(statistics, data: data, program: program).forEach(console.note)
         }
         io.keepUntilExit?(data)
         return data.rejectedRows > 0 ? .rowsRejected : .ok

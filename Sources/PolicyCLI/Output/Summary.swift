@@ -3,23 +3,24 @@ import PolicyData
 
 /// The `--summary` report: what was read, rejected, labelled and done.
 enum Summary {
-    static func text(_ s: RunStatistics, data: LoadResult, program: Program) -> String {
-        var out = "summary:\n"
-        out += "  customers read      \(data.rowsRead)\n"
-        out += "  customers rejected  \(data.rejectedRows)\n"
-        out += "  customers evaluated \(s.customers)\n"
+    /// The report's lines.
+    static func lines(_ s: RunStatistics, data: LoadResult, program: Program) -> [String] {
+        var out = ["summary:"]
+        out.append("  customers read      \(data.rowsRead)")
+        out.append("  customers rejected  \(data.rejectedRows)")
+        out.append("  customers evaluated \(s.customers)")
         for (index, segment) in program.policy.segments.enumerated() {
             var parts = segment.labels.enumerated().map { "\($1) \(s.labelCounts[index][$0])" }
             if s.unlabelled[index] > 0 { parts.append("none \(s.unlabelled[index])") }
-            out += "  segment \(segment.name): \(parts.joined(separator: ", "))\n"
+            out.append("  segment \(segment.name): \(parts.joined(separator: ", "))")
         }
         let total = s.actionCounts.values.reduce(0, +)
-        out += "  actions written     \(total)\n"
+        out.append("  actions written     \(total)")
         for (action, count) in s.actionCounts.sorted(by: { $0.key < $1.key }) {
-            out += "    \(action) \(count)\n"
+            out.append("    \(action) \(count)")
         }
-        if s.divisionsByZero > 0 { out += "  divisions by zero   \(s.divisionsByZero) (each gave none)\n" }
-        if s.skippedNoValue > 0 { out += "  actions without a value, not written \(s.skippedNoValue)\n" }
+        if s.divisionsByZero > 0 { out.append("  divisions by zero   \(s.divisionsByZero) (each gave none)") }
+        if s.skippedNoValue > 0 { out.append("  actions without a value, not written \(s.skippedNoValue)") }
         return out
     }
 }

@@ -78,7 +78,7 @@ struct Pipeline {
         return (policy, bound)
     }
 
-    func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [Bound] = []) throws(Stop) -> Program {
+    func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression] = []) throws(Stop) -> Program {
         let (program, bag) = Program.plan(policy, asOf: asOf, expressions: expressions)
         if console.report(bag) { throw Stop(code: .usageOrPolicyError) }
         guard let program else { throw Stop(code: .usageOrPolicyError) }

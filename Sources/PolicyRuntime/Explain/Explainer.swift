@@ -51,7 +51,7 @@ public struct Explainer {
         }
     }
 
-    /// `program` was planned with `bound.map(\.bound)` as its expressions, in order.
+    /// `program` was planned with `bound.map(\.expression)` as its expressions, in order.
     public init(loaded: LoadedPolicy, policy: CheckedPolicy, program: Program, parts: [Expression], bound: [Typed]) {
         self.loaded = loaded
         self.policy = policy
@@ -166,13 +166,13 @@ public struct Explainer {
     func values(row: Int, evaluator: inout Evaluator) -> [(name: String, value: String, definition: String?)] {
         var fields = Set<Int>(), lets = Set<Int>()
         var visited = Set<Int>()
-        func collect(_ b: Bound) {
+        func collect(_ b: CheckedExpression) {
             switch b {
             case .field(let slot): fields.insert(slot)
-            case .derived(let i):
+            case .letValue(let i):
                 lets.insert(i)
-                if visited.insert(i).inserted { collect(policy.lets[i].value.bound) }
-            case .aggregate(let i): if let a = policy.aggregates[i].argument { collect(a.bound) }
+                if visited.insert(i).inserted { collect(policy.lets[i].value.expression) }
+            case .aggregate(let i): if let a = policy.aggregates[i].argument { collect(a.expression) }
             case .segment(let s): for c in policy.segments[s].cases { if let cond = c.condition { collect(cond) } }
             default: b.children.forEach(collect)
             }
@@ -181,7 +181,7 @@ public struct Explainer {
         for rule in policy.rules {
             collect(rule.condition)
             for action in rule.actions {
-                if let v = action.value { collect(v.bound) }
+                if let v = action.value { collect(v.expression) }
                 if let m = action.message { collect(m) }
                 if case .dynamic(let c)? = action.channel { collect(c) }
             }

@@ -7,7 +7,7 @@ extension Program {
     /// to be evaluated by `Evaluator.value(ofExpression:row:)` (a test's `expect`
     /// conditions, the parts of a condition `explain` shows). Errors here are rare:
     /// constants too large to hold, date patterns that cannot be read.
-    public static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [Bound] = []) -> (Program?, DiagnosticBag) {
+    public static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression] = []) -> (Program?, DiagnosticBag) {
         plan(policy, asOf: asOf, expressions: expressions, layout: nil)
     }
 
@@ -20,7 +20,7 @@ extension Program {
         return Program.plan(policy, asOf: asOf, expressions: expressionSources, layout: table.layout).0!
     }
 
-    static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [Bound], layout: [CustomerTable.Column]?) -> (Program?, DiagnosticBag) {
+    static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression], layout: [CustomerTable.Column]?) -> (Program?, DiagnosticBag) {
         let (fields, diagnostics) = FieldPlan.plan(policy.schema)
         let formatter = ValueFormatter(labels: policy.segments.map(\.labels))
         var planner = Planner(asOf: asOf, formatter: formatter)
@@ -66,8 +66,8 @@ struct Planner {
         self.formatter = formatter
     }
 
-    mutating func plan(_ policy: CheckedPolicy, expressions extra: [Bound]) {
-        lets = policy.lets.map { op($0.value.bound) }
+    mutating func plan(_ policy: CheckedPolicy, expressions extra: [CheckedExpression]) {
+        lets = policy.lets.map { op($0.value.expression) }
         for s in policy.segments {
             segments.append(PlannedSegment(name: text(s.name), firstCase: Int32(cases.count), caseCount: Int32(s.cases.count),
                                            firstLabel: Int32(labelNames.count), labelCount: Int32(s.labels.count)))
@@ -81,8 +81,8 @@ struct Planner {
         }
         aggregates = policy.aggregates.map { a in
             var argumentField: Int? = nil
-            if case .field(let slot)? = a.argument?.bound { argumentField = slot }
-            return PlannedAggregate(kind: a.kind, argument: a.argument.map { op($0.bound) } ?? -1, argumentField: argumentField,
+            if case .field(let slot)? = a.argument?.expression { argumentField = slot }
+            return PlannedAggregate(kind: a.kind, argument: a.argument.map { op($0.expression) } ?? -1, argumentField: argumentField,
                                     buckets: a.buckets)
         }
         resolutions = policy.resolutions.values.sorted { $0.kind.rawValue < $1.kind.rawValue }.map { spec in
@@ -114,7 +114,7 @@ struct Planner {
         return .constant(Scalar(kind: .boxed, scale: 0, extra: 0, bits: Int64(pool.count - 1)))
     }
 
-    mutating func list(_ items: [Bound]) -> (first: Int32, count: Int32) {
+    mutating func list(_ items: [CheckedExpression]) -> (first: Int32, count: Int32) {
         let indexes = items.map { op($0) }
         let first = Int32(operands.count)
         operands.append(contentsOf: indexes)
@@ -122,7 +122,7 @@ struct Planner {
     }
 
     /// Appends an expression's operations (operands first) and returns the index of its own.
-    mutating func op(_ bound: Bound) -> Int32 {
+    mutating func op(_ bound: CheckedExpression) -> Int32 {
         let planned: Operation
         switch bound {
         case .literal(let literal):
@@ -132,7 +132,7 @@ struct Planner {
         case .field(let slot):
             usedFields.insert(slot)
             planned = .field(slot: Int32(slot))
-        case .derived(let i): planned = .letValue(Int32(i))
+        case .letValue(let i): planned = .letValue(Int32(i))
         case .segment(let i): planned = .segment(Int32(i))
         case .label(_, let index): planned = constant(.label(index))
         case .aggregate(let i): planned = .aggregate(Int32(i))
@@ -185,7 +185,7 @@ struct Planner {
     /// Plans an action and lays out its record: what is constant is written here, once.
     mutating func action(_ spec: ActionSpec, rule: Int) {
         let valueType = spec.value?.type ?? .text
-        let value = spec.value.map { op($0.bound) } ?? -1
+        let value = spec.value.map { op($0.expression) } ?? -1
         var written: (text: String, amount: ExactDecimal?)? = nil
         if value >= 0, let v = constantValue(value), !v.isNone {
             written = Written.value(v, kind: spec.kind, valueType: valueType, formatter: formatter)

@@ -48,10 +48,10 @@ public final class Program: @unchecked Sendable {
     /// The field slots any expression reads, and the key.
     public let usedFields: Set<Int>
     /// The extra expressions as checked, to plan them again for another layout.
-    let expressionSources: [Bound]
+    let expressionSources: [CheckedExpression]
 
     init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
-         planned: Planner, usedFields: Set<Int>, expressionSources: [Bound]) {
+         planned: Planner, usedFields: Set<Int>, expressionSources: [CheckedExpression]) {
         self.policy = policy
         self.asOf = asOf
         self.fields = fields

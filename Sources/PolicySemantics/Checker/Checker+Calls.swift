@@ -14,8 +14,8 @@ extension Checker {
         }
         let typed = arguments.map { check($0) }
         let types = typed.map(\.type)
-        let bound = Typed(.call(builtin, typed.map(\.bound)), .unknown)
-        func result(_ type: ValueType) -> Typed { Typed(bound.bound, type) }
+        let bound = Typed(.call(builtin, typed.map(\.expression)), .unknown)
+        func result(_ type: ValueType) -> Typed { Typed(bound.expression, type) }
 
         let arity: Int
         switch builtin {

@@ -2,13 +2,13 @@ import PolicySyntax
 
 extension Checker {
     /// Checks a condition: it must be true/false (or none, which does not fire).
-    mutating func checkCondition(_ e: Expression) -> Bound {
+    mutating func checkCondition(_ e: Expression) -> CheckedExpression {
         let typed = check(e)
         if typed.type != .bool, !typed.type.isWildcard {
             diagnostics.error(.conditionNotBool, "this condition is \(describe(typed.type)), not true/false", at: e.span,
                               help: conditionHelp(typed.type))
         }
-        return typed.bound
+        return typed.expression
     }
 
     private func conditionHelp(_ type: ValueType) -> String? {
@@ -60,11 +60,11 @@ extension Checker {
                 diagnostics.error(.typeMismatch, "`between` compares \(describe(v.type)) with \(describe(bound.type))", at: e.span)
                 break
             }
-            return Typed(.between(v.bound, lower: lo.bound, upper: hi.bound), .bool)
+            return Typed(.between(v.expression, lower: lo.expression, upper: hi.expression), .bool)
         case .membership(let value, let list, let negated):
             return checkMembership(value, list, negated: negated)
         case .isNone(let value, let negated):
-            return Typed(.isNone(check(value).bound, negated: negated), .bool)
+            return Typed(.isNone(check(value).expression, negated: negated), .bool)
         case .call(let function, let arguments):
             return checkCall(function, arguments, at: e.span)
         }
@@ -80,7 +80,7 @@ extension Checker {
                 if case .list = typed.type {
                     diagnostics.error(.typeMismatch, "a list cannot be printed in a message", at: e.span)
                 }
-                bound.append(.value(typed.bound, typed.type))
+                bound.append(.value(typed.expression, typed.type))
             }
         }
         if bound.count <= 1, case .text(let t)? = bound.first ?? .text("") {
@@ -96,9 +96,9 @@ extension Checker {
         switch names[name.text] {
         case .field(let slot)?:
             return Typed(.field(slot), schema.fields[slot].type.valueType)
-        case .derived(let index)?:
+        case .letValue(let index)?:
             let type = resolveLet(index)
-            return Typed(.derived(index), type)
+            return Typed(.letValue(index), type)
         case .segment(let index)?:
             resolveSegment(index)
             return Typed(.segment(index), .label(segment: index))
@@ -139,13 +139,13 @@ extension Checker {
             if typed.type != .bool, !typed.type.isWildcard {
                 diagnostics.error(.typeMismatch, "`not` needs true/false, not \(describe(typed.type))", at: span)
             }
-            return Typed(.not(typed.bound), .bool)
+            return Typed(.not(typed.expression), .bool)
         case .negate:
             if !typed.type.isNumeric, !typed.type.isWildcard {
                 diagnostics.error(.typeMismatch, "`-` needs a number, not \(describe(typed.type))", at: span)
                 return Typed(.literal(.none), .unknown)
             }
-            return Typed(.negate(typed.bound), typed.type)
+            return Typed(.negate(typed.expression), typed.type)
         }
     }
 
@@ -157,7 +157,7 @@ extension Checker {
                 diagnostics.error(.typeMismatch, "`\(op.rawValue)` needs true/false on both sides; this is \(describe(side.type))",
                                   at: e.span)
             }
-            return Typed(op == .and ? .and(left.bound, right.bound) : .or(left.bound, right.bound), .bool)
+            return Typed(op == .and ? .and(left.expression, right.expression) : .or(left.expression, right.expression), .bool)
         case .coalesce:
             let left = check(l)
             let right = check(r, labels: labelSegment(left.type))
@@ -166,7 +166,7 @@ extension Checker {
                                   help: "the default must be of the same type as the value")
             }
             let type = left.type.isWildcard ? right.type : left.type
-            return Typed(.coalesce(left.bound, right.bound), type)
+            return Typed(.coalesce(left.expression, right.expression), type)
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
             return checkComparison(op, l, r, at: span)
         case .add, .subtract, .multiply, .divide:
@@ -176,7 +176,7 @@ extension Checker {
                                   help: arithmeticHelp(op, left.type, right.type))
                 return Typed(.literal(.none), .unknown)
             }
-            return Typed(.arithmetic(op, left.bound, right.bound), type)
+            return Typed(.arithmetic(op, left.expression, right.expression), type)
         }
     }
 
@@ -206,7 +206,7 @@ extension Checker {
             diagnostics.error(.typeMismatch, "`\(op.rawValue)` needs values with an order; \(describe(left.type)) has none", at: span,
                               help: "use `=` or `!=`")
         }
-        return Typed(.compare(op, left.bound, right.bound), .bool)
+        return Typed(.compare(op, left.expression, right.expression), .bool)
     }
 
     mutating func checkMembership(_ value: Expression, _ list: Expression, negated: Bool) -> Typed {
@@ -215,7 +215,7 @@ extension Checker {
             diagnostics.error(.typeMismatch, "`in` needs a list in brackets", at: list.span, help: "write x in [a, b]")
             return Typed(.literal(.none), .unknown)
         }
-        var bound: [Bound] = []
+        var bound: [CheckedExpression] = []
         for item in items {
             let typed = check(item, labels: labelSegment(v.type))
             if case .label = v.type, typed.type == .text {
@@ -225,9 +225,9 @@ extension Checker {
                 diagnostics.error(.typeMismatch, "this list holds \(describe(typed.type)), but the value is \(describe(v.type))",
                                   at: item.span)
             }
-            bound.append(typed.bound)
+            bound.append(typed.expression)
         }
-        return Typed(.member(v.bound, bound, negated: negated), .bool)
+        return Typed(.member(v.expression, bound, negated: negated), .bool)
     }
 
     // MARK: - Type rules

@@ -52,7 +52,7 @@ extension Checker {
                                         ?? "the severities are low, medium and high")
                 }
             }
-            if let message { spec.message = check(message).bound }
+            if let message { spec.message = check(message).expression }
         case .contact(let channel, let template, let within):
             spec.channel = checkChannel(channel)
             let value = check(template)
@@ -65,7 +65,7 @@ extension Checker {
                 if w.type != .duration, !w.type.isWildcard {
                     diagnostics.error(.actionValueType, "`within` takes a duration, as in within 2 days", at: within.span)
                 }
-                spec.within = w.bound
+                spec.within = w.expression
             }
         }
         return spec
@@ -77,7 +77,7 @@ extension Checker {
         if Self.channels.contains(name.text) { return .fixed(name.text) }
         if names[name.text] != nil {
             let typed = check(Expression(.name(name), name.span))
-            if typed.type == .text || typed.type.isWildcard { return .dynamic(typed.bound) }
+            if typed.type == .text || typed.type.isWildcard { return .dynamic(typed.expression) }
             diagnostics.error(.unknownChannel, "the channel `\(name.text)` is \(describe(typed.type)), not text", at: name.span,
                               help: "a channel is one of \(Self.channels.joined(separator: ", ")), or a text field naming one")
             return .fixed(name.text)

@@ -6,7 +6,7 @@ import PolicySyntax
 public struct Checker {
     enum Entry {
         case field(Int)
-        case derived(Int)
+        case letValue(Int)
         case segment(Int)
     }
 
@@ -97,7 +97,7 @@ public struct Checker {
             case .title(let text, _): title = title ?? text
             case .use, .customer: break
             case .let(let d):
-                if register(d.name, as: .derived(letDeclarations.count)) {
+                if register(d.name, as: .letValue(letDeclarations.count)) {
                     letDeclarations.append(d)
                 }
             case .segment(let d):
@@ -140,7 +140,7 @@ public struct Checker {
             let what: String
             switch existing {
             case .field: what = "a field"
-            case .derived: what = "a let"
+            case .letValue: what = "a let"
             case .segment: what = "a segment"
             }
             diagnostics.error(.duplicateName, "`\(name.text)` is already \(what)", at: name.span,
@@ -193,7 +193,7 @@ public struct Checker {
             let declaration = segmentDeclarations[index]
             segmentStates[index] = .checking
             checkingStack.append(declaration.name.text)
-            var cases: [(Int, Bound?)] = []
+            var cases: [(Int, CheckedExpression?)] = []
             for (position, c) in declaration.cases.enumerated() {
                 guard let label = labelIndexes[index][c.label.text] else { continue }
                 if let condition = c.condition {

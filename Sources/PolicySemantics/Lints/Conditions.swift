@@ -70,7 +70,7 @@ struct Conditions {
     // MARK: - Normal form
 
     /// The alternatives under which `bound` has the outcome `mode`.
-    func form(_ bound: Bound, _ mode: Mode, depth: Int = 0) -> Form {
+    func form(_ bound: CheckedExpression, _ mode: Mode, depth: Int = 0) -> Form {
         // INVARIANT: a checked policy has no cycles among lets, so inlining ends;
         // the depth cap only guards against pathological nesting.
         if depth > 64 { return nil }
@@ -90,8 +90,8 @@ struct Conditions {
         case .or(let a, let b):
             let x = form(a, mode, depth: depth + 1), y = form(b, mode, depth: depth + 1)
             return mode == .isTrue || mode == .notFalse ? union(x, y) : product(x, y)
-        case .derived(let index) where policy.lets[index].value.type == .bool:
-            return letForms.value(index * 4 + mode.rawValue) { form(policy.lets[index].value.bound, mode, depth: depth + 1) }
+        case .letValue(let index) where policy.lets[index].value.type == .bool:
+            return letForms.value(index * 4 + mode.rawValue) { form(policy.lets[index].value.expression, mode, depth: depth + 1) }
         case .isNone(let value, let negated):
             let holds = mode == .isTrue || mode == .notFalse
             return Self.alternatives([.none(subject(value), holds != negated)])
@@ -148,7 +148,7 @@ struct Conditions {
     }
 
     /// Anything else of type bool: an opaque subject that is true, false or none.
-    private func boolean(_ bound: Bound, _ mode: Mode) -> Form {
+    private func boolean(_ bound: CheckedExpression, _ mode: Mode) -> Form {
         let s = subject(bound)
         return atom(.compare(s, .equal, .bool(true)), .compare(s, .equal, .bool(false)), mode, s)
     }
@@ -199,7 +199,7 @@ struct Conditions {
 
     // MARK: - Constants and subjects
 
-    func constant(_ bound: Bound) -> Constant? {
+    func constant(_ bound: CheckedExpression) -> Constant? {
         switch bound {
         case .literal(let literal):
             switch literal {
@@ -220,7 +220,7 @@ struct Conditions {
 
     /// The subject an expression stands for: expressions of the same shape are the
     /// same subject.
-    func subject(_ bound: Bound) -> Int {
+    func subject(_ bound: CheckedExpression) -> Int {
         subjects.id(bound)
     }
 
@@ -274,9 +274,9 @@ struct Alternatives {
 /// Numbers the distinct subject expressions, so that facts name their subject by a
 /// small integer instead of carrying (and comparing) the expression.
 final class SubjectTable {
-    private var ids: [Bound: Int] = [:]
+    private var ids: [CheckedExpression: Int] = [:]
 
-    func id(_ bound: Bound) -> Int {
+    func id(_ bound: CheckedExpression) -> Int {
         if let known = ids[bound] { return known }
         let id = ids.count
         ids[bound] = id

@@ -88,38 +88,38 @@ enum NoneGuards {
 
         /// The fields whose emptiness stops `condition` and that it never tests for none,
         /// in slot order.
-        func unguarded(_ condition: Bound) -> [Int] {
+        func unguarded(_ condition: CheckedExpression) -> [Int] {
             var guarded: Set<Int> = []
             guards(condition, into: &guarded, depth: 0)
             return effect(condition, depth: 0).notTrue.subtracting(guarded).sorted()
         }
 
         /// The lets the condition names directly that lead to `field`.
-        func lets(of condition: Bound, reaching field: Int) -> [Int] {
+        func lets(of condition: CheckedExpression, reaching field: Int) -> [Int] {
             var found: [Int] = []
             directLets(condition, into: &found, reaching: field)
             return found
         }
 
-        private func directLets(_ bound: Bound, into found: inout [Int], reaching field: Int) {
-            if case .derived(let index) = bound {
+        private func directLets(_ bound: CheckedExpression, into found: inout [Int], reaching field: Int) {
+            if case .letValue(let index) = bound {
                 if !found.contains(index), fields(bound, depth: 0).contains(field) { found.append(index) }
                 return
             }
             for child in bound.children { directLets(child, into: &found, reaching: field) }
         }
 
-        func effect(_ bound: Bound, depth: Int) -> Effect {
+        func effect(_ bound: CheckedExpression, depth: Int) -> Effect {
             guard depth < 64 else { return Effect() }
             switch bound {
             case .field(let slot):
                 return optional.contains(slot) ? .strict([slot]) : Effect()
-            case .derived(let index):
-                return letEffects.value(index) { effect(policy.lets[index].value.bound, depth: depth + 1) }
+            case .letValue(let index):
+                return letEffects.value(index) { effect(policy.lets[index].value.expression, depth: depth + 1) }
             case .aggregate(let index):
                 let spec = policy.aggregates[index]
                 guard spec.kind.isPerCustomer, let argument = spec.argument else { return Effect() }
-                return .strict(effect(argument.bound, depth: depth + 1).none)
+                return .strict(effect(argument.expression, depth: depth + 1).none)
             case .literal, .segment, .label, .today, .interpolate:
                 return Effect()
             case .not(let x):
@@ -151,20 +151,20 @@ enum NoneGuards {
 
         /// The optional fields under every `is none`, `is not none` and left of `??`,
         /// looking through lets.
-        func guards(_ bound: Bound, into guarded: inout Set<Int>, depth: Int) {
+        func guards(_ bound: CheckedExpression, into guarded: inout Set<Int>, depth: Int) {
             guard depth < 64 else { return }
             switch bound {
             case .isNone(let x, _), .coalesce(let x, _):
                 guarded.formUnion(fields(x, depth: depth + 1))
-            case .derived(let index):
+            case .letValue(let index):
                 guarded.formUnion(letGuards.value(index) {
                     var inner: Set<Int> = []
-                    guards(policy.lets[index].value.bound, into: &inner, depth: depth + 1)
+                    guards(policy.lets[index].value.expression, into: &inner, depth: depth + 1)
                     return inner
                 })
                 return
             case .aggregate(let index):
-                if let argument = policy.aggregates[index].argument { guards(argument.bound, into: &guarded, depth: depth + 1) }
+                if let argument = policy.aggregates[index].argument { guards(argument.expression, into: &guarded, depth: depth + 1) }
                 return
             default: break
             }
@@ -172,15 +172,15 @@ enum NoneGuards {
         }
 
         /// Every optional field `bound` depends on, through lets and per-customer aggregates.
-        func fields(_ bound: Bound, depth: Int) -> Set<Int> {
+        func fields(_ bound: CheckedExpression, depth: Int) -> Set<Int> {
             guard depth < 64 else { return [] }
             switch bound {
             case .field(let slot): return optional.contains(slot) ? [slot] : []
-            case .derived(let index): return letFields.value(index) { fields(policy.lets[index].value.bound, depth: depth + 1) }
+            case .letValue(let index): return letFields.value(index) { fields(policy.lets[index].value.expression, depth: depth + 1) }
             case .aggregate(let index):
                 let spec = policy.aggregates[index]
                 guard spec.kind.isPerCustomer, let argument = spec.argument else { return [] }
-                return fields(argument.bound, depth: depth + 1)
+                return fields(argument.expression, depth: depth + 1)
             default:
                 return bound.children.reduce(into: Set<Int>()) { $0.formUnion(fields($1, depth: depth + 1)) }
             }

@@ -45,7 +45,7 @@ enum UnreachableLabels {
         var earlier: [Earlier] = []
         var reachable = 0
         // Per condition (by shape), the first label that has it.
-        var firstWith: [Bound: Int] = [:]
+        var firstWith: [CheckedExpression: Int] = [:]
         for j in cases.indices {
             guard let condition = segment.cases[j].condition, let written = cases[j].condition else { continue }
             let label = cases[j].label

@@ -27,7 +27,7 @@ enum UnusedNames {
         for rule in policy.rules {
             collect(rule.condition, policy, into: &roots)
             for action in rule.actions {
-                for bound in [action.value?.bound, action.message, action.within].compactMap({ $0 }) {
+                for bound in [action.value?.expression, action.message, action.within].compactMap({ $0 }) {
                     collect(bound, policy, into: &roots)
                 }
                 if case .dynamic(let bound)? = action.channel { collect(bound, policy, into: &roots) }
@@ -42,7 +42,7 @@ enum UnusedNames {
         // Lets reached from the roots, and what they reach in turn.
         let letReferences = policy.lets.map { spec -> References in
             var r = References()
-            collect(spec.value.bound, policy, into: &r)
+            collect(spec.value.expression, policy, into: &r)
             return r
         }
         var used = roots
@@ -82,12 +82,12 @@ enum UnusedNames {
 
     /// Adds the fields and lets `bound` refers to, looking inside aggregates but not
     /// inside lets (their own references are followed separately).
-    static func collect(_ bound: Bound, _ policy: CheckedPolicy, into r: inout References) {
+    static func collect(_ bound: CheckedExpression, _ policy: CheckedPolicy, into r: inout References) {
         switch bound {
         case .field(let slot): r.fields.insert(slot)
-        case .derived(let index): r.lets.insert(index)
+        case .letValue(let index): r.lets.insert(index)
         case .aggregate(let index):
-            if let argument = policy.aggregates[index].argument { collect(argument.bound, policy, into: &r) }
+            if let argument = policy.aggregates[index].argument { collect(argument.expression, policy, into: &r) }
         default:
             for x in bound.children { collect(x, policy, into: &r) }
         }

@@ -12,7 +12,7 @@ public struct SegmentSpec: Sendable {
     public var name: String
     public var labels: [String]
     /// In file order: the label index and its condition (nil for `otherwise`).
-    public var cases: [(label: Int, condition: Bound?)]
+    public var cases: [(label: Int, condition: CheckedExpression?)]
     public var span: SourceSpan
 }
 
@@ -30,7 +30,7 @@ public struct AggregateSpec: Sendable {
 /// Where a contact goes: a fixed channel name, or a field or let holding it.
 public enum Channel: Sendable {
     case fixed(String)
-    case dynamic(Bound)
+    case dynamic(CheckedExpression)
 }
 
 /// One checked action of a rule.
@@ -40,17 +40,17 @@ public struct ActionSpec: Sendable {
     public var value: Typed?
     public var alertName: String?
     public var severity: String?
-    public var message: Bound?
+    public var message: CheckedExpression?
     public var channel: Channel?
     /// `within N days` of a contact.
-    public var within: Bound?
+    public var within: CheckedExpression?
     public var span: SourceSpan
 }
 
 /// A checked rule: its condition and actions.
 public struct RuleSpec: Sendable {
     public var name: String
-    public var condition: Bound
+    public var condition: CheckedExpression
     public var actions: [ActionSpec]
     public var span: SourceSpan
 }
@@ -99,7 +99,7 @@ public struct TestExpectation: Sendable {
         /// `expect no discount`; nil: `expect no actions`.
         case noAction(ActionKind?)
         /// `expect days_inactive = 21`.
-        case condition(Bound)
+        case condition(CheckedExpression)
     }
     /// The customer it is about (`expect customer "T2" ...`); nil: every tested customer.
     public var customer: String?

@@ -4,7 +4,7 @@ import PolicySemantics
 @testable import PolicyRuntime
 
 /// The reference the planned program is checked against: evaluates the checked
-/// expressions (`Bound`) as trees, one customer at a time, builds each record as
+/// expressions (`CheckedExpression`) as trees, one customer at a time, builds each record as
 /// text and applies `resolve` to those. Slow and plain on purpose; it shares only
 /// `ValueOperations`, the builtins, `Value.compare` and the formatter with the
 /// program, so that the two can disagree about everything else.
@@ -37,7 +37,7 @@ struct ReferenceEvaluator {
         segmentValues = [:]
     }
 
-    mutating func holds(_ b: Bound) -> Bool {
+    mutating func holds(_ b: CheckedExpression) -> Bool {
         if case .bool(true) = value(b) { return true }
         return false
     }
@@ -45,7 +45,7 @@ struct ReferenceEvaluator {
     mutating func letValue(_ index: Int) -> Value {
         if let v = letValues[index] { return v }
         let before = divisionsByZero
-        let v = value(policy.lets[index].value.bound)
+        let v = value(policy.lets[index].value.expression)
         if divisionsByZero != before, countedLetDivisions.contains(index, row: row) { divisionsByZero = before }
         letValues[index] = v
         return v
@@ -62,11 +62,11 @@ struct ReferenceEvaluator {
         return result
     }
 
-    mutating func value(_ b: Bound) -> Value {
+    mutating func value(_ b: CheckedExpression) -> Value {
         switch b {
         case .literal(let l): return l.value ?? .none
         case .field(let slot): return table.value(slot, row)
-        case .derived(let i): return letValue(i)
+        case .letValue(let i): return letValue(i)
         case .segment(let i): return segmentValue(i)
         case .label(_, let i): return .label(i)
         case .aggregate(let i): return aggregates.value(i, row: row)
@@ -161,7 +161,7 @@ struct ReferenceEvaluator {
                                   severity: action.severity ?? "", message: "", kind: action.kind, amount: nil, isPercent: false,
                                   priority: priority)
         if let typed = action.value {
-            let v = value(typed.bound)
+            let v = value(typed.expression)
             if v.isNone { return nil }
             switch (action.kind, v) {
             case (.discount, .number(let n)):

@@ -4,12 +4,12 @@ import PolicySyntax
 /// to be well typed. The runtime plans and evaluates this tree; it never looks a
 /// name up again. Two trees are equal when they have the same shape (the lints use
 /// this to recognise one expression written twice).
-public indirect enum Bound: Sendable, Hashable {
+public indirect enum CheckedExpression: Sendable, Hashable {
     case literal(Literal)
     /// A customer field, by slot.
     case field(Int)
     /// A `let`, by index.
-    case derived(Int)
+    case letValue(Int)
     /// A segment's label for the customer, by segment index.
     case segment(Int)
     /// A label constant: `Gold` compared with `tier`.
@@ -18,26 +18,26 @@ public indirect enum Bound: Sendable, Hashable {
     case aggregate(Int)
     /// The as-of date.
     case today
-    case negate(Bound)
-    case not(Bound)
+    case negate(CheckedExpression)
+    case not(CheckedExpression)
     /// `+ - * /` on numbers, dates and durations; the runtime dispatches on values.
-    case arithmetic(BinaryOperator, Bound, Bound)
-    case compare(BinaryOperator, Bound, Bound)
-    case and(Bound, Bound)
-    case or(Bound, Bound)
-    case coalesce(Bound, Bound)
-    case between(Bound, lower: Bound, upper: Bound)
-    case member(Bound, [Bound], negated: Bool)
-    case isNone(Bound, negated: Bool)
-    case call(Builtin, [Bound])
+    case arithmetic(BinaryOperator, CheckedExpression, CheckedExpression)
+    case compare(BinaryOperator, CheckedExpression, CheckedExpression)
+    case and(CheckedExpression, CheckedExpression)
+    case or(CheckedExpression, CheckedExpression)
+    case coalesce(CheckedExpression, CheckedExpression)
+    case between(CheckedExpression, lower: CheckedExpression, upper: CheckedExpression)
+    case member(CheckedExpression, [CheckedExpression], negated: Bool)
+    case isNone(CheckedExpression, negated: Bool)
+    case call(Builtin, [CheckedExpression])
     case interpolate([InterpolationPart])
 }
 
-extension Bound {
+extension CheckedExpression {
     /// The direct sub-expressions, in order (not looking into lets, segments or aggregates).
-    public var children: [Bound] {
+    public var children: [CheckedExpression] {
         switch self {
-        case .literal, .field, .derived, .segment, .label, .aggregate, .today: []
+        case .literal, .field, .letValue, .segment, .label, .aggregate, .today: []
         case .negate(let x), .not(let x), .isNone(let x, _): [x]
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .coalesce(let a, let b): [a, b]
@@ -52,16 +52,16 @@ extension Bound {
 /// A piece of a message: text, or a value printed according to its type.
 public enum InterpolationPart: Sendable, Hashable {
     case text(String)
-    case value(Bound, ValueType)
+    case value(CheckedExpression, ValueType)
 }
 
 /// A checked expression together with its type.
 public struct Typed: Sendable {
-    public var bound: Bound
+    public var expression: CheckedExpression
     public var type: ValueType
 
-    public init(_ bound: Bound, _ type: ValueType) {
-        self.bound = bound
+    public init(_ expression: CheckedExpression, _ type: ValueType) {
+        self.expression = expression
         self.type = type
     }
 }
