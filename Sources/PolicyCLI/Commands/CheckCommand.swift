@@ -17,15 +17,7 @@ enum CheckCommand: Command {
         ],
         usageOptions: ["--customers", "--warnings-as-errors"])
 
-    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
-        do {
-            return try check(args, console: console)
-        } catch {
-            return error.code
-        }
-    }
-
-    static func check(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
+    static func execute(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
         let loaded = try pipeline.loadPolicy(args.positionals[0])
         var customers: CustomerFile? = nil

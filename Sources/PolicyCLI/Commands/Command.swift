@@ -3,7 +3,8 @@
 /// registry's closures, which may run on any thread: hence `SendableMetatype`.
 protocol Command: SendableMetatype {
     static var spec: CommandSpec { get }
-    static func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode
+    /// Runs the command; a step that has reported why it cannot go on throws the exit code.
+    static func execute(_ arguments: ParsedArguments, console: Console) throws(Stop) -> ExitCode
 }
 
 extension Command {
@@ -22,7 +23,16 @@ struct CommandEntry: Sendable {
 
     init<C: Command>(_ command: C.Type) {
         spec = C.spec
-        execute = { C.execute($0, console: $1) }
+        execute = { arguments, console in Self.run(C.self, arguments, console: console) }
+    }
+
+    /// A command's exit code, whether it ends or stops.
+    private static func run<C: Command>(_ command: C.Type, _ arguments: ParsedArguments, console: Console) -> ExitCode {
+        do {
+            return try C.execute(arguments, console: console)
+        } catch {
+            return error.code
+        }
     }
 
     func execute(_ arguments: ParsedArguments, console: Console) -> ExitCode {

@@ -17,15 +17,7 @@ enum ExplainCommand: Command {
         usageOptions: ["--customers", "--id", "--as-of"],
         required: ["--customers", "--id"])
 
-    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
-        do {
-            return try explain(args, console: console)
-        } catch {
-            return error.code
-        }
-    }
-
-    static func explain(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
+    static func execute(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
         let id = args.values["--id"]!
         let asOf = try pipeline.asOf(args.values["--as-of"])

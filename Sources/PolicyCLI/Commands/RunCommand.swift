@@ -24,15 +24,7 @@ enum RunCommand: Command {
         usageOptions: ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict"],
         required: ["--customers"])
 
-    static func execute(_ args: ParsedArguments, console: Console) -> ExitCode {
-        do {
-            return try run(args, console: console)
-        } catch {
-            return error.code
-        }
-    }
-
-    static func run(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
+    static func execute(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
         let io = console.io
         var format = OutputFormat.csv
