@@ -168,6 +168,32 @@ struct ProgramTests {
         #expect(dropped > 0)
     }
 
+    /// Money written into a message in place must read as the general formatting.
+    @Test func moneyInPlaceIsTheFormattedDecimal() {
+        var state: UInt64 = 11
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var written = 0
+        for i in 0..<20_000 {
+            let mantissa: Int64 = switch i % 4 {
+            case 0: Int64(next(1000)) - 500
+            case 1: Int64(next(Int.max)) * (next(2) == 0 ? 1 : -1)
+            case 2: [0, 1, -1, 5, -5, 99, -99, Int64.max, Int64.min, Int64.max / 10, Int64.min / 100][next(11)]
+            default: Int64(next(100_000_000))
+            }
+            let scale = Int8(next(5)) - 1
+            let scalar = Scalar.decimal(mantissa, scale: scale)
+            var text: [UInt8] = []
+            guard scalar.appendMoney(into: &text) else { continue }
+            written += 1
+            let expected = ExactDecimal(mantissa: mantissa, scale: Int(scale)).formatted(fractionDigits: 2)
+            #expect(String(decoding: text, as: UTF8.self) == expected, "\(mantissa) / 10^\(scale)")
+        }
+        #expect(written > 10_000)
+    }
+
     /// Ranks are compared as fractions; that must order exactly as their decimals do.
     @Test func ranksOrderAsTheirDecimals() {
         var state: UInt64 = 3

@@ -37,22 +37,22 @@ struct DroppedEntry {
 /// dropped. Reused from customer to customer (no allocation once grown).
 struct CustomerRecords {
     /// Per segment, the label index (-1: no label).
-    var labels: [Int32] = []
+    var labels = ReusedList<Int32>()
     /// The indexes of the rules whose condition held, in order.
-    var firedRules: [Int32] = []
-    var entries: [RecordEntry] = []
-    var dropped: [DroppedEntry] = []
+    var firedRules = ReusedList<Int32>()
+    var entries = ReusedList<RecordEntry>()
+    var dropped = ReusedList<DroppedEntry>()
     /// Actions not written because their value was `none`.
     var skippedNoValue = 0
     /// The bytes of the fields that depend on the customer.
     var text: [UInt8] = []
 
     mutating func reset() {
-        labels.removeAll(keepingCapacity: true)
-        firedRules.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
-        dropped.removeAll(keepingCapacity: true)
-        text.removeAll(keepingCapacity: true)
+        labels.removeAll()
+        firedRules.removeAll()
+        entries.removeAll()
+        dropped.removeAll()
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         skippedNoValue = 0
     }
 
@@ -62,6 +62,31 @@ struct CustomerRecords {
         text.append(contentsOf: string.utf8)
         return ByteText(start: start, count: Int32(text.count) - start)
     }
+}
+
+/// A list reused from customer to customer: emptied by forgetting its count, so
+/// that emptying it costs nothing (its elements are plain values).
+struct ReusedList<Element>: RandomAccessCollection, MutableCollection {
+    private var storage: [Element] = []
+    private(set) var count = 0
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    @inline(__always) subscript(i: Int) -> Element {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+
+    @inline(__always) mutating func append(_ element: Element) {
+        if count < storage.count { storage[count] = element } else { storage.append(element) }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Keeps the first `n` elements.
+    mutating func keepFirst(_ n: Int) { count = n }
 }
 
 extension UnsafeBufferPointer<UInt8> {
@@ -143,9 +168,16 @@ extension Evaluator {
             case .text(let t):
                 text.append(contentsOf: program.bytes(t))
             case .value(let op, let type):
+                if case .textField(let column, _) = ops[Int(op)] {
+                    // Text straight from its column (none prints as nothing).
+                    if let t = table.texts[Int(column)][row] { text.append(contentsOf: t.utf8) }
+                    continue
+                }
                 let v = eval(op)
                 if v.kind == .decimal, v.scale == 0, program.printsPlainNumber[Int(type)] {
                     text.append(contentsOf: String(v.bits).utf8)
+                } else if program.types[Int(type)] == .money, v.appendMoney(into: &text) {
+                    continue
                 } else {
                     text.append(contentsOf: program.formatter.text(value(of: v), as: program.types[Int(type)]).utf8)
                 }

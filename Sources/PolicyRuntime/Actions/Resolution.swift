@@ -40,7 +40,7 @@ extension Evaluator {
                     records.entries[kept] = records.entries[i]
                     kept += 1
                 }
-                records.entries.removeLast(records.entries.count - kept)
+                records.entries.keepFirst(kept)
             }
         }
     }

@@ -186,7 +186,7 @@ public struct Evaluator {
         case .boolField(let column):
             let b = table.bools[Int(column)][row]
             return b == 2 ? .none : .bool(b == 1)
-        case .field(let slot):
+        case .field(let slot), .textField(_, let slot):
             return scalar(table.value(Int(slot), row))
         case .letValue(let i):
             return letValue(Int(i))

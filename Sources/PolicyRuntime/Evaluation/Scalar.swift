@@ -76,3 +76,33 @@ struct Scalar {
         }
     }
 }
+
+extension Scalar {
+    /// Appends a decimal with exactly two decimals, as `ExactDecimal.formatted(fractionDigits: 2)`
+    /// prints it (`-5.00`, `0.50`, `1234.56`), without building a string; false (nothing
+    /// appended) when this is no decimal of at most two decimals that fits once scaled.
+    func appendMoney(into text: inout [UInt8]) -> Bool {
+        guard kind == .decimal, scale >= 0, scale <= 2 else { return false }
+        let (cents, overflow) = bits.multipliedReportingOverflow(by: scale == 0 ? 100 : (scale == 1 ? 10 : 1))
+        guard !overflow else { return false }
+        var magnitude = cents.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            // At least three digits: `0.05` has its leading zero.
+            repeat {
+                buffer[count] = UInt8(magnitude % 10) + 48
+                magnitude /= 10
+                count += 1
+            } while magnitude != 0 || count < 3
+            if cents < 0 { text.append(UInt8(ascii: "-")) }
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                if i == 1 { text.append(UInt8(ascii: ".")) }
+                text.append(buffer[i])
+            }
+        }
+        return true
+    }
+}

@@ -13,6 +13,8 @@ enum Operation {
     case decimalField(column: Int32, slot: Int32)
     case dateField(column: Int32)
     case boolField(column: Int32)
+    /// A text column, read through `CustomerTable.value` (but written into a message in place).
+    case textField(column: Int32, slot: Int32)
     /// A `let`'s value, computed once per customer.
     case letValue(Int32)
     /// A segment's label for the customer, decided once per customer.

@@ -177,7 +177,8 @@ struct Planner {
             case .decimal: ops[i] = .decimalField(column: Int32(column.index), slot: slot)
             case .date: ops[i] = .dateField(column: Int32(column.index))
             case .bool: ops[i] = .boolField(column: Int32(column.index))
-            case .text, .other, .skipped: break
+            case .text: ops[i] = .textField(column: Int32(column.index), slot: slot)
+            case .other, .skipped: break
             }
         }
     }
