@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import PolicyValues
+@testable import PolicyValues
 
 /// Parses a literal the tests know to be valid; a bad literal fails the test, not the run.
 private func dec(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> ExactDecimal {
@@ -82,6 +82,32 @@ struct ExactDecimalTests {
         ("12345678901234567890.5", "12345678901234567890.5"), ("$1,234,567,890,123,456,789,012", "1234567890123456789012"),
         ("-0", "0"), ("(5)", nil), ("5%", nil),
     ]
+
+    /// The one-pass reading of plain cells gives what the full reading gives, to the
+    /// stored digits and scale.
+    @Test func plainCellsReadAsInFull() {
+        var state: UInt64 = 5
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let alphabet = Array("0123456789.".utf8) + Array("00000-+, $e".utf8)
+        var plain = 0
+        for _ in 0..<50_000 {
+            let length = 1 + next(20)
+            let bytes = (0..<length).map { _ in next(3) == 0 ? alphabet[next(alphabet.count)] : alphabet[next(10)] }
+            bytes.withUnsafeBufferPointer { buffer in
+                let fast = ExactDecimal.parsePlain(buffer)
+                let full = ExactDecimal.parseLenientInFull(buffer)
+                if let fast {
+                    plain += 1
+                    #expect(full != nil && fast.smallParts! == full!.smallParts!, "\(String(decoding: bytes, as: UTF8.self))")
+                }
+                #expect(ExactDecimal.parseLenient(buffer) == full)
+            }
+        }
+        #expect(plain > 10_000)
+    }
 
     @Test(arguments: lenientCases)
     func lenientParsing(text: String, expected: String?) {
