@@ -273,6 +273,12 @@ public struct Evaluator {
     @inline(never)
     mutating func arithmetic(_ op: BinaryOperator, _ a: Int32, _ b: Int32) -> Scalar {
         let x = operand(a), y = operand(b)
+        if x.kind == .decimal, y.kind == .decimal, op != .divide {
+            // Two numbers held in place: ExactDecimal's own fast paths, without a `Value`.
+            let p = ExactDecimal(smallMantissa: x.bits, scale: Int32(x.scale))
+            let q = ExactDecimal(smallMantissa: y.bits, scale: Int32(y.scale))
+            return scalar(.number(op == .add ? p + q : (op == .subtract ? p - q : p * q)))
+        }
         return scalar(ValueOperations.arithmetic(op, value(of: x), value(of: y), divisionsByZero: &divisionsByZero))
     }
 
