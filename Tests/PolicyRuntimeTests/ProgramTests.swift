@@ -117,11 +117,11 @@ struct ProgramTests {
                                                     encoder: BarSeparated()) { bytes += $0 }
         statistics.divisionsByZero += divisions
         var reference = ReferenceEvaluator(policy: program.policy, asOf: program.asOf, table: table, aggregates: aggregates)
-        var expected: [UInt8] = []
+        var expected = OutputBytes()
         for row in 0..<table.count {
             for record in reference.records(row: row) { BarSeparated().encode(record.fields, into: &expected) }
         }
-        return (bytes, expected, statistics, reference.divisionsByZero + divisions)
+        return (bytes, expected.bytes(), statistics, reference.divisionsByZero + divisions)
     }
 
     static func compare(_ program: [UInt8], _ reference: [UInt8]) {
@@ -157,14 +157,14 @@ struct ProgramTests {
         var written: [UInt8] = []
         _ = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, encoder: BarSeparated()) { written += $0 }
         var evaluator = Evaluator(program, table: table, aggregates: aggregates)
-        var fromOutcomes: [UInt8] = []
+        var fromOutcomes = OutputBytes()
         var dropped = 0
         for row in 0..<table.count {
             let outcome = evaluator.outcome(row: row)
             for record in outcome.records { BarSeparated().encode(record.fields, into: &fromOutcomes) }
             dropped += outcome.dropped.count
         }
-        #expect(fromOutcomes == written)
+        #expect(fromOutcomes.bytes() == written)
         #expect(dropped > 0)
     }
 

@@ -4,12 +4,12 @@ import PolicyRuntime
 /// (starting with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises;
 /// plain numbers such as `-5.00` are left alone.
 struct CSVRecordEncoder: RecordEncoder {
-    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes) {
         if index > 0 { out.append(UInt8(ascii: ",")) }
         Self.appendCell(bytes, into: &out)
     }
 
-    func endRecord(into out: inout [UInt8]) {
+    func endRecord(into out: inout OutputBytes) {
         out.append(UInt8(ascii: "\n"))
     }
 
@@ -22,9 +22,9 @@ struct CSVRecordEncoder: RecordEncoder {
 
     /// Appends a cell: as it is, or with a `'` before a formula, in quotes (quotes
     /// doubled) when it holds a comma, a quote or a line break.
-    static func appendCell(_ cell: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func appendCell(_ cell: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes) {
         if isPlain(cell) {
-            out.append(contentsOf: cell)
+            out.append(cell)
             return
         }
         let formula = cell.first.map(isFormulaStart) == true && !isPlainNumber(cell)

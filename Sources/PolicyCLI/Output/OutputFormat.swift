@@ -31,9 +31,9 @@ struct RecordOutput {
         self.sink = sink
         switch format {
         case .csv:
-            var header: [UInt8] = []
+            var header = OutputBytes()
             CSVRecordEncoder().encode(columns, into: &header)
-            sink.write(header)
+            sink.write(header.bytes())
         case .json: sink.write("[")
         case .jsonl: break
         case .table: table = TableLayout(columns: columns)
@@ -55,9 +55,9 @@ struct RecordOutput {
 
     /// Records given as text fields.
     mutating func write(fields: [String]) {
-        var bytes: [UInt8] = []
+        var bytes = OutputBytes()
         format.encoder.encode(fields, into: &bytes)
-        write(bytes)
+        write(bytes.bytes())
     }
 
     func finish() {

@@ -5,13 +5,13 @@ import PolicyFiles
 /// Records as cells for `TableLayout`: each field its length (4 bytes) and its
 /// bytes, line breaks as spaces; nothing between records (each has every field).
 struct TableCellEncoder: RecordEncoder {
-    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes) {
         let count = UInt32(bytes.count)
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: count >> UInt32(shift))) }
         for b in bytes { out.append(b == 0x0A || b == 0x0D ? 0x20 : b) }
     }
 
-    func endRecord(into out: inout [UInt8]) {}
+    func endRecord(into out: inout OutputBytes) {}
 }
 
 /// A table for reading in a terminal: columns padded to their widest cell (wide

@@ -68,22 +68,21 @@ extension PolicyRun {
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
                              aggregates: AggregateResults, encoder: any RecordEncoder) -> ([UInt8], RunStatistics) {
         var statistics = RunStatistics(program: program)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(rows.count * 128)
+        var bytes = OutputBytes(capacity: rows.count * 128)
         var evaluator = Evaluator(program, table: table, aggregates: aggregates)
         var records = CustomerRecords()
-        var id: [UInt8] = []
+        var id = OutputBytes()
         for row in rows {
             evaluator.evaluate(row: row, into: &records)
             statistics.count(records, program: program)
             guard !records.entries.isEmpty else { continue }
-            id.removeAll(keepingCapacity: true)
+            id.removeAll()
             encoder.field(0, evaluator.customerID(row), into: &id)
             program.encode(records, id: id, encoder: encoder, templates: templates, into: &bytes)
         }
         statistics.customers = rows.count
         statistics.divisionsByZero = evaluator.divisionsByZero
-        return (bytes, statistics)
+        return (bytes.bytes(), statistics)
     }
 }
 

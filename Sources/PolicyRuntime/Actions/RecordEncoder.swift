@@ -7,20 +7,20 @@
 /// before it: fields that never change are encoded once (`RecordTemplates`).
 public protocol RecordEncoder: Sendable {
     /// Appends field `index` (0 is `customer_id`, 7 is `message`) of the record being written.
-    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8])
+    func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes)
     /// Ends the record: every one of its fields has been appended.
-    func endRecord(into out: inout [UInt8])
+    func endRecord(into out: inout OutputBytes)
 }
 
 extension RecordEncoder {
     @inline(__always)
-    func field(_ index: Int, _ text: String, into out: inout [UInt8]) {
+    func field(_ index: Int, _ text: String, into out: inout OutputBytes) {
         var text = text
         text.withUTF8 { field(index, $0, into: &out) }
     }
 
     /// A whole record, from its text fields.
-    public func encode(_ fields: [String], into out: inout [UInt8]) {
+    public func encode(_ fields: [String], into out: inout OutputBytes) {
         for (i, text) in fields.enumerated() { field(i, text, into: &out) }
         endRecord(into: &out)
     }

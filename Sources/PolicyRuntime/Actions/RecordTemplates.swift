@@ -17,7 +17,7 @@ final class RecordTemplates: @unchecked Sendable {
     let actionTails: [ByteText?]
 
     init(_ program: Program, encoder: any RecordEncoder) {
-        var bytes: [UInt8] = []
+        var bytes = OutputBytes()
         let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         func encode(_ entry: RecordEntry, fields: ClosedRange<Int> = 1...7) -> ByteText {
             let start = bytes.count
@@ -39,8 +39,9 @@ final class RecordTemplates: @unchecked Sendable {
             heads.append(encode(entry, fields: 1...2))
             tails.append(program.actions[a].isConstant ? encode(entry) : nil)
         }
-        arena = .allocate(capacity: max(1, bytes.count))
-        _ = arena.initialize(from: bytes)
+        let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, bytes.count))
+        _ = bytes.withBytes { arena.initialize(from: $0) }
+        self.arena = arena
         self.labelTails = labelTails
         actionHeads = heads
         actionTails = tails
@@ -58,22 +59,22 @@ final class RecordTemplates: @unchecked Sendable {
 extension Program {
     /// Writes one customer's records through `encoder`: `id` is the encoded customer
     /// id field; fields that never change come from `templates`.
-    func encode(_ records: CustomerRecords, id: [UInt8], encoder: any RecordEncoder, templates: RecordTemplates,
-                into out: inout [UInt8]) {
+    func encode(_ records: CustomerRecords, id: borrowing OutputBytes, encoder: any RecordEncoder, templates: RecordTemplates,
+                into out: inout OutputBytes) {
         records.text.withUnsafeBufferPointer { text in
             for entry in records.entries {
-                out.append(contentsOf: id)
+                out.append(id)
                 if entry.isSegment {
-                    out.append(contentsOf: templates.bytes(templates.labelTails[Int(segments[entry.segment].firstLabel + entry.label)]))
+                    out.append(templates.bytes(templates.labelTails[Int(segments[entry.segment].firstLabel + entry.label)]))
                     continue
                 }
                 let a = Int(entry.source)
                 let ownRule = entry.rule != nil
                 if !ownRule, entry.value == nil, let tail = templates.actionTails[a] {
-                    out.append(contentsOf: templates.bytes(tail))
+                    out.append(templates.bytes(tail))
                     continue
                 }
-                if !ownRule { out.append(contentsOf: templates.bytes(templates.actionHeads[a])) }
+                if !ownRule { out.append(templates.bytes(templates.actionHeads[a])) }
                 withFields(of: entry, text: text) { i, bytes in
                     if i > 2 || ownRule { encoder.field(i, bytes, into: &out) }
                 }
