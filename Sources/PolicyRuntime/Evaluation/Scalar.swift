@@ -1,13 +1,13 @@
 import PolicyValues
 
-/// A value as the flat evaluator holds it: 16 bytes and no references, so that
+/// A value as the evaluator holds it: 16 bytes and no references, so that
 /// passing one around costs no reference counting. The common kinds are stored
 /// inline; a rank stays the fraction `AggregateColumn` keeps; anything else (text,
 /// durations, numbers too wide for an `Int64` mantissa) is a `Value` in a box: the
 /// program's constant pool or the current customer's scratch values.
 ///
 /// Every scalar stands for exactly one `Value` (`Evaluator.value(of:)`), so the
-/// flat evaluator can hand any case it has no shortcut for to the general code.
+/// evaluator can hand any case it has no shortcut for to the general code.
 struct Scalar {
     enum Kind: UInt8 {
         case none, bool, decimal, date, label

@@ -116,12 +116,12 @@ public struct Explainer {
     /// `orders >= 10 was false: orders is 7`.
     func whyNot(_ condition: Expression, row: Int, evaluator: inout Evaluator) -> String {
         for part in Self.conjuncts(condition) {
-            guard let (node, _) = parts[part.span] else { continue }
-            let value = evaluator.value(ofExpression: node, row: row)
+            guard let (expression, _) = parts[part.span] else { continue }
+            let value = evaluator.value(ofExpression: expression, row: row)
             if case .bool(true) = value { continue }
             var text = "\(part.span.text) was \(value.isNone ? "none" : "false")"
-            if let left = Self.leftSide(part), let (leftNode, type) = parts[left.span] {
-                text += ": \(left.span.text) is \(shown(evaluator.value(ofExpression: leftNode, row: row), type: type))"
+            if let left = Self.leftSide(part), let (leftExpression, type) = parts[left.span] {
+                text += ": \(left.span.text) is \(shown(evaluator.value(ofExpression: leftExpression, row: row), type: type))"
             }
             return text
         }
@@ -133,13 +133,13 @@ public struct Explainer {
     func nearMiss(_ condition: Expression, rule: String, row: Int, evaluator: inout Evaluator) -> String? {
         var failed: [Expression] = []
         for part in Self.conjuncts(condition) {
-            guard let (node, _) = parts[part.span] else { return nil }
-            if case .bool(true) = evaluator.value(ofExpression: node, row: row) { continue }
+            guard let (expression, _) = parts[part.span] else { return nil }
+            if case .bool(true) = evaluator.value(ofExpression: expression, row: row) { continue }
             failed.append(part)
         }
         guard failed.count == 1, case .binary(let op, let left, let right) = failed[0].kind,
               [.greater, .greaterEqual, .less, .lessEqual].contains(op),
-              let (leftNode, type) = parts[left.span], case .number(let x) = evaluator.value(ofExpression: leftNode, row: row) else { return nil }
+              let (leftExpression, type) = parts[left.span], case .number(let x) = evaluator.value(ofExpression: leftExpression, row: row) else { return nil }
         var threshold: ExactDecimal
         var percent = false
         switch right.kind {
