@@ -102,10 +102,10 @@ func jsonArrayLoadsExactly(_ c: JSONRecordsCase) throws {
 @Test(arguments: [
     ("{\"a\": 1}", JSONError(line: 1, column: 1, message: "the top level must be an array of objects, not an object")),
     ("\n  42", JSONError(line: 2, column: 3, message: "the top level must be an array of objects, not a number")),
-    ("{\"a\": }", JSONError(line: 1, column: 7, message: "unexpected '}': expected a value")),
-    ("[{\"a\": 1},\n {\"b\": 2},]", JSONError(line: 2, column: 11, message: "trailing comma before ']'")),
-    ("[{\"a\": 1} {\"b\": 2}]", JSONError(line: 1, column: 11, message: "expected ',' or ']' after an array element")),
-    ("[{\"a\": 1}", JSONError(line: 1, column: 10, message: "unexpected end of input: expected ',' or ']' after an array element")),
+    ("{\"a\": }", JSONError(line: 1, column: 7, message: "unexpected `}`: expected a value")),
+    ("[{\"a\": 1},\n {\"b\": 2},]", JSONError(line: 2, column: 11, message: "trailing comma before `]`")),
+    ("[{\"a\": 1} {\"b\": 2}]", JSONError(line: 1, column: 11, message: "expected `,` or `]` after an array element")),
+    ("[{\"a\": 1}", JSONError(line: 1, column: 10, message: "unexpected end of input: expected `,` or `]` after an array element")),
     ("[{\"a\": 1}] []", JSONError(line: 1, column: 12, message: "unexpected text after the json value")),
     ("", JSONError(line: 1, column: 1, message: "unexpected end of input: expected a value")),
     ("[" + String(repeating: "[", count: 100_000), JSONError(line: 1, column: 257, message: "nesting is deeper than 256 levels")),
@@ -137,9 +137,9 @@ let linesCases: [JSONRecordsCase] = [
             DenseRecord(line: 1, cells: ["C1", "1", nil]),
             DenseRecord(line: 5, cells: ["C3", nil, "y"]),
         ], [
-            RecordProblem(line: 3, column: 18, message: "unexpected '}': expected a value"),
+            RecordProblem(line: 3, column: 18, message: "unexpected `}`: expected a value"),
             RecordProblem(line: 6, message: "the line holds a number, not an object"),
-            RecordProblem(line: 7, column: 12, message: "unexpected end of input: expected ',' or '}' after an object member"),
+            RecordProblem(line: 7, column: 12, message: "unexpected end of input: expected `,` or `}` after an object member"),
         ], lines: [1, 1, 5])),
     JSONRecordsCase(name: "bom, crlf and lone cr", input: "\u{FEFF}{\"a\":\"中\"}\r\n\r\n{\"a\":2}\r{\"a\":[1, 2]}\r\n",
         expected: rawTable(["a"], [
@@ -157,7 +157,7 @@ let linesCases: [JSONRecordsCase] = [
     JSONRecordsCase(name: "a string cannot span lines", input: "{\"a\":\"x\ny\"}\n{\"a\":\"ok\"}",
         expected: rawTable(["a"], [DenseRecord(line: 3, cells: ["ok"])], [
             RecordProblem(line: 1, column: 8, message: "unexpected end of input inside a string"),
-            RecordProblem(line: 2, column: 1, message: "unexpected 'y': expected a value"),
+            RecordProblem(line: 2, column: 1, message: "unexpected `y`: expected a value"),
         ], lines: [3])),
     JSONRecordsCase(name: "deep line does not stop the others",
         input: String(repeating: "[", count: 100_000) + "\n{\"a\":true}\n",

@@ -139,7 +139,7 @@ struct RejectRenderingTests {
     /// A file that cannot be read at all is placed where reading stopped, with its line.
     @Test(arguments: [
         ("\u{FEFF}[\n  {\"id\": \"C1\", \"orders\": 1},\r\n  {\"id\": \"C2\", \"orders\": 2,}\n]\n", InputFormat.json, """
-        c.json:3:28: error: this is not a JSON array of customer objects: trailing comma before '}' [E0507]
+        c.json:3:28: error: this is not a JSON array of customer objects: trailing comma before `}` [E0507]
          3 |   {"id": "C2", "orders": 2,}
            |                            ^
            = help: a .json file holds [ {...}, {...} ]; use .jsonl for one object per line

@@ -96,15 +96,15 @@ struct JSONCore {
                 skipWhitespace()
                 let isArray = frame.kind == .array
                 guard position < limit else {
-                    throw error(isArray ? "unexpected end of input: expected ',' or ']' after an array element"
-                                        : "unexpected end of input: expected ',' or '}' after an object member")
+                    throw error(isArray ? "unexpected end of input: expected `,` or `]` after an array element"
+                                        : "unexpected end of input: expected `,` or `}` after an object member")
                 }
                 let c = p[position]
                 if c == ReaderByte.comma {
                     position += 1
                     if isArray {
                         skipWhitespace()
-                        if position < limit && p[position] == Self.closeBracket { throw error("trailing comma before ']'") }
+                        if position < limit && p[position] == Self.closeBracket { throw error("trailing comma before `]`") }
                     } else {
                         keys.append(try parseKey(afterComma: true))
                         if flaw?.column == nil, flaw != nil { locateFlaw(frames, keys, inKey: true) }
@@ -124,7 +124,7 @@ struct JSONCore {
                     keys.removeSubrange(frame.keyStart...)
                     value = .object(members)
                 } else {
-                    throw error(isArray ? "expected ',' or ']' after an array element" : "expected ',' or '}' after an object member")
+                    throw error(isArray ? "expected `,` or `]` after an array element" : "expected `,` or `}` after an object member")
                 }
                 values.removeSubrange(frame.valueStart...)
                 frames.removeLast()
@@ -177,13 +177,13 @@ struct JSONCore {
         guard position < limit else { throw error("unexpected end of input: expected a string key") }
         let b = p[position]
         if b != ReaderByte.quote {
-            if afterComma && b == Self.closeBrace { throw error("trailing comma before '}'") }
+            if afterComma && b == Self.closeBrace { throw error("trailing comma before `}`") }
             throw error("expected a string key in an object, found \(describe(at: position))")
         }
         let key = try parseString()
         skipWhitespace()
-        guard position < limit else { throw error("unexpected end of input: expected ':' after an object key") }
-        guard p[position] == Self.colon else { throw error("expected ':' after an object key") }
+        guard position < limit else { throw error("unexpected end of input: expected `:` after an object key") }
+        guard p[position] == Self.colon else { throw error("expected `:` after an object key") }
         position += 1
         return key
     }
@@ -216,7 +216,7 @@ struct JSONCore {
         let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         for expected in text {
             guard position < limit, p[position] == expected else {
-                throw error("invalid literal: expected '\(word)'", at: start)
+                throw error("invalid literal: expected `\(word)`", at: start)
             }
             position += 1
         }
@@ -235,7 +235,7 @@ struct JSONCore {
             if position < limit && (p[position] == UInt8(ascii: "I") || p[position] == UInt8(ascii: "N")) {
                 throw error("nan and infinity are not valid json numbers", at: start)
             }
-            guard isDigit(position) else { throw error("expected a digit after '-'") }
+            guard isDigit(position) else { throw error("expected a digit after `-`") }
         }
         if p[position] == Self.zero {
             position += 1
@@ -407,7 +407,7 @@ struct JSONCore {
         return "followed by " + describe(at: offset)
     }
 
-    /// The character at `offset` for a message: `'x'` if printable, otherwise `U+XXXX`.
+    /// The character at `offset` for a message: `` `x` `` if printable, otherwise `U+XXXX`.
     func describe(at offset: Int) -> String {
         guard offset < limit else { return "end of input" }
         let lead = p[offset]
@@ -421,7 +421,7 @@ struct JSONCore {
         if scalar.value < 0x20 || scalar.value == 0x7F || scalar.properties.generalCategory == .format || scalar.value == 0xFFFD {
             return Self.hexName(scalar.value)
         }
-        return "'\(String(scalar))'"
+        return "`\(String(scalar))`"
     }
 }
 

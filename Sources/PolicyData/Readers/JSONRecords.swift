@@ -133,17 +133,17 @@ public enum JSONRecords: Sendable {
                 }
                 core.skipWhitespace()
                 guard core.position < p.count else {
-                    throw core.error("unexpected end of input: expected ',' or ']' after an array element")
+                    throw core.error("unexpected end of input: expected `,` or `]` after an array element")
                 }
                 let c = p[core.position]
                 core.position += 1
                 if c == UInt8(ascii: "]") { break }
                 guard c == ReaderByte.comma else {
-                    throw core.error("expected ',' or ']' after an array element", at: core.position - 1)
+                    throw core.error("expected `,` or `]` after an array element", at: core.position - 1)
                 }
                 core.skipWhitespace()
                 if core.position < p.count && p[core.position] == UInt8(ascii: "]") {
-                    throw core.error("trailing comma before ']'")
+                    throw core.error("trailing comma before `]`")
                 }
             }
         }
