@@ -13,7 +13,8 @@ struct HelpTests {
 
     @Test func everyRunOptionOfTheSpecIsDocumentedInHelp() {
         let help = policy(["run", "--help"]).stdout
-        for option in ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict", "--input-format"] {
+        for option in ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict", "--input-format",
+                       "--suppressed"] {
             #expect(help.contains(option))
         }
     }
@@ -63,6 +64,56 @@ struct RunFileTests {
     customer { id text key  orders int }
     rule "Busy" when orders > 5 then tag "busy"
     """
+
+    /// Nothing a rule produced is dropped silently: a contact on `none`, an empty or an
+    /// unknown channel is not written, and neither is what `resolve` removed; both are
+    /// listed with their reason, and counted.
+    @Test func suppressedFileListsWhatIsNotWrittenWithItsReason() throws {
+        let policyText = """
+        customer { id text key  orders int  channel text? }
+        rule "Welcome" when orders >= 1 then discount 10%, contact channel "welcome"
+        rule "Loyal" when orders >= 5 then discount 15%
+        resolve discount by best
+        """
+        let customers = "id,orders,channel\nA,6,email\nB,2,none\nC,1,\nD,7,fax\nE,1,sms\n"
+        try withFiles(["p.policy": policyText, "c.csv": customers]) { (dir: URL) throws in
+            let suppressed = dir.appendingPathComponent("suppressed.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path,
+                                  "--as-of", "2026-11-22", "--suppressed", suppressed, "--summary"])
+            #expect(outcome.code == 0)
+            #expect(outcome.stdout == """
+            customer_id,rule,action,value,channel,due,severity,message
+            A,Welcome,contact,welcome,email,2026-11-22,,
+            A,Loyal,discount,15%,,,,
+            B,Welcome,discount,10%,,,,
+            C,Welcome,discount,10%,,,,
+            D,Loyal,discount,15%,,,,
+            E,Welcome,discount,10%,,,,
+            E,Welcome,contact,welcome,sms,2026-11-22,,
+
+            """)
+            #expect(try String(contentsOfFile: suppressed, encoding: .utf8) == """
+            customer_id,rule,action,value,channel,due,severity,message,reason
+            A,Welcome,discount,10%,,,,,"resolve discount by best kept 15% from ""Loyal""\"
+            B,Welcome,contact,welcome,none,2026-11-22,,,no usable channel
+            C,Welcome,contact,welcome,,2026-11-22,,,no usable channel
+            D,Welcome,contact,welcome,fax,2026-11-22,,,no usable channel
+            D,Welcome,discount,10%,,,,,"resolve discount by best kept 15% from ""Loyal""\"
+
+            """)
+            #expect(outcome.stderr.contains("  actions not written 5\n    no usable channel 3\n    resolve discount by best 2\n"))
+        }
+    }
+
+    @Test func suppressedFileMustNotBeAnotherOutput() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\n"]) { (dir: URL) throws in
+            let out = dir.appendingPathComponent("out.csv").path
+            let outcome = policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path,
+                                  "--output", out, "--suppressed", out])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("`--output` and `--suppressed` name the same file"))
+        }
+    }
 
     @Test func rejectsFileListsEveryProblemAsCSV() throws {
         try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\nB,lots\n\"C, Inc\",\nD\n"]) { (dir: URL) throws in

@@ -17,6 +17,8 @@ enum RunCommand: Command {
             OptionSpec(name: "--format", value: "csv|jsonl|json|table", help: "The output format. Default: csv."),
             OptionSpec(name: "--output", value: "FILE", help: "Write the actions to FILE (whole or not at all) instead of standard output."),
             OptionSpec(name: "--rejects", value: "FILE", help: "Write rejected rows, with the reason, to FILE as CSV."),
+            OptionSpec(name: "--suppressed", value: "FILE",
+                       help: "Write the actions rules produced that are not written (resolve, no usable channel), with the reason, to FILE as CSV."),
             OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
             OptionSpec(name: "--strict", value: nil, help: "Write nothing when any row is rejected."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say (standard input)."),
@@ -37,7 +39,8 @@ enum RunCommand: Command {
             format = f
         }
         let policyPath = args.positionals[0], customersPath = args.values["--customers"]!
-        let outputs = [("--output", args.values["--output"]), ("--rejects", args.values["--rejects"])]
+        let outputs = [("--output", args.values["--output"]), ("--rejects", args.values["--rejects"]),
+                       ("--suppressed", args.values["--suppressed"])]
             .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
         try pipeline.checkOutputs(outputs, inputs: [policyPath, customersPath])
         let timings = io.timings
@@ -69,19 +72,32 @@ enum RunCommand: Command {
         }
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
-        let write: (ByteSink) -> Void = { sink in
+        let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
             statistics = timings.measure("evaluate") {
-                writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink)
+                writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink,
+                             suppressed: suppressed)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
             timings?.add("write", sink.writeSeconds - started)
         }
-        if let path = args.values["--output"] {
-            try pipeline.write(path, write)
+        let writeOutput: (ByteSink?) throws(Stop) -> Void = { suppressed throws(Stop) in
+            if let path = args.values["--output"] {
+                try pipeline.write(path) { write($0, suppressed) }
+            } else {
+                write(io.stdout, suppressed)
+            }
+        }
+        if let path = args.values["--suppressed"] {
+            // Both files are written whole or not at all, each on its own.
+            var failure: Stop? = nil
+            try pipeline.write(path) { suppressed in
+                do throws(Stop) { try writeOutput(suppressed) } catch { failure = error }
+            }
+            if let failure { throw failure }
         } else {
-            write(io.stdout)
+            try writeOutput(nil)
         }
         if args.flag("--summary"), let statistics {
             Summary.lines(statistics, data: data, program: program).forEach(console.note)
@@ -90,14 +106,19 @@ enum RunCommand: Command {
         return data.rejectedRows > 0 ? .rowsRejected : .ok
     }
 
-    /// Evaluates every customer and writes the actions in `format`, in parallel chunks.
+    /// Evaluates every customer and writes the actions in `format`, in parallel chunks;
+    /// the actions not written, with their reason, go to `suppressed` as CSV.
     static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
-                             workers: Int, into sink: ByteSink) -> RunStatistics {
+                             workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil) -> RunStatistics {
         var output = RecordOutput(format, columns: ActionRecord.columns, into: sink)
+        var notWritten = suppressed.map { RecordOutput(.csv, columns: ActionRecord.columns + ["reason"], into: $0) }
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
-                                                    encoder: format.encoder) { output.write($0) }
+                                                    encoder: format.encoder, suppressed: notWritten.map { $0.format.encoder },
+                                                    emitSuppressed: { notWritten?.write($0) }) { output.write($0) }
         output.finish()
+        notWritten?.finish()
         sink.flush()
+        suppressed?.flush()
         return statistics
     }
 

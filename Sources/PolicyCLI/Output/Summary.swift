@@ -20,6 +20,11 @@ enum Summary {
             out.append("    \(action) \(count)")
         }
         if s.divisionsByZero > 0 { out.append("  divisions by zero   \(s.divisionsByZero) (each gave none)") }
+        let suppressed = s.suppressed.reduce(0, +)
+        if suppressed > 0 {
+            out.append("  actions not written \(suppressed)")
+            for (name, count) in zip(s.suppressionNames, s.suppressed) where count > 0 { out.append("    \(name) \(count)") }
+        }
         if s.skippedNoValue > 0 { out.append("  actions without a value, not written \(s.skippedNoValue)") }
         return out
     }

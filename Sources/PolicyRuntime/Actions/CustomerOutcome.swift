@@ -11,16 +11,19 @@ public struct CustomerOutcome: Sendable {
     public var firedRules: [Int] = []
     /// The output records, segment assignments first, after `resolve`.
     public var records: [ActionRecord] = []
-    /// The records `resolve` removed, and why.
-    public var dropped: [DroppedAction] = []
+    /// The records a rule produced that are not written (a contact without a
+    /// usable channel, what `resolve` removed), and why.
+    public var suppressed: [SuppressedAction] = []
     /// Actions not written because their value was `none`.
     public var skippedNoValue = 0
 }
 
-/// An action `resolve` removed, and why (shown by `policy explain`).
-public struct DroppedAction: Sendable {
+/// An action a rule produced that is not written, and why (shown by `policy explain`).
+public struct SuppressedAction: Sendable {
     public var record: ActionRecord
     public var reason: String
+    /// Removed by `resolve` (rather than for its channel).
+    public var byResolve: Bool
 }
 
 extension Evaluator {
@@ -35,15 +38,12 @@ extension Evaluator {
         outcome.firedRules = records.firedRules.map { Int($0) }
         outcome.skippedNoValue = records.skippedNoValue
         outcome.records = records.entries.map { actionRecord($0, records: records, row: row, id: id) }
-        outcome.dropped = records.dropped.map { dropped in
-            let kept = actionRecord(dropped.kept, records: records, row: row, id: id)
-            let kind = kept.action
-            let reason = switch dropped.strategy {
-            case .first: "resolve \(kind) by first kept \"\(kept.rule)\""
-            case .best: "resolve \(kind) by best kept \(kept.value) from \"\(kept.rule)\""
-            case .sum: "resolve \(kind) by sum added it into \"\(kept.rule)\""
-            }
-            return DroppedAction(record: actionRecord(dropped.entry, records: records, row: row, id: id), reason: reason)
+        outcome.suppressed = records.suppressed.map { suppressed in
+            let reason = records.text.withUnsafeBufferPointer { program.reason(suppressed, text: $0) }
+            var byResolve = false
+            if case .resolve = suppressed.reason { byResolve = true }
+            return SuppressedAction(record: actionRecord(suppressed.entry, records: records, row: row, id: id), reason: reason,
+                                    byResolve: byResolve)
         }
         return outcome
     }

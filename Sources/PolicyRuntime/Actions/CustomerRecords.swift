@@ -25,23 +25,30 @@ struct RecordEntry {
     var segment: Int { Int(-1 - source) }
 }
 
-/// An entry `resolve` removed, with the entry it kept instead.
-struct DroppedEntry {
+/// A record a rule produced that is not written, and why.
+struct SuppressedEntry {
+    enum Reason {
+        /// A contact whose channel is `none`, empty or no channel name.
+        case noUsableChannel
+        /// `resolve`: the line (by index into `Program.resolutions`) and the record it kept.
+        case resolve(Int32, kept: RecordEntry)
+    }
+
     var entry: RecordEntry
-    var strategy: ResolutionStrategy
-    var kept: RecordEntry
+    var reason: Reason
 }
 
 /// Everything a policy decided for one customer, in output order: the label of
-/// each segment, the rules that fired, the records kept and those `resolve`
-/// dropped. Reused from customer to customer (no allocation once grown).
+/// each segment, the rules that fired, the records kept and those suppressed (a
+/// contact without a usable channel, what `resolve` removed). Reused from customer
+/// to customer (no allocation once grown).
 struct CustomerRecords {
     /// Per segment, the label index (-1: no label).
     var labels = ReusedList<Int32>()
     /// The indexes of the rules whose condition held, in order.
     var firedRules = ReusedList<Int32>()
     var entries = ReusedList<RecordEntry>()
-    var dropped = ReusedList<DroppedEntry>()
+    var suppressed = ReusedList<SuppressedEntry>()
     /// Actions not written because their value was `none`.
     var skippedNoValue = 0
     /// The bytes of the fields that depend on the customer.
@@ -51,7 +58,7 @@ struct CustomerRecords {
         labels.removeAll()
         firedRules.removeAll()
         entries.removeAll()
-        dropped.removeAll()
+        suppressed.removeAll()
         if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         skippedNoValue = 0
     }
@@ -116,28 +123,36 @@ extension Evaluator {
             guard holds(rule.condition) else { continue }
             records.firedRules.append(Int32(r))
             for a in rule.firstAction..<(rule.firstAction + rule.actionCount) {
-                if !record(Int(a), into: &records) { records.skippedNoValue += 1 }
+                record(Int(a), into: &records)
             }
         }
         if !program.resolutions.isEmpty { resolve(&records) }
     }
 
-    /// Adds one action's record; false when its value is `none` (nothing to act on).
+    /// Adds one action's record: to the records written, to those suppressed (a
+    /// contact without a usable channel), or to none when its value is `none`
+    /// (nothing to act on: counted in `skippedNoValue`).
     @inline(__always)
-    mutating func record(_ index: Int, into records: inout CustomerRecords) -> Bool {
+    mutating func record(_ index: Int, into records: inout CustomerRecords) {
         let action = program.actions[index]
         var entry = RecordEntry(source: Int32(index))
         if action.checksValue {
             let v = eval(action.value)
-            if v.isNone { return false }
+            if v.isNone {
+                records.skippedNoValue += 1
+                return
+            }
             entry.amount = v
             if action.constantValue == nil {
                 entry.value = records.append(Written.value(value(of: v), kind: action.kind, valueType: program.types[Int(action.valueType)],
                                                            formatter: program.formatter).text)
             }
         }
+        var usableChannel = true
         if action.constantChannel == nil {
-            entry.channel = records.append(program.formatter.text(valueOf(action.channel), as: .text))
+            let channel = records.append(program.formatter.text(valueOf(action.channel), as: .text))
+            entry.channel = channel
+            usableChannel = records.text.withUnsafeBufferPointer { program.isChannelName($0[channel]) }
         }
         if action.constantDue == nil {
             entry.due = records.append(due(within: valueOf(action.within)).iso)
@@ -147,8 +162,11 @@ extension Evaluator {
             writeText(action.message, into: &records.text)
             entry.message = ByteText(start: Int32(start), count: Int32(records.text.count - start))
         }
-        records.entries.append(entry)
-        return true
+        if usableChannel {
+            records.entries.append(entry)
+        } else {
+            records.suppressed.append(SuppressedEntry(entry: entry, reason: .noUsableChannel))
+        }
     }
 
     /// A contact's due date: the as-of date, moved by `within` when it is a duration.

@@ -12,7 +12,16 @@ extension RunStatistics {
         for k in kindRecords.indices { kindRecords[k] += other.kindRecords[k] }
         divisionsByZero += other.divisionsByZero
         skippedNoValue += other.skippedNoValue
+        for k in suppressed.indices { suppressed[k] += other.suppressed[k] }
     }
+}
+
+/// One chunk's results: its records encoded, the records suppressed (when asked
+/// for), and what it counted.
+struct ChunkOutput {
+    var bytes: [UInt8]
+    var suppressed: [UInt8]
+    var statistics: RunStatistics
 }
 
 extension PolicyRun {
@@ -25,24 +34,31 @@ extension PolicyRun {
     /// - Parameters:
     ///   - workers: threads evaluating; 1 runs everything on the calling thread.
     ///   - encoder: writes the records' bytes (it runs on worker threads).
+    ///   - suppressed: when given, the records rules produced that are not written are
+    ///     encoded through it (the output's columns, then `reason`) and handed to
+    ///     `emitSuppressed` in order.
     ///   - emit: receives each chunk's bytes, in order (on the calling thread).
     public static func evaluateInChunks(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
                                         workers: Int, chunkSize: Int = 8192, encoder: any RecordEncoder,
+                                        suppressed: (any RecordEncoder)? = nil,
+                                        emitSuppressed: ([UInt8]) -> Void = { _ in },
                                         emit: ([UInt8]) -> Void) -> RunStatistics {
         let program = program.laidOut(for: table)
         let templates = RecordTemplates(program, encoder: encoder)
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
-        let evaluate: @Sendable (Int) -> ([UInt8], RunStatistics) = { chunk in
+        let evaluate: @Sendable (Int) -> ChunkOutput = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
-            return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates, encoder: encoder)
+            return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates,
+                                encoder: encoder, suppressed: suppressed)
         }
         var total = RunStatistics(program: program)
+        func deliver(_ output: ChunkOutput) {
+            emit(output.bytes)
+            if !output.suppressed.isEmpty { emitSuppressed(output.suppressed) }
+            total.merge(output.statistics)
+        }
         if workers <= 1 {
-            for chunk in 0..<chunkCount {
-                let (bytes, statistics) = evaluate(chunk)
-                emit(bytes)
-                total.merge(statistics)
-            }
+            for chunk in 0..<chunkCount { deliver(evaluate(chunk)) }
             return total
         }
         let results = ChunkResults(count: chunkCount, window: workers * 4)
@@ -50,39 +66,40 @@ extension PolicyRun {
         for _ in 0..<workers {
             DispatchQueue.global().async(group: group) {
                 while let chunk = results.claim() {
-                    let (bytes, statistics) = evaluate(chunk)
-                    results.store(chunk, bytes, statistics)
+                    results.store(chunk, evaluate(chunk))
                 }
             }
         }
-        for chunk in 0..<chunkCount {
-            let (bytes, statistics) = results.take(chunk)
-            emit(bytes)
-            total.merge(statistics)
-        }
+        for chunk in 0..<chunkCount { deliver(results.take(chunk)) }
         group.wait()
         return total
     }
 
     /// One chunk's customers, encoded, and what they counted.
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
-                             aggregates: AggregateResults, encoder: any RecordEncoder) -> ([UInt8], RunStatistics) {
+                             aggregates: AggregateResults, encoder: any RecordEncoder,
+                             suppressed suppressedEncoder: (any RecordEncoder)?) -> ChunkOutput {
         var statistics = RunStatistics(program: program)
         var bytes = OutputBytes(capacity: rows.count * 128)
+        var suppressed = OutputBytes()
         var evaluator = Evaluator(program, table: table, aggregates: aggregates)
         var records = CustomerRecords()
         var id = OutputBytes()
         for row in rows {
             evaluator.evaluate(row: row, into: &records)
             statistics.count(records, program: program)
-            guard !records.entries.isEmpty else { continue }
-            id.removeAll()
-            encoder.field(0, evaluator.customerID(row), into: &id)
-            program.encode(records, id: id, encoder: encoder, templates: templates, into: &bytes)
+            if !records.entries.isEmpty {
+                id.removeAll()
+                encoder.field(0, evaluator.customerID(row), into: &id)
+                program.encode(records, id: id, encoder: encoder, templates: templates, into: &bytes)
+            }
+            if let suppressedEncoder, !records.suppressed.isEmpty {
+                program.encodeSuppressed(records, id: evaluator.customerID(row), encoder: suppressedEncoder, into: &suppressed)
+            }
         }
         statistics.customers = rows.count
         statistics.divisionsByZero = evaluator.divisionsByZero
-        return (bytes.bytes(), statistics)
+        return ChunkOutput(bytes: bytes.bytes(), suppressed: suppressed.bytes(), statistics: statistics)
     }
 }
 
@@ -91,7 +108,7 @@ extension PolicyRun {
 final class ChunkResults: @unchecked Sendable {
     // INVARIANT: slot i is written by the one worker that claimed chunk i, before it
     // signals `ready[i]`; the reader reads it only after waiting on `ready[i]`.
-    private let slots: UnsafeMutablePointer<([UInt8], RunStatistics?)>
+    private let slots: UnsafeMutablePointer<ChunkOutput?>
     private let ready: [DispatchSemaphore]
     /// Chunks that may be claimed before the reader takes more.
     private let permits: DispatchSemaphore
@@ -102,7 +119,7 @@ final class ChunkResults: @unchecked Sendable {
     init(count: Int, window: Int) {
         self.count = count
         slots = .allocate(capacity: count)
-        slots.initialize(repeating: ([], nil), count: count)
+        slots.initialize(repeating: nil, count: count)
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         permits = DispatchSemaphore(value: window)
     }
@@ -126,18 +143,18 @@ final class ChunkResults: @unchecked Sendable {
         return next - 1
     }
 
-    func store(_ i: Int, _ bytes: [UInt8], _ statistics: RunStatistics) {
-        slots[i] = (bytes, statistics)
+    func store(_ i: Int, _ output: ChunkOutput) {
+        slots[i] = output
         ready[i].signal()
     }
 
     /// Chunk i's results, once its worker has stored them.
-    func take(_ i: Int) -> ([UInt8], RunStatistics) {
+    func take(_ i: Int) -> ChunkOutput {
         ready[i].wait()
-        let (bytes, statistics) = slots[i]
-        slots[i] = ([], nil)
+        let output = slots[i]
+        slots[i] = nil
         permits.signal()
         // INVARIANT: `ready[i]` is signalled only after the store.
-        return (bytes, statistics!)
+        return output!
     }
 }

@@ -15,6 +15,9 @@ public struct RunStatistics: Sendable {
     public var divisionsByZero = 0
     /// Actions not written because their value was `none`.
     public var skippedNoValue = 0
+    /// Records rules produced that are not written, per reason (`Program.suppressionNames`).
+    public var suppressed: [Int]
+    public let suppressionNames: [String]
     let segmentNames: [String]
 
     public init(program: Program) {
@@ -22,6 +25,8 @@ public struct RunStatistics: Sendable {
         unlabelled = Array(repeating: 0, count: program.policy.segments.count)
         segmentRecords = Array(repeating: 0, count: program.policy.segments.count)
         segmentNames = program.policy.segments.map(\.name)
+        suppressionNames = program.suppressionNames
+        suppressed = Array(repeating: 0, count: suppressionNames.count)
     }
 
     /// Records written per action name (a segment's records go by its name).
@@ -50,6 +55,7 @@ extension RunStatistics {
             kindRecords[program.actions[Int(entry.source)].kind.ordinal] += 1
         }
         skippedNoValue += records.skippedNoValue
+        for s in records.suppressed { suppressed[program.suppressionIndex(s.reason)] += 1 }
     }
 }
 

@@ -83,3 +83,18 @@ extension Program {
         }
     }
 }
+
+extension Program {
+    /// Writes one customer's suppressed records through `encoder`: the output's
+    /// columns, then the reason (field 8).
+    func encodeSuppressed(_ records: CustomerRecords, id: String, encoder: any RecordEncoder, into out: inout OutputBytes) {
+        records.text.withUnsafeBufferPointer { text in
+            for suppressed in records.suppressed {
+                encoder.field(0, id, into: &out)
+                withFields(of: suppressed.entry, text: text) { i, bytes in encoder.field(i, bytes, into: &out) }
+                encoder.field(8, reason(suppressed, text: text), into: &out)
+                encoder.endRecord(into: &out)
+            }
+        }
+    }
+}

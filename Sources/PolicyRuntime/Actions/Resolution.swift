@@ -7,7 +7,7 @@ extension Evaluator {
     /// order: the survivors keep their order; `sum` folds a group into its first
     /// record. Nothing is allocated when a kind has at most one record.
     mutating func resolve(_ records: inout CustomerRecords) {
-        for resolution in program.resolutions {
+        for (line, resolution) in program.resolutions.enumerated() {
             var count = 0
             for entry in records.entries where !entry.isSegment && program.actions[Int(entry.source)].kind == resolution.kind {
                 count += 1
@@ -20,7 +20,7 @@ extension Evaluator {
             for group in groups(indexes, records: records, perChannel: resolution.perChannel) {
                 switch resolution.strategy {
                 case .first:
-                    for i in group.dropFirst() { drop(i, keeping: group[0], .first, records: &records, removed: &removed) }
+                    for i in group.dropFirst() { drop(i, keeping: group[0], line, records: &records, removed: &removed) }
                 case .best:
                     var keep = group[0]
                     var best = amount(records.entries[keep]) ?? .zero
@@ -28,10 +28,10 @@ extension Evaluator {
                         let x = amount(records.entries[i]) ?? .zero
                         if x > best { keep = i; best = x }
                     }
-                    for i in group where i != keep { drop(i, keeping: keep, .best, records: &records, removed: &removed) }
+                    for i in group where i != keep { drop(i, keeping: keep, line, records: &records, removed: &removed) }
                 case .sum:
                     sum(group, resolution, records: &records)
-                    for i in group.dropFirst() { drop(i, keeping: group[0], .sum, records: &records, removed: &removed) }
+                    for i in group.dropFirst() { drop(i, keeping: group[0], line, records: &records, removed: &removed) }
                 }
             }
             if removed.contains(true) {
@@ -45,10 +45,9 @@ extension Evaluator {
         }
     }
 
-    private func drop(_ i: Int, keeping keep: Int, _ strategy: ResolutionStrategy, records: inout CustomerRecords,
-                      removed: inout [Bool]) {
+    private func drop(_ i: Int, keeping keep: Int, _ line: Int, records: inout CustomerRecords, removed: inout [Bool]) {
         removed[i] = true
-        records.dropped.append(DroppedEntry(entry: records.entries[i], strategy: strategy, kept: records.entries[keep]))
+        records.suppressed.append(SuppressedEntry(entry: records.entries[i], reason: .resolve(Int32(line), kept: records.entries[keep])))
     }
 
     /// Folds a group into its first record: the total of the amounts (capped), and

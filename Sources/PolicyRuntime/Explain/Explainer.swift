@@ -68,7 +68,7 @@ public struct Explainer {
         let outcome = evaluator.outcome(row: row)
         var explanation = Explanation(customerID: evaluator.customerID(row), source: source, asOf: program.asOf.iso,
                                       values: values(row: row, evaluator: &evaluator), segments: [], rules: [],
-                                      nearMisses: [], dropped: [])
+                                      nearMisses: [], suppressed: [])
         let segmentDeclarations = loaded.declarations.compactMap { d -> SegmentDeclaration? in
             if case .segment(let s) = d { return s } else { return nil }
         }
@@ -95,12 +95,14 @@ public struct Explainer {
         }
         for (index, rule) in ruleDeclarations.enumerated() {
             if outcome.firedRules.contains(index) {
-                func line(_ r: ActionRecord, dropped: Bool) -> String {
-                    "-> \(r.action) \(r.value)\(r.channel.isEmpty ? "" : " by \(r.channel)")\(dropped ? " (dropped by resolve)" : "")"
+                func line(_ r: ActionRecord, _ why: String? = nil) -> String {
+                    "-> \(r.action) \(r.value)\(r.channel.isEmpty ? "" : " by \(r.channel)")\(why.map { " (\($0))" } ?? "")"
                 }
-                let kept = outcome.records.filter { $0.priority == index }.map { line($0, dropped: false) }
-                let dropped = outcome.dropped.map { $0.record }.filter { $0.priority == index }.map { line($0, dropped: true) }
-                explanation.rules.append((rule.name, true, ["when \(rule.condition.span.text)"] + kept + dropped))
+                let kept = outcome.records.filter { $0.priority == index }.map { line($0) }
+                let suppressed = outcome.suppressed.filter { $0.record.priority == index }.map { s in
+                    line(s.record, s.byResolve ? "dropped by resolve" : "not written: \(s.reason)")
+                }
+                explanation.rules.append((rule.name, true, ["when \(rule.condition.span.text)"] + kept + suppressed))
             } else {
                 explanation.rules.append((rule.name, false, [whyNot(rule.condition, row: row, evaluator: &evaluator)]))
                 if let miss = nearMiss(rule.condition, rule: rule.name, row: row, evaluator: &evaluator) {
@@ -108,7 +110,7 @@ public struct Explainer {
                 }
             }
         }
-        explanation.dropped = outcome.dropped.map { "\($0.record.action) \($0.record.value) from \"\($0.record.rule)\": \($0.reason)" }
+        explanation.suppressed = outcome.suppressed.map { "\($0.record.action) \($0.record.value) from \"\($0.record.rule)\": \($0.reason)" }
         return explanation
     }
 

@@ -1,6 +1,6 @@
 /// Why one customer got the actions they got, in plain language: the values used,
 /// each segment's label and why earlier labels did not match, each rule that fired
-/// or the first condition that failed, near misses, and what `resolve` dropped.
+/// or the first condition that failed, near misses, and what was not written (and why).
 public struct Explanation: Sendable {
     public struct Step: Sendable {
         public var subject: String
@@ -17,7 +17,8 @@ public struct Explanation: Sendable {
     /// Per rule, in file order.
     public var rules: [(name: String, fired: Bool, detail: [String])]
     public var nearMisses: [String]
-    public var dropped: [String]
+    /// The actions rules produced that are not written, with the reason.
+    public var suppressed: [String]
 
     /// The explanation as the terminal shows it.
     public var text: String {
@@ -49,9 +50,9 @@ public struct Explanation: Sendable {
             out += "\nNear misses:\n"
             for miss in nearMisses { out += "  \(miss)\n" }
         }
-        if !dropped.isEmpty {
-            out += "\nDropped by resolve:\n"
-            for line in dropped { out += "  \(line)\n" }
+        if !suppressed.isEmpty {
+            out += "\nNot written:\n"
+            for line in suppressed { out += "  \(line)\n" }
         }
         return out
     }

@@ -102,6 +102,49 @@ public final class Program: @unchecked Sendable {
 
     func text(_ text: ByteText) -> String { String(decoding: bytes(text), as: UTF8.self) }
 
+    /// Whether a contact's channel, as written, is one of the channel names
+    /// (`Checker.channels`): `none`, empty or anything else is no usable channel.
+    func isChannelName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        Program.channelNames.contains { $0.elementsEqual(bytes) }
+    }
+
+    static let channelNames: [[UInt8]] = Checker.channels.map { Array($0.utf8) }
+
+    /// The reasons a record can be suppressed, as `--summary` counts them: a contact
+    /// without a usable channel, then each `resolve` line (see `suppressionIndex`).
+    public var suppressionNames: [String] {
+        ["no usable channel"] + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" }
+    }
+
+    /// A suppressed record's place in `suppressionNames`.
+    func suppressionIndex(_ reason: SuppressedEntry.Reason) -> Int {
+        switch reason {
+        case .noUsableChannel: 0
+        case .resolve(let line, _): 1 + Int(line)
+        }
+    }
+
+    /// Why a record was suppressed, as `--suppressed` and `policy explain` say it;
+    /// `text` holds the customer's own fields.
+    func reason(_ suppressed: SuppressedEntry, text: UnsafeBufferPointer<UInt8>) -> String {
+        switch suppressed.reason {
+        case .noUsableChannel:
+            return "no usable channel"
+        case .resolve(let line, let kept):
+            let resolution = resolutions[Int(line)]
+            let rule = String(decoding: ruleName(kept, text: text), as: UTF8.self)
+            let head = "resolve \(resolution.kind.rawValue) by \(resolution.strategy.rawValue)"
+            switch resolution.strategy {
+            case .first: return "\(head) kept \"\(rule)\""
+            case .sum: return "\(head) added it into \"\(rule)\""
+            case .best:
+                var value = ""
+                withFields(of: kept, text: text) { i, bytes in if i == 3 { value = String(decoding: bytes, as: UTF8.self) } }
+                return "\(head) kept \(value) from \"\(rule)\""
+            }
+        }
+    }
+
     /// An empty table laid out as this program reads it: the used fields kept, each
     /// in the column type of its field.
     public func makeTable() -> CustomerTable {

@@ -135,12 +135,14 @@ struct ReferenceEvaluator {
         }
     }
 
-    /// A customer's records, as text, in output order, after `resolve`.
-    mutating func records(row: Int) -> [ActionRecord] {
+    /// A customer's records, as text, in output order, after `resolve`; and those not
+    /// written (no usable channel, removed by `resolve`), with the reason.
+    mutating func records(row: Int) -> (kept: [ActionRecord], suppressed: [(record: ActionRecord, reason: String)]) {
         begin(row)
         let slot = policy.schema.keySlot
         let id = formatter.text(table.value(slot, row), as: policy.schema.fields[slot].type.valueType)
         var records: [ActionRecord] = []
+        var suppressed: [(record: ActionRecord, reason: String)] = []
         for (index, segment) in policy.segments.enumerated() {
             guard case .label(let label) = segmentValue(index) else { continue }
             records.append(ActionRecord(row: row, customerID: id, rule: segment.name, action: segment.name, value: segment.labels[label],
@@ -149,11 +151,16 @@ struct ReferenceEvaluator {
         }
         for (priority, rule) in policy.rules.enumerated() where holds(rule.condition) {
             for action in rule.actions {
-                if let record = record(action, rule: rule.name, priority: priority, id: id) { records.append(record) }
+                guard let record = record(action, rule: rule.name, priority: priority, id: id) else { continue }
+                if record.kind == .contact, !Checker.channels.contains(record.channel) {
+                    suppressed.append((record, "no usable channel"))
+                } else {
+                    records.append(record)
+                }
             }
         }
-        ReferenceResolution.apply(policy.resolutions, to: &records)
-        return records
+        suppressed += ReferenceResolution.apply(policy.resolutions, to: &records)
+        return (records, suppressed)
     }
 
     mutating func record(_ action: ActionSpec, rule: String, priority: Int, id: String) -> ActionRecord? {
@@ -191,7 +198,9 @@ struct ReferenceEvaluator {
 
 /// `resolve` on records as text: the reference for `Evaluator.resolve`.
 enum ReferenceResolution {
-    static func apply(_ resolutions: [ActionKind: ResolutionSpec], to records: inout [ActionRecord]) {
+    /// Returns the records removed, with the reason.
+    static func apply(_ resolutions: [ActionKind: ResolutionSpec], to records: inout [ActionRecord]) -> [(record: ActionRecord, reason: String)] {
+        var dropped: [(record: ActionRecord, reason: String)] = []
         for (kind, spec) in resolutions.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let indexes = records.indices.filter { records[$0].kind == kind }
             guard indexes.count > 1 || (spec.strategy == .sum && spec.cap != nil && !indexes.isEmpty) else { continue }
@@ -203,16 +212,21 @@ enum ReferenceResolution {
                 byKey[key, default: []].append(i)
             }
             var remove = Set<Int>()
+            let head = "resolve \(kind.rawValue) by \(spec.strategy.rawValue)"
             for group in order.map({ byKey[$0]! }) {
                 switch spec.strategy {
                 case .first:
                     remove.formUnion(group.dropFirst())
+                    for i in group.dropFirst() { dropped.append((records[i], "\(head) kept \"\(records[group[0]].rule)\"")) }
                 case .best:
                     let keep = group.max { a, b in
                         let x = records[a].amount ?? .zero, y = records[b].amount ?? .zero
                         return x != y ? x < y : a > b
                     }!
                     remove.formUnion(group.filter { $0 != keep })
+                    for i in group where i != keep {
+                        dropped.append((records[i], "\(head) kept \(records[keep].value) from \"\(records[keep].rule)\""))
+                    }
                 case .sum:
                     var total = group.reduce(ExactDecimal.zero) { $0 + (records[$1].amount ?? .zero) }
                     let first = group[0]
@@ -225,10 +239,12 @@ enum ReferenceResolution {
                         : (kind == .points ? total.description : total.formatted(fractionDigits: 2))
                     records[first].rule = group.map { records[$0].rule }.joined(separator: " + ")
                     remove.formUnion(group.dropFirst())
+                    for i in group.dropFirst() { dropped.append((records[i], "\(head) added it into \"\(records[first].rule)\"")) }
                 }
             }
             records = records.enumerated().filter { !remove.contains($0.offset) }.map(\.element)
         }
+        return dropped
     }
 }
 
