@@ -9,6 +9,9 @@ public struct FileError: Error, Sendable, Equatable {
     }
 
     /// What went wrong, for the caller to pick its diagnostic code and exit code.
+    /// The file does not exist (a history not written yet, say).
+    public var isMissing: Bool { kind == .system(ENOENT) }
+
     public enum Kind: Sendable, Equatable {
         /// The system refused (the `errno`).
         case system(Int32)

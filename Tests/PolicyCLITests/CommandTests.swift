@@ -115,6 +115,50 @@ struct RunFileTests {
         }
     }
 
+    /// Run every day with one history: each day's actions are recorded with its date;
+    /// running a day again replaces that day's records; `--dry-run` records nothing;
+    /// a missing file is an empty history; a file that is not one stops the run and
+    /// is left as it was.
+    @Test func theHistoryRecordsEachDayOnceAndIsLeftAloneWhenItCannotBeRead() throws {
+        try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\n=A,9\nB,2\n\"C, Inc\",7\n"]) { (dir: URL) throws in
+            let history = dir.appendingPathComponent("history.csv").path
+            func run(_ day: String, _ extra: [String] = []) -> Outcome {
+                policy(["run", dir.appendingPathComponent("p.policy").path, "--customers", dir.appendingPathComponent("c.csv").path,
+                        "--as-of", day, "--history", history] + extra)
+            }
+            #expect(run("2026-11-20").code == 0)
+            #expect(run("2026-11-21").code == 0)
+            #expect(run("2026-11-21").code == 0)
+            let expected = """
+            customer_id,rule,action,value,channel,due,severity,message,as_of,occasion
+            =A,Busy,tag,busy,,,,,2026-11-20,
+            "C, Inc",Busy,tag,busy,,,,,2026-11-20,
+            =A,Busy,tag,busy,,,,,2026-11-21,
+            "C, Inc",Busy,tag,busy,,,,,2026-11-21,
+
+            """
+            #expect(try String(contentsOfFile: history, encoding: .utf8) == expected)
+            let dryRun = run("2026-11-22", ["--dry-run"])
+            #expect(dryRun.code == 0)
+            #expect(dryRun.stdout.contains("'=A,Busy,tag,busy"))
+            #expect(try String(contentsOfFile: history, encoding: .utf8) == expected)
+
+            let broken = expected.replacingOccurrences(of: "2026-11-21,\n", with: "2026-11-31,\n")
+            try broken.write(toFile: history, atomically: true, encoding: .utf8)
+            let refused = run("2026-11-22")
+            #expect(refused.code == 2)
+            #expect(refused.stdout == "")
+            #expect(refused.stderr.hasPrefix("\(history):4:22: error: `as_of` is `2026-11-31`, expected a date written YYYY-MM-DD [E0516]\n"))
+            #expect(try String(contentsOfFile: history, encoding: .utf8) == broken)
+        }
+    }
+
+    @Test func dryRunNeedsAHistory() {
+        let outcome = policy(["run", "p.policy", "--customers", "c.csv", "--dry-run"])
+        #expect(outcome.code == 2)
+        #expect(outcome.stderr.hasPrefix("Error: `--dry-run` needs `--history FILE`"))
+    }
+
     @Test func rejectsFileListsEveryProblemAsCSV() throws {
         try withFiles(["p.policy": Self.policyText, "c.csv": "id,orders\nA,9\nB,lots\n\"C, Inc\",\nD\n"]) { (dir: URL) throws in
             let rejects = dir.appendingPathComponent("rejects.csv").path

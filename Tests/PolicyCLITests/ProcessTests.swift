@@ -227,6 +227,52 @@ struct ProcessTests {
         }
     }
 
+    /// The history is written anew and renamed: a kill at any moment leaves the old
+    /// history or the new one, whole.
+    @Test func killedAtAnyMomentTheHistoryIsOldOrNewAndWhole() throws {
+        try withData(rows: 20_000) { dir in
+            let run = "$POLICY run p.policy --customers c.csv --output /dev/null --history h.csv --as-of"
+            _ = try shell("\(run) 2026-11-20 && \(run) 2026-11-21 && cp h.csv old-history && \(run) 2026-11-22 && mv h.csv new-history",
+                          in: dir)
+            let old = try Data(contentsOf: URL(fileURLWithPath: dir + "/old-history"))
+            let new = try Data(contentsOf: URL(fileURLWithPath: dir + "/new-history"))
+            #expect(new.count > old.count && old.count > 500_000)
+            let arguments = ["run", dir + "/p.policy", "--customers", dir + "/c.csv", "--output", "/dev/null",
+                             "--history", dir + "/h.csv", "--as-of", "2026-11-22"]
+            var generator = SystemRandomNumberGenerator()
+            var sawOld = 0, sawNew = 0
+            for round in 0..<30 {
+                try old.write(to: URL(fileURLWithPath: dir + "/h.csv"))
+                let process = try Spawned(arguments)
+                if round % 5 != 0 { _ = waitForTemporaryFile(in: dir, while: process) }
+                usleep(UInt32.random(in: 0..<40_000, using: &generator))
+                process.send(round % 2 == 0 ? SIGKILL : SIGTERM)
+                _ = process.wait()
+                let now = try Data(contentsOf: URL(fileURLWithPath: dir + "/h.csv"))
+                if now == old { sawOld += 1 } else if now == new { sawNew += 1 } else {
+                    Issue.record("round \(round): the history is neither the old file nor the new one (\(now.count) bytes)")
+                }
+            }
+            #expect(sawOld + sawNew == 30)
+        }
+    }
+
+    /// A history that cannot be written (a file size limit, as a full disk) is an
+    /// error, and the old history stays.
+    @Test func aHistoryThatCannotBeWrittenLeavesTheOldOne() throws {
+        try withData(rows: 2_000) { dir in
+            let run = "$POLICY run p.policy --customers c.csv --output /dev/null --history h.csv --as-of"
+            _ = try shell("\(run) 2026-11-20", in: dir)
+            let old = try Data(contentsOf: URL(fileURLWithPath: dir + "/h.csv"))
+            #expect(old.count > 16 * 1024)
+            let ended = try shell("trap '' XFSZ; ulimit -f \(old.count / 1024); \(run) 2026-11-21", in: dir)
+            #expect(ended.code == 4)
+            #expect(ended.stderr == "error: cannot write `h.csv`: file too large [E0602]\n")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/h.csv")) == old)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["c.csv", "h.csv", "old.csv", "p.policy"])
+        }
+    }
+
     /// Waits until the process has a temporary file in `folder`; false if it ended first.
     func waitForTemporaryFile(in folder: String, while process: Spawned) -> Bool {
         while process.isRunning {

@@ -108,26 +108,30 @@ struct ProgramTests {
     }
 
     /// The program's output, and the reference's, as `field|field|...` lines; the
-    /// records not written follow, with their reason, after a `--` line.
+    /// records not written follow, with their reason, after a `--` line, then the
+    /// history records after another.
     static func outputs(_ source: String, count: Int) throws -> (program: [UInt8], reference: [UInt8], RunStatistics, referenceDivisions: Int) {
         let program = try plan(source)
         let table = table(for: program, count: count)
         let (aggregates, divisions) = AggregateResults.compute(program: program, table: table)
-        var bytes: [UInt8] = [], suppressed: [UInt8] = []
+        var bytes: [UInt8] = []
+        let side = Collected()
         var statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: 97,
-                                                    encoder: BarSeparated(), suppressed: BarSeparated(),
-                                                    emitSuppressed: { suppressed += $0 }) { bytes += $0 }
-        bytes += Array("--\n".utf8) + suppressed
+                                                    encoder: BarSeparated(), side: side.outputs) { bytes += $0 }
+        bytes += Array("--\n".utf8) + side.suppressed + Array("--\n".utf8) + side.history
         statistics.divisionsByZero += divisions
         var reference = ReferenceEvaluator(policy: program.policy, asOf: program.asOf, table: table, aggregates: aggregates)
-        var expected = OutputBytes(), notWritten = OutputBytes()
+        var expected = OutputBytes(), notWritten = OutputBytes(), history = OutputBytes()
         for row in 0..<table.count {
             let (kept, suppressed) = reference.records(row: row)
             for record in kept { BarSeparated().encode(record.fields, into: &expected) }
             for (record, reason) in suppressed { BarSeparated().encode(record.fields + [reason], into: &notWritten) }
+            for record in kept where record.kind != nil { BarSeparated().encode(record.fields + [program.asOf.iso, ""], into: &history) }
         }
         expected.append(Array("--\n".utf8))
         expected.append(notWritten)
+        expected.append(Array("--\n".utf8))
+        expected.append(history)
         return (bytes, expected.bytes(), statistics, reference.divisionsByZero + divisions)
     }
 
@@ -234,5 +238,16 @@ struct ProgramTests {
             }
         }
         #expect(decided > 5_000)
+    }
+}
+
+/// The records not written and the history records of a run, collected.
+final class Collected: @unchecked Sendable {
+    var suppressed: [UInt8] = []
+    var history: [UInt8] = []
+
+    var outputs: SideOutputs {
+        SideOutputs(suppressed: BarSeparated(), emitSuppressed: { self.suppressed += $0 },
+                    history: BarSeparated(), emitHistory: { self.history += $0 })
     }
 }

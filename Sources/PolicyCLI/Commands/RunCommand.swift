@@ -17,6 +17,9 @@ enum RunCommand: Command {
             OptionSpec(name: "--format", value: "csv|jsonl|json|table", help: "The output format. Default: csv."),
             OptionSpec(name: "--output", value: "FILE", help: "Write the actions to FILE (whole or not at all) instead of standard output."),
             OptionSpec(name: "--rejects", value: "FILE", help: "Write rejected rows, with the reason, to FILE as CSV."),
+            OptionSpec(name: "--history", value: "FILE",
+                       help: "Read the actions of earlier runs from FILE, and record this run's there (whole or not at all)."),
+            OptionSpec(name: "--dry-run", value: nil, help: "Read the --history file but record nothing in it."),
             OptionSpec(name: "--suppressed", value: "FILE",
                        help: "Write the actions rules produced that are not written (resolve, no usable channel), with the reason, to FILE as CSV."),
             OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
@@ -39,8 +42,14 @@ enum RunCommand: Command {
             format = f
         }
         let policyPath = args.positionals[0], customersPath = args.values["--customers"]!
+        let historyPath = args.values["--history"], dryRun = args.flag("--dry-run")
+        if dryRun, historyPath == nil {
+            console.usage(UsageError(message: "`--dry-run` needs `--history FILE`: it reads the history and records nothing"),
+                          command: spec)
+            throw Stop(code: .usageOrPolicyError)
+        }
         let outputs = [("--output", args.values["--output"]), ("--rejects", args.values["--rejects"]),
-                       ("--suppressed", args.values["--suppressed"])]
+                       ("--suppressed", args.values["--suppressed"]), ("--history", historyPath)]
             .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
         try pipeline.checkOutputs(outputs, inputs: [policyPath, customersPath])
         let timings = io.timings
@@ -53,6 +62,7 @@ enum RunCommand: Command {
         }
         let policy = try pipeline.check(loaded, customers: customers)
         let program = try pipeline.plan(policy, asOf: asOf)
+        let history = try historyPath.map { path throws(Stop) in try pipeline.readHistory(path, asOf: asOf) }
         let loadStarted = DispatchTime.now().uptimeNanoseconds
         // The loader takes the file over: its bytes go as soon as every row is read.
         let data = try pipeline.load(consume customers, program, keep: program.usedFields, workers: workerCount)
@@ -72,11 +82,14 @@ enum RunCommand: Command {
         }
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
+        // This run's actions for the history, recorded once the output is written.
+        let records = historyPath != nil && !dryRun
+        var recorded: [UInt8]? = nil
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
-            statistics = timings.measure("evaluate") {
+            (statistics, recorded) = timings.measure("evaluate") {
                 writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink,
-                             suppressed: suppressed)
+                             suppressed: suppressed, recordingHistory: records)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
@@ -99,6 +112,16 @@ enum RunCommand: Command {
         } else {
             try writeOutput(nil)
         }
+        if let historyPath, let history, let recorded {
+            try pipeline.write(historyPath) { sink in
+                var old = OutputBytes()
+                let encoder = CSVRecordEncoder(neutralisesFormulas: false)
+                encoder.encode(ActionHistory.columns, into: &old)
+                for record in history.records { encoder.encode(record, into: &old) }
+                sink.write(old.bytes())
+                sink.write(recorded)
+            }
+        }
         if args.flag("--summary"), let statistics {
             Summary.lines(statistics, data: data, program: program).forEach(console.note)
         }
@@ -107,19 +130,25 @@ enum RunCommand: Command {
     }
 
     /// Evaluates every customer and writes the actions in `format`, in parallel chunks;
-    /// the actions not written, with their reason, go to `suppressed` as CSV.
+    /// the actions not written, with their reason, go to `suppressed` as CSV. With
+    /// `recordingHistory`, also returns the actions written as history records.
     static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
-                             workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil) -> RunStatistics {
+                             workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil,
+                             recordingHistory: Bool = false) -> (RunStatistics, history: [UInt8]?) {
         var output = RecordOutput(format, columns: ActionRecord.columns, into: sink)
         var notWritten = suppressed.map { RecordOutput(.csv, columns: ActionRecord.columns + ["reason"], into: $0) }
+        var history: [UInt8] = []
+        let side = SideOutputs(suppressed: notWritten.map { $0.format.encoder }, emitSuppressed: { notWritten?.write($0) },
+                               history: recordingHistory ? CSVRecordEncoder(neutralisesFormulas: false) : nil,
+                               emitHistory: { history += $0 })
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
-                                                    encoder: format.encoder, suppressed: notWritten.map { $0.format.encoder },
-                                                    emitSuppressed: { notWritten?.write($0) }) { output.write($0) }
+                                                    encoder: format.encoder, side: side) { output.write($0) }
+
         output.finish()
         notWritten?.finish()
         sink.flush()
         suppressed?.flush()
-        return statistics
+        return (statistics, recordingHistory ? history : nil)
     }
 
     /// Threads for evaluation: every core, or `POLICY_THREADS` (1 for a

@@ -3,10 +3,33 @@ import PolicyRuntime
 /// Records as RFC 4180 CSV. A text cell a spreadsheet would run as a formula
 /// (starting with `=` `+` `-` `@`, tab or CR) gets a leading `'`, as OWASP advises;
 /// plain numbers such as `-5.00` are left alone.
+///
+/// The history file is read back by `policy` itself, so its cells are written as
+/// they are (`neutralisesFormulas: false`): a customer id must come back unchanged.
 struct CSVRecordEncoder: RecordEncoder {
+    var neutralisesFormulas = true
+
     func field(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes) {
         if index > 0 { out.append(UInt8(ascii: ",")) }
-        Self.appendCell(bytes, into: &out)
+        if neutralisesFormulas {
+            Self.appendCell(bytes, into: &out)
+        } else {
+            Self.appendQuotedIfNeeded(bytes, into: &out)
+        }
+    }
+
+    /// A cell as it is, in quotes (quotes doubled) when it holds a comma, a quote or a line break.
+    static func appendQuotedIfNeeded(_ cell: UnsafeBufferPointer<UInt8>, into out: inout OutputBytes) {
+        guard cell.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.append(cell)
+            return
+        }
+        out.append(0x22)
+        for b in cell {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
+        }
+        out.append(0x22)
     }
 
     func endRecord(into out: inout OutputBytes) {

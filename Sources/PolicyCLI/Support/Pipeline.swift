@@ -127,6 +127,20 @@ struct Pipeline {
         }
     }
 
+    /// The history of earlier runs for a run on `asOf` (missing: empty).
+    func readHistory(_ path: String, asOf: CivilDate) throws(Stop) -> ActionHistory {
+        do {
+            return try ActionHistory.read(path, asOf: asOf)
+        } catch {
+            switch error {
+            case .file(let fileError): throw console.report(fileError)
+            case .malformed(let dataError):
+                console.report(dataError)
+                throw Stop(code: .usageOrPolicyError)
+            }
+        }
+    }
+
     /// Writes an output file whole or not at all (`OutputFile`).
     func write(_ path: String, _ body: (ByteSink) -> Void) throws(Stop) {
         do {

@@ -16,12 +16,31 @@ extension RunStatistics {
     }
 }
 
-/// One chunk's results: its records encoded, the records suppressed (when asked
-/// for), and what it counted.
+/// One chunk's results: its records encoded, the records suppressed and the
+/// records for the history (when asked for), and what it counted.
 struct ChunkOutput {
     var bytes: [UInt8]
     var suppressed: [UInt8]
+    var history: [UInt8]
     var statistics: RunStatistics
+}
+
+/// The outputs of a run besides its records, each encoded when asked for.
+public struct SideOutputs {
+    /// The records rules produced that are not written: the output's columns, then `reason`.
+    public var suppressed: (any RecordEncoder)?
+    public var emitSuppressed: ([UInt8]) -> Void
+    /// The actions written, for the history: the output's columns, then `as_of` and `occasion`.
+    public var history: (any RecordEncoder)?
+    public var emitHistory: ([UInt8]) -> Void
+
+    public init(suppressed: (any RecordEncoder)? = nil, emitSuppressed: @escaping ([UInt8]) -> Void = { _ in },
+                history: (any RecordEncoder)? = nil, emitHistory: @escaping ([UInt8]) -> Void = { _ in }) {
+        self.suppressed = suppressed
+        self.emitSuppressed = emitSuppressed
+        self.history = history
+        self.emitHistory = emitHistory
+    }
 }
 
 extension PolicyRun {
@@ -34,27 +53,26 @@ extension PolicyRun {
     /// - Parameters:
     ///   - workers: threads evaluating; 1 runs everything on the calling thread.
     ///   - encoder: writes the records' bytes (it runs on worker threads).
-    ///   - suppressed: when given, the records rules produced that are not written are
-    ///     encoded through it (the output's columns, then `reason`) and handed to
-    ///     `emitSuppressed` in order.
+    ///   - side: the outputs besides the records (what is not written, the history),
+    ///     encoded when asked for and handed over in order like the records.
     ///   - emit: receives each chunk's bytes, in order (on the calling thread).
     public static func evaluateInChunks(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
                                         workers: Int, chunkSize: Int = 8192, encoder: any RecordEncoder,
-                                        suppressed: (any RecordEncoder)? = nil,
-                                        emitSuppressed: ([UInt8]) -> Void = { _ in },
-                                        emit: ([UInt8]) -> Void) -> RunStatistics {
+                                        side: SideOutputs = SideOutputs(), emit: ([UInt8]) -> Void) -> RunStatistics {
+        let suppressed = side.suppressed, history = side.history
         let program = program.laidOut(for: table)
         let templates = RecordTemplates(program, encoder: encoder)
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ChunkOutput = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
             return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates,
-                                encoder: encoder, suppressed: suppressed)
+                                encoder: encoder, suppressed: suppressed, history: history)
         }
         var total = RunStatistics(program: program)
         func deliver(_ output: ChunkOutput) {
             emit(output.bytes)
-            if !output.suppressed.isEmpty { emitSuppressed(output.suppressed) }
+            if !output.suppressed.isEmpty { side.emitSuppressed(output.suppressed) }
+            if !output.history.isEmpty { side.emitHistory(output.history) }
             total.merge(output.statistics)
         }
         if workers <= 1 {
@@ -78,10 +96,12 @@ extension PolicyRun {
     /// One chunk's customers, encoded, and what they counted.
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
                              aggregates: AggregateResults, encoder: any RecordEncoder,
-                             suppressed suppressedEncoder: (any RecordEncoder)?) -> ChunkOutput {
+                             suppressed suppressedEncoder: (any RecordEncoder)?,
+                             history historyEncoder: (any RecordEncoder)?) -> ChunkOutput {
         var statistics = RunStatistics(program: program)
         var bytes = OutputBytes(capacity: rows.count * 128)
-        var suppressed = OutputBytes()
+        var suppressed = OutputBytes(), history = OutputBytes()
+        let asOf = program.asOf.iso
         var evaluator = Evaluator(program, table: table, aggregates: aggregates)
         var records = CustomerRecords()
         var id = OutputBytes()
@@ -96,10 +116,13 @@ extension PolicyRun {
             if let suppressedEncoder, !records.suppressed.isEmpty {
                 program.encodeSuppressed(records, id: evaluator.customerID(row), encoder: suppressedEncoder, into: &suppressed)
             }
+            if let historyEncoder, !records.entries.isEmpty {
+                program.encodeHistory(records, id: evaluator.customerID(row), asOf: asOf, encoder: historyEncoder, into: &history)
+            }
         }
         statistics.customers = rows.count
         statistics.divisionsByZero = evaluator.divisionsByZero
-        return ChunkOutput(bytes: bytes.bytes(), suppressed: suppressed.bytes(), statistics: statistics)
+        return ChunkOutput(bytes: bytes.bytes(), suppressed: suppressed.bytes(), history: history.bytes(), statistics: statistics)
     }
 }
 

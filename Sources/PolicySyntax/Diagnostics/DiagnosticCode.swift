@@ -67,6 +67,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidText = "E0512"
     case nulByte = "E0513"
     case otherEncoding = "E0514"
+    // E0515 was a file that is not text; that is E0609 now. Codes are not reused.
+    case malformedHistory = "E0516"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -146,6 +148,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidText: "a cell or key that is not valid UTF-8 text (the row is rejected; in the header, the file cannot be used)"
         case .nulByte: "a cell or key that holds a NUL byte (the row is rejected; in the header, the file cannot be used)"
         case .otherEncoding: "a file in another encoding than UTF-8: GB18030, Latin-1, or UTF-16 without a byte order mark"
+        case .malformedHistory: "a history file (`--history`) that is not one: its header, a record's cells or its date"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"
