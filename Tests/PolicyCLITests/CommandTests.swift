@@ -153,6 +153,51 @@ struct RunFileTests {
         }
     }
 
+    /// `once`, `once per` and `once for` read the history: day after day, each rule acts
+    /// as often as it says, and what it may not do is listed with the reason.
+    @Test func onceRulesActAsOftenAsTheySayDayAfterDay() throws {
+        let policyText = """
+        customer { id text key  last date }
+        rule "Welcome" once when true then tag "welcome"
+        rule "Weekly" once per 7 days when true then contact email "weekly"
+        rule "Thanks" once for last when true then contact email "thanks"
+        """
+        try withFiles(["p.policy": policyText, "c.csv": "id,last\nA,2026-11-19\n"]) { (dir: URL) throws in
+            let path = { (name: String) in dir.appendingPathComponent(name).path }
+            func run(_ day: String) throws -> (written: [String], suppressed: [String]) {
+                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day,
+                                      "--history", path("h.csv"), "--suppressed", path("s.csv")])
+                #expect(outcome.code == 0, "\(outcome.stderr)")
+                let suppressed = try String(contentsOfFile: path("s.csv"), encoding: .utf8)
+                return (outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) },
+                        suppressed.split(separator: "\n").dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false).last!) })
+            }
+            #expect(try run("2026-11-20") == (["Welcome", "Weekly", "Thanks"], []))
+            #expect(try run("2026-11-21") == ([], ["once: last sent 2026-11-20", "once per 7 days: last sent 2026-11-20",
+                                                   "once for last: sent 2026-11-20 for 2026-11-19"]))
+            // Seven days on, the week is over; a run skipped in between changes nothing.
+            #expect(try run("2026-11-27").written == ["Weekly"])
+            // A new purchase is a new occasion.
+            try "id,last\nA,2026-11-27\n".write(toFile: path("c.csv"), atomically: true, encoding: .utf8)
+            #expect(try run("2026-11-28").written == ["Thanks"])
+            let history = try String(contentsOfFile: path("h.csv"), encoding: .utf8)
+            #expect(history.contains("A,Thanks,contact,thanks,email,2026-11-20,,,2026-11-20,2026-11-19\n"))
+            #expect(history.contains("A,Thanks,contact,thanks,email,2026-11-28,,,2026-11-28,2026-11-27\n"))
+        }
+    }
+
+    @Test func onceTakesADurationWrittenOut() throws {
+        let policyText = """
+        customer { id text key }
+        rule "Weekly" once per "a week" when true then tag "x"
+        """
+        try withFiles(["p.policy": policyText]) { (dir: URL) throws in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("error: `once per` takes a duration, as in once per 30 days [E0411]"))
+        }
+    }
+
     @Test func dryRunNeedsAHistory() {
         let outcome = policy(["run", "p.policy", "--customers", "c.csv", "--dry-run"])
         #expect(outcome.code == 2)

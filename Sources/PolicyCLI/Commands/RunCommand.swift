@@ -21,7 +21,7 @@ enum RunCommand: Command {
                        help: "Read the actions of earlier runs from FILE, and record this run's there (whole or not at all)."),
             OptionSpec(name: "--dry-run", value: nil, help: "Read the --history file but record nothing in it."),
             OptionSpec(name: "--suppressed", value: "FILE",
-                       help: "Write the actions rules produced that are not written (resolve, no usable channel), with the reason, to FILE as CSV."),
+                       help: "Write the actions rules produced that are not written (no usable channel, once, resolve), with the reason, to FILE as CSV."),
             OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
             OptionSpec(name: "--strict", value: nil, help: "Write nothing when any row is rejected."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say (standard input)."),
@@ -84,12 +84,13 @@ enum RunCommand: Command {
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         // This run's actions for the history, recorded once the output is written.
         let records = historyPath != nil && !dryRun
+        let sent = history.map { $0.index(for: program) }
         var recorded: [UInt8]? = nil
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
             (statistics, recorded) = timings.measure("evaluate") {
                 writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink,
-                             suppressed: suppressed, recordingHistory: records)
+                             suppressed: suppressed, history: sent, recordingHistory: records)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
@@ -133,7 +134,7 @@ enum RunCommand: Command {
     /// the actions not written, with their reason, go to `suppressed` as CSV. With
     /// `recordingHistory`, also returns the actions written as history records.
     static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
-                             workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil,
+                             workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil, history sent: HistoryIndex? = nil,
                              recordingHistory: Bool = false) -> (RunStatistics, history: [UInt8]?) {
         var output = RecordOutput(format, columns: ActionRecord.columns, into: sink)
         var notWritten = suppressed.map { RecordOutput(.csv, columns: ActionRecord.columns + ["reason"], into: $0) }
@@ -141,7 +142,7 @@ enum RunCommand: Command {
         let side = SideOutputs(suppressed: notWritten.map { $0.format.encoder }, emitSuppressed: { notWritten?.write($0) },
                                history: recordingHistory ? CSVRecordEncoder(neutralisesFormulas: false) : nil,
                                emitHistory: { history += $0 })
-        let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers,
+        let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers, history: sent,
                                                     encoder: format.encoder, side: side) { output.write($0) }
 
         output.finish()

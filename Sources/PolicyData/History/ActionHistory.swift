@@ -25,6 +25,13 @@ public struct ActionHistory: Sendable {
 
     public init() {}
 
+    /// The records `program`'s rules read, indexed by customer.
+    public func index(for program: Program) -> HistoryIndex {
+        let asOf = Self.columns.firstIndex(of: "as_of")!, occasion = Self.columns.firstIndex(of: "occasion")!
+        // INVARIANT: every record's `as_of` was read as a date (`parse`).
+        return HistoryIndex(program: program, records: records.map { ($0[0], $0[1], CivilDate(iso: $0[asOf])!, $0[occasion]) })
+    }
+
     /// Reads the history at `path` for a run on `asOf`. A malformed file is an error
     /// with its place (E0515); a file that cannot be read is a `FileError`.
     public static func read(_ path: String, asOf: CivilDate) throws(HistoryError) -> ActionHistory {

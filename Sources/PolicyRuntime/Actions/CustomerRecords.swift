@@ -18,6 +18,8 @@ struct RecordEntry {
     var message = ByteText.empty
     /// The rule's name, when `resolve ... by sum` joined several.
     var rule: ByteText? = nil
+    /// The value of the rule's `once for` expression, recorded in the history.
+    var occasion: ByteText? = nil
     /// The value behind `value`, for `resolve` (`none`: the action's constant amount).
     var amount = Scalar.none
 
@@ -30,6 +32,8 @@ struct SuppressedEntry {
     enum Reason {
         /// A contact whose channel is `none`, empty or no channel name.
         case noUsableChannel
+        /// `once`, `once per`, `once for`: the rule, when it last acted, and for what occasion.
+        case once(rule: Int32, lastSent: Int32, occasion: ByteText?)
         /// `resolve`: the line (by index into `Program.resolutions`) and the record it kept.
         case resolve(Int32, kept: RecordEntry)
     }
@@ -122,8 +126,10 @@ extension Evaluator {
             let rule = program.rules[r]
             guard holds(rule.condition) else { continue }
             records.firedRules.append(Int32(r))
+            var blocked: SuppressedEntry.Reason? = nil, occasion: ByteText? = nil
+            if case .none = rule.modifier {} else { (blocked, occasion) = modifierCheck(r, records: &records) }
             for a in rule.firstAction..<(rule.firstAction + rule.actionCount) {
-                record(Int(a), into: &records)
+                record(Int(a), into: &records, occasion: occasion, blocked: blocked)
             }
         }
         if !program.resolutions.isEmpty { resolve(&records) }
@@ -132,10 +138,13 @@ extension Evaluator {
     /// Adds one action's record: to the records written, to those suppressed (a
     /// contact without a usable channel), or to none when its value is `none`
     /// (nothing to act on: counted in `skippedNoValue`).
+    /// A rule's modifier may have `blocked` its records (see `modifierCheck`).
     @inline(__always)
-    mutating func record(_ index: Int, into records: inout CustomerRecords) {
+    mutating func record(_ index: Int, into records: inout CustomerRecords, occasion: ByteText? = nil,
+                         blocked: SuppressedEntry.Reason? = nil) {
         let action = program.actions[index]
         var entry = RecordEntry(source: Int32(index))
+        entry.occasion = occasion
         if action.checksValue {
             let v = eval(action.value)
             if v.isNone {
@@ -162,10 +171,12 @@ extension Evaluator {
             writeText(action.message, into: &records.text)
             entry.message = ByteText(start: Int32(start), count: Int32(records.text.count - start))
         }
-        if usableChannel {
-            records.entries.append(entry)
-        } else {
+        if !usableChannel {
             records.suppressed.append(SuppressedEntry(entry: entry, reason: .noUsableChannel))
+        } else if let blocked {
+            records.suppressed.append(SuppressedEntry(entry: entry, reason: blocked))
+        } else {
+            records.entries.append(entry)
         }
     }
 

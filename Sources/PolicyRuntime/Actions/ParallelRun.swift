@@ -57,16 +57,17 @@ extension PolicyRun {
     ///     encoded when asked for and handed over in order like the records.
     ///   - emit: receives each chunk's bytes, in order (on the calling thread).
     public static func evaluateInChunks(_ program: Program, on table: CustomerTable, aggregates: AggregateResults,
-                                        workers: Int, chunkSize: Int = 8192, encoder: any RecordEncoder,
+                                        workers: Int, chunkSize: Int = 8192, history: HistoryIndex? = nil,
+                                        encoder: any RecordEncoder,
                                         side: SideOutputs = SideOutputs(), emit: ([UInt8]) -> Void) -> RunStatistics {
-        let suppressed = side.suppressed, history = side.history
+        let suppressed = side.suppressed, historyEncoder = side.history
         let program = program.laidOut(for: table)
         let templates = RecordTemplates(program, encoder: encoder)
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ChunkOutput = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
             return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates,
-                                encoder: encoder, suppressed: suppressed, history: history)
+                                sent: history, encoder: encoder, suppressed: suppressed, history: historyEncoder)
         }
         var total = RunStatistics(program: program)
         func deliver(_ output: ChunkOutput) {
@@ -95,14 +96,14 @@ extension PolicyRun {
 
     /// One chunk's customers, encoded, and what they counted.
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
-                             aggregates: AggregateResults, encoder: any RecordEncoder,
+                             aggregates: AggregateResults, sent: HistoryIndex?, encoder: any RecordEncoder,
                              suppressed suppressedEncoder: (any RecordEncoder)?,
                              history historyEncoder: (any RecordEncoder)?) -> ChunkOutput {
         var statistics = RunStatistics(program: program)
         var bytes = OutputBytes(capacity: rows.count * 128)
         var suppressed = OutputBytes(), history = OutputBytes()
         let asOf = program.asOf.iso
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
         var records = CustomerRecords()
         var id = OutputBytes()
         for row in rows {

@@ -101,15 +101,15 @@ extension Program {
 
 extension Program {
     /// Writes one customer's actions (not its segments' labels) for the history: the
-    /// output's columns, then the run's as-of date (field 8) and the occasion (field 9,
-    /// empty until rules have `once for`).
+    /// output's columns, then the run's as-of date (field 8) and the occasion (field 9:
+    /// the value of the rule's `once for` expression, empty for other rules).
     func encodeHistory(_ records: CustomerRecords, id: String, asOf: String, encoder: any RecordEncoder, into out: inout OutputBytes) {
         records.text.withUnsafeBufferPointer { text in
             for entry in records.entries where !entry.isSegment {
                 encoder.field(0, id, into: &out)
                 withFields(of: entry, text: text) { i, bytes in encoder.field(i, bytes, into: &out) }
                 encoder.field(8, asOf, into: &out)
-                encoder.field(9, "", into: &out)
+                encoder.field(9, entry.occasion.map { text[$0] } ?? UnsafeBufferPointer(start: nil, count: 0), into: &out)
                 encoder.endRecord(into: &out)
             }
         }

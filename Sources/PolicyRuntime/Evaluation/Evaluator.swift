@@ -26,6 +26,10 @@ public struct Evaluator {
     let pool: [Value]
     /// The text column holding the key, when it is text (nearly always).
     let keyTextColumn: Int?
+    /// What earlier runs recorded, for the rules with `once`.
+    let history: HistoryIndex?
+    /// Per rule with `once per`: the day after which a record counts (as-of date less the window).
+    let windowStarts: [Int32]
 
     /// The customer being evaluated.
     public private(set) var row = -1
@@ -49,8 +53,13 @@ public struct Evaluator {
 
     /// An evaluator of `program` over `table`, its aggregates computed
     /// (`AggregateResults.compute`; in that pass, those computed so far).
-    public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults) {
+    public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil) {
         let program = program.laidOut(for: table)
+        self.history = history
+        windowStarts = (0..<program.rules.count).map { r in
+            guard case .oncePer(let window) = program.rules[r].modifier else { return Int32.min }
+            return window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min
+        }
         self.program = program
         self.ops = program.ops
         self.table = table

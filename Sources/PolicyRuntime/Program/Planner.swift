@@ -75,8 +75,15 @@ struct Planner {
             labelNames += s.labels.map { text($0) }
         }
         for (index, rule) in policy.rules.enumerated() {
-            rules.append(PlannedRule(condition: op(rule.condition), name: text(rule.name),
-                                     firstAction: Int32(actions.count), actionCount: Int32(rule.actions.count)))
+            var planned = PlannedRule(condition: op(rule.condition), name: text(rule.name),
+                                      firstAction: Int32(actions.count), actionCount: Int32(rule.actions.count))
+            switch rule.modifier {
+            case .once?: planned.modifier = .once
+            case .oncePer(let window)?: planned.modifier = .oncePer(window)
+            case .onceFor(let occasion)?: planned.modifier = .onceFor(op(occasion.expression), type: type(occasion.type))
+            case nil: break
+            }
+            rules.append(planned)
             for spec in rule.actions { action(spec, rule: index) }
         }
         aggregates = policy.aggregates.map { a in

@@ -49,6 +49,9 @@ public final class Program: @unchecked Sendable {
     public let usedFields: Set<Int>
     /// The extra expressions as checked, to plan them again for another layout.
     let expressionSources: [CheckedExpression]
+    /// Per rule, its place among the rules with a modifier (-1: none), and how many have one.
+    let modifierIndexes: [Int]
+    let modifiedRuleCount: Int
 
     init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
          planned: Planner, usedFields: Set<Int>, expressionSources: [CheckedExpression]) {
@@ -76,6 +79,13 @@ public final class Program: @unchecked Sendable {
         expressions = planned.expressions
         self.usedFields = usedFields
         self.expressionSources = expressionSources
+        var next = 0
+        modifierIndexes = policy.rules.map { rule in
+            guard rule.modifier != nil else { return -1 }
+            next += 1
+            return next - 1
+        }
+        modifiedRuleCount = next
     }
 
     deinit {
@@ -113,14 +123,16 @@ public final class Program: @unchecked Sendable {
     /// The reasons a record can be suppressed, as `--summary` counts them: a contact
     /// without a usable channel, then each `resolve` line (see `suppressionIndex`).
     public var suppressionNames: [String] {
-        ["no usable channel"] + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" }
+        ["no usable channel"] + policy.rules.filter { $0.modifier != nil }.map { "\"\($0.name)\" \($0.modifierText)" }
+            + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" }
     }
 
     /// A suppressed record's place in `suppressionNames`.
     func suppressionIndex(_ reason: SuppressedEntry.Reason) -> Int {
         switch reason {
         case .noUsableChannel: 0
-        case .resolve(let line, _): 1 + Int(line)
+        case .once(let rule, _, _): 1 + modifierIndexes[Int(rule)]
+        case .resolve(let line, _): 1 + modifiedRuleCount + Int(line)
         }
     }
 
@@ -130,6 +142,11 @@ public final class Program: @unchecked Sendable {
         switch suppressed.reason {
         case .noUsableChannel:
             return "no usable channel"
+        case .once(let rule, let lastSent, let occasion):
+            let head = policy.rules[Int(rule)].modifierText
+            let day = CivilDate(daysSinceEpoch: lastSent).iso
+            if let occasion { return "\(head): sent \(day) for \(String(decoding: text[occasion], as: UTF8.self))" }
+            return "\(head): last sent \(day)"
         case .resolve(let line, let kept):
             let resolution = resolutions[Int(line)]
             let rule = String(decoding: ruleName(kept, text: text), as: UTF8.self)
@@ -172,6 +189,17 @@ struct PlannedRule {
     var name: ByteText
     var firstAction: Int32
     var actionCount: Int32
+    var modifier: PlannedModifier = .none
+}
+
+/// How often a rule may act for a customer (see `HistoryIndex`).
+enum PlannedModifier {
+    case none
+    case once
+    /// The window, in whole days from the as-of date: a record dated after `asOf - window` counts.
+    case oncePer(Duration)
+    /// The occasion's operation, and the type it prints as (an index into `Program.types`).
+    case onceFor(Int32, type: Int32)
 }
 
 /// An action and the layout of its output record: each field is constant text

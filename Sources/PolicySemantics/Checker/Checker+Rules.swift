@@ -17,9 +17,35 @@ extension Checker {
             let condition = checkCondition(d.condition)
             var actions: [ActionSpec] = []
             for a in d.actions { if let spec = checkAction(a) { actions.append(spec) } }
-            rules.append(RuleSpec(name: d.name, condition: condition, actions: actions, span: d.nameSpan))
+            var text = ""
+            switch d.modifier {
+            case .once?: text = "once"
+            case .oncePer(let window)?: text = "once per " + window.span.text
+            case .onceFor(let occasion)?: text = "once for " + occasion.span.text
+            case nil: break
+            }
+            rules.append(RuleSpec(name: d.name, condition: condition, actions: actions, span: d.nameSpan,
+                                  modifier: d.modifier.flatMap { checkModifier($0) }, modifierText: text))
         }
         return rules
+    }
+
+    /// `once per` takes a duration written out (`30 days`, `1 year`); `once for` any value.
+    mutating func checkModifier(_ modifier: RuleModifier) -> CheckedModifier? {
+        switch modifier {
+        case .once:
+            return .once
+        case .oncePer(let window):
+            let typed = check(window)
+            if case .literal(let literal) = typed.expression, case .duration(let d)? = literal.value { return .oncePer(d) }
+            if !typed.type.isWildcard {
+                diagnostics.error(.invalidOnce, "`once per` takes a duration, as in once per 30 days", at: window.span,
+                                  help: "write the window out: `once per 30 days`, `once per 1 year`")
+            }
+            return nil
+        case .onceFor(let occasion):
+            return .onceFor(check(occasion))
+        }
     }
 
     mutating func checkAction(_ d: ActionDeclaration) -> ActionSpec? {

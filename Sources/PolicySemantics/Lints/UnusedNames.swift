@@ -26,6 +26,7 @@ enum UnusedNames {
         }
         for rule in policy.rules {
             collect(rule.condition, policy, into: &roots)
+            if case .onceFor(let occasion)? = rule.modifier { collect(occasion.expression, policy, into: &roots) }
             for action in rule.actions {
                 for bound in [action.value?.expression, action.message, action.within].compactMap({ $0 }) {
                     collect(bound, policy, into: &roots)

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// A `let`: a value derived per customer.
@@ -53,6 +54,20 @@ public struct RuleSpec: Sendable {
     public var condition: CheckedExpression
     public var actions: [ActionSpec]
     public var span: SourceSpan
+    /// How often the rule may act for a customer, by the history of earlier runs.
+    public var modifier: CheckedModifier? = nil
+    /// The modifier as written (`once per 30 days`), for reasons and messages.
+    public var modifierText = ""
+}
+
+/// A checked rule modifier.
+public enum CheckedModifier: Sendable {
+    /// `once`: at most once per customer, ever.
+    case once
+    /// `once per 30 days`: not again while the last time is within the window.
+    case oncePer(Duration)
+    /// `once for EXPR`: at most once per distinct value of the expression.
+    case onceFor(Typed)
 }
 
 /// How the actions of one kind are reduced per customer.

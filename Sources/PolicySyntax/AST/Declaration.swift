@@ -66,8 +66,20 @@ public struct SegmentCase: Sendable {
 public struct RuleDeclaration: Sendable {
     public var name: String
     public var nameSpan: SourceSpan
+    /// `once`, `once per 30 days`, `once for last_order_date`, after the name.
+    public var modifier: RuleModifier?
     public var condition: Expression
     public var actions: [ActionDeclaration]
+}
+
+/// How often a rule may act for a customer, by the history of earlier runs.
+public enum RuleModifier: Sendable {
+    /// `once`: at most once per customer, ever.
+    case once
+    /// `once per 30 days`: not again within the window of the last time it acted.
+    case oncePer(Expression)
+    /// `once for last_order_date`: at most once per distinct value of the expression.
+    case onceFor(Expression)
 }
 
 /// The seven action kinds, named as they are written.

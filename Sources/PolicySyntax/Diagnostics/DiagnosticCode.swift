@@ -51,6 +51,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidNtile = "E0408"
     case invalidKey = "E0409"
     case invalidTest = "E0410"
+    case invalidOnce = "E0411"
 
     // E05xx: customer data (a row is rejected, or the file cannot be used).
     case missingColumn = "E0501"
@@ -134,6 +135,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidNtile: "an ntile bucket count that is not a positive whole number"
         case .invalidKey: "a key field that is optional or has a default"
         case .invalidTest: "a malformed test block"
+        case .invalidOnce: "a `once per` window that is not a duration written out"
         case .missingColumn: "a declared field whose column is not in the data's header"
         case .badCell: "a cell that cannot be read as its field's type (the row is rejected)"
         case .emptyRequiredCell: "an empty cell in a required field (the row is rejected)"

@@ -138,7 +138,21 @@ extension Layout {
     /// under the first. Conditions stay on one line however long.
     mutating func layOutRule(_ rule: RuleDeclaration, source: Range<Int>) {
         let group = newGroup()
-        lines.append(FormatLine(indent: 0, "rule " + rule.nameSpan.text, source: source.lowerBound..<rule.nameSpan.end))
+        var header = "rule " + rule.nameSpan.text
+        var headerEnd = rule.nameSpan.end
+        switch rule.modifier {
+        case .once?:
+            header += " once"
+            headerEnd = token(before: token(before: rule.condition.span.start).start).end
+        case .oncePer(let window)?:
+            header += " once per " + print(window)
+            headerEnd = window.span.end
+        case .onceFor(let occasion)?:
+            header += " once for " + print(occasion)
+            headerEnd = occasion.span.end
+        case nil: break
+        }
+        lines.append(FormatLine(indent: 0, header, source: source.lowerBound..<headerEnd))
         let when = token(before: rule.condition.span.start)
         lines.append(FormatLine(indent: 2, "when " + print(rule.condition),
                                 source: when.start..<rule.condition.span.end, group: group))

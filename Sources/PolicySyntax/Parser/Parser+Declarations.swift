@@ -79,6 +79,7 @@ extension Parser {
     mutating func parseRule() throws -> RuleDeclaration {
         advance()
         let name = try readPlainString("the rule's name in quotes")
+        let modifier = try parseRuleModifier()
         try expectKeyword(.when, help: "write `rule \"name\" when condition then action`")
         let condition = try parseExpression()
         try expectKeyword(.then, help: "the actions follow `then`")
@@ -86,7 +87,15 @@ extension Parser {
         while consume(.comma) != nil {
             actions.append(try parseAction())
         }
-        return RuleDeclaration(name: name.text, nameSpan: name.span, condition: condition, actions: actions)
+        return RuleDeclaration(name: name.text, nameSpan: name.span, modifier: modifier, condition: condition, actions: actions)
+    }
+
+    /// rule_modifier = "once" , [ "per" , expression | "for" , expression ]
+    mutating func parseRuleModifier() throws -> RuleModifier? {
+        guard consumeWord("once") != nil else { return nil }
+        if consumeWord("per") != nil { return .oncePer(try parseExpression()) }
+        if consumeWord("for") != nil { return .onceFor(try parseExpression()) }
+        return .once
     }
 
     /// action = ("discount" | "gift" | "points" | "credit" | "tag") expression
