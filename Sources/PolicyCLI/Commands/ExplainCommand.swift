@@ -13,6 +13,7 @@ enum ExplainCommand: Command {
             OptionSpec(name: "--id", value: "ID", help: "The key of the customer to explain."),
             OptionSpec(name: "--as-of", value: "DATE", help: "The date rules are evaluated on (YYYY-MM-DD). Default: today."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say."),
+            OptionSpec(name: "--history", value: "FILE", help: "The actions of earlier runs (as `policy run --history` records them), read only."),
         ],
         usageOptions: ["--customers", "--id", "--as-of"],
         required: ["--customers", "--id"])
@@ -40,7 +41,9 @@ enum ExplainCommand: Command {
             return .usageOrPolicyError
         }
         let explainer = Explainer(loaded: loaded, policy: policy, program: program, parts: parts, bound: bound)
+        let history = try args.values["--history"].map { path throws(Stop) in try pipeline.readHistory(path, asOf: asOf) }
         let explanation = explainer.explain(row: row, table: data.table, aggregates: aggregates,
+                                            history: history.map { $0.index(for: program) },
                                             source: "\(customers.name) line \(data.table.lines[row])")
         console.io.stdout.write(explanation.text)
         return .ok

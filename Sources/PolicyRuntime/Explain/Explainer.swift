@@ -63,8 +63,10 @@ public struct Explainer {
         self.parts = planned
     }
 
-    public func explain(row: Int, table: CustomerTable, aggregates: AggregateResults, source: String) -> Explanation {
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
+    /// `history` is what earlier runs recorded (`--history`), for the rules with `once`.
+    public func explain(row: Int, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil,
+                        source: String) -> Explanation {
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: history)
         let outcome = evaluator.outcome(row: row)
         var explanation = Explanation(customerID: evaluator.customerID(row), source: source, asOf: program.asOf.iso,
                                       values: values(row: row, evaluator: &evaluator), segments: [], rules: [],
