@@ -106,6 +106,8 @@ extension PolicyRun {
         var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
         var records = CustomerRecords()
         var id = OutputBytes()
+        // Asked once, not per customer (an optional existential is copied each time it is read).
+        let writesSuppressed = suppressedEncoder != nil, writesHistory = historyEncoder != nil
         for row in rows {
             evaluator.evaluate(row: row, into: &records)
             statistics.count(records, program: program)
@@ -114,11 +116,11 @@ extension PolicyRun {
                 encoder.field(0, evaluator.customerID(row), into: &id)
                 program.encode(records, id: id, encoder: encoder, templates: templates, into: &bytes)
             }
-            if let suppressedEncoder, !records.suppressed.isEmpty {
-                program.encodeSuppressed(records, id: evaluator.customerID(row), encoder: suppressedEncoder, into: &suppressed)
+            if writesSuppressed, !records.suppressed.isEmpty {
+                program.encodeSuppressed(records, id: evaluator.customerID(row), encoder: suppressedEncoder!, into: &suppressed)
             }
-            if let historyEncoder, !records.entries.isEmpty {
-                program.encodeHistory(records, id: evaluator.customerID(row), asOf: asOf, encoder: historyEncoder, into: &history)
+            if writesHistory, !records.entries.isEmpty {
+                program.encodeHistory(records, id: evaluator.customerID(row), asOf: asOf, encoder: historyEncoder!, into: &history)
             }
         }
         statistics.customers = rows.count

@@ -42,6 +42,7 @@ public struct RunStatistics: Sendable {
 
 extension RunStatistics {
     /// Counts one customer's records.
+    @inline(__always)
     mutating func count(_ records: CustomerRecords, program: Program) {
         for (s, label) in records.labels.enumerated() {
             if label >= 0 {
