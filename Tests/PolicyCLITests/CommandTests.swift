@@ -198,6 +198,48 @@ struct RunFileTests {
         }
     }
 
+    /// `limit` counts the history's actions and this run's: the earlier rule wins, the
+    /// rules after `except` are neither limited nor counted, and what would pass the
+    /// limit is listed with what filled it.
+    @Test func limitsCountThisRunAndTheHistory() throws {
+        let policyText = """
+        customer { id text key }
+        rule "Service" when true then contact phone "callback"
+        rule "Promo" when true then contact email "promo"
+        rule "Newsletter" when true then contact email "news"
+        limit contact 1 per 30 days except "Service"
+        """
+        try withFiles(["p.policy": policyText, "c.csv": "id\nA\n"]) { (dir: URL) throws in
+            let path = { (name: String) in dir.appendingPathComponent(name).path }
+            func run(_ day: String) throws -> (written: [String], suppressed: [String]) {
+                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day,
+                                      "--history", path("h.csv"), "--suppressed", path("s.csv")])
+                #expect(outcome.code == 0, "\(outcome.stderr)")
+                let suppressed = try String(contentsOfFile: path("s.csv"), encoding: .utf8)
+                return (outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) },
+                        suppressed.split(separator: "\n").dropFirst().map { String($0.split(separator: ",", maxSplits: 8).last!) })
+            }
+            #expect(try run("2026-11-01") == (["Service", "Promo"], ["\"limit contact 1 per 30 days: \"\"Promo\"\" in this run\""]))
+            #expect(try run("2026-11-15") == (["Service"], ["\"limit contact 1 per 30 days: \"\"Promo\"\" sent 2026-11-01\"",
+                                                             "\"limit contact 1 per 30 days: \"\"Promo\"\" sent 2026-11-01\""]))
+            #expect(try run("2026-12-01").written == ["Service", "Promo"])
+        }
+    }
+
+    @Test(arguments: [
+        ("limit contact one per 30 days", "error: a limit is a whole number of actions, as in limit contact 1 per 30 days [E0412]"),
+        ("limit contact 1 per 30", "error: a limit's window is a duration written out, as in per 30 days [E0412]"),
+        ("limit contact 1 per 30 days except \"Promos\"", "error: no rule is named \"Promos\" [E0412]"),
+        ("limit gift 1 per 30 days", "warning: no rule gives a gift, so this limit never applies [W0107]"),
+    ])
+    func limitsThatCannotApplyAreReported(line: String, expected: String) throws {
+        let policyText = "customer { id text key }\nrule \"Promo\" when true then contact email \"promo\"\n" + line + "\n"
+        try withFiles(["p.policy": policyText]) { (dir: URL) throws in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        }
+    }
+
     @Test func dryRunNeedsAHistory() {
         let outcome = policy(["run", "p.policy", "--customers", "c.csv", "--dry-run"])
         #expect(outcome.code == 2)

@@ -26,7 +26,13 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
         case .segment(let s):
             return "segment \(s.name.text) " + s.cases.map { "\($0.label.text):\(opt($0.condition))" }.joined(separator: " ")
         case .rule(let r):
-            return "rule \(r.name) when \(dump(r.condition)) then " + r.actions.map { a -> String in
+            let modifier = switch r.modifier {
+            case .once?: "once "
+            case .oncePer(let w)?: "once per \(dump(w)) "
+            case .onceFor(let o)?: "once for \(dump(o)) "
+            case nil: ""
+            }
+            return "rule \(r.name) \(modifier)when \(dump(r.condition)) then " + r.actions.map { a -> String in
                 switch a.form {
                 case .valued(let v): return "\(a.kind) \(dump(v))"
                 case .alert(let n, let s, let m): return "alert \(n.text) \(s?.text ?? "-") \(opt(m))"
@@ -35,6 +41,8 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
             }.joined(separator: ", ")
         case .resolve(let r):
             return "resolve \(r.kind.text) \(r.strategy.text) \(opt(r.cap)) \(r.perChannel?.text ?? "-")"
+        case .limit(let l):
+            return "limit \(l.kind.text) \(dump(l.count)) \(dump(l.window)) \(l.perChannel?.text ?? "-") \(l.except.map(\.name))"
         case .test(let t):
             var out = "test \(t.name) as of \(opt(t.asOf))"
             for c in t.customers { out += " customer{" + c.values.map { "\($0.name.text): \(dump($0.value))" }.joined(separator: ", ") + "}" }

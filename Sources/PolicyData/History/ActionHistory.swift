@@ -27,9 +27,12 @@ public struct ActionHistory: Sendable {
 
     /// The records `program`'s rules read, indexed by customer.
     public func index(for program: Program) -> HistoryIndex {
-        let asOf = Self.columns.firstIndex(of: "as_of")!, occasion = Self.columns.firstIndex(of: "occasion")!
+        let column = { (name: String) in Self.columns.firstIndex(of: name)! }
+        let action = column("action"), channel = column("channel"), asOf = column("as_of"), occasion = column("occasion")
         // INVARIANT: every record's `as_of` was read as a date (`parse`).
-        return HistoryIndex(program: program, records: records.map { ($0[0], $0[1], CivilDate(iso: $0[asOf])!, $0[occasion]) })
+        return HistoryIndex(program: program, records: records.map {
+            ($0[0], $0[1], $0[action], $0[channel], CivilDate(iso: $0[asOf])!, $0[occasion])
+        })
     }
 
     /// Reads the history at `path` for a run on `asOf`. A malformed file is an error

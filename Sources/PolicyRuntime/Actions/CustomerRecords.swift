@@ -36,6 +36,8 @@ struct SuppressedEntry {
         case once(rule: Int32, lastSent: Int32, occasion: ByteText?)
         /// `resolve`: the line (by index into `Program.resolutions`) and the record it kept.
         case resolve(Int32, kept: RecordEntry)
+        /// `limit`: the line (by index into the policy's limits), and what filled it, as text.
+        case limit(Int32, filledBy: ByteText)
     }
 
     var entry: RecordEntry
@@ -133,6 +135,7 @@ extension Evaluator {
             }
         }
         if !program.resolutions.isEmpty { resolve(&records) }
+        if !program.policy.limits.isEmpty { applyLimits(&records) }
     }
 
     /// Adds one action's record: to the records written, to those suppressed (a

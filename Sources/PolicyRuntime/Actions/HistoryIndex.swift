@@ -1,13 +1,17 @@
 import PolicyValues
+import PolicySyntax
 
 /// What earlier runs recorded (`policy run --history`), by customer: what the rules
 /// with `once`, `once per` and `once for` need to know. Built once per run; read by
 /// every worker.
 public struct HistoryIndex: Sendable {
-    /// One recorded action of a rule with a modifier.
+    /// One recorded action that a rule's modifier or a limit reads.
     struct Sent: Sendable {
-        /// The rule, by index into the policy's rules.
+        /// The rule, by index into the policy's rules (-1: a rule the policy no longer has).
         var rule: Int32
+        var ruleName: String
+        var kind: ActionKind?
+        var channel: String
         /// The as-of date of the run that recorded it.
         var day: Int32
         /// The value of the rule's `once for` expression, as written.
@@ -19,15 +23,21 @@ public struct HistoryIndex: Sendable {
     /// An empty history.
     public init() {}
 
-    /// The records of `program`'s rules that have a modifier (no other rule reads the
-    /// history yet), by customer.
-    public init(program: Program, records: [(customer: String, rule: String, asOf: CivilDate, occasion: String)]) {
+    /// The records `program` reads, by customer: those of its rules with a modifier, and
+    /// those of the kinds it limits.
+    public init(program: Program,
+                records: [(customer: String, rule: String, action: String, channel: String, asOf: CivilDate, occasion: String)]) {
         var rules: [String: Int32] = [:]
-        for (index, rule) in program.policy.rules.enumerated() where rule.modifier != nil { rules[rule.name] = Int32(index) }
-        guard !rules.isEmpty else { return }
+        for (index, rule) in program.policy.rules.enumerated() { rules[rule.name] = Int32(index) }
+        let modified = Set(program.policy.rules.enumerated().filter { $0.element.modifier != nil }.map { Int32($0.offset) })
+        let limited = Set(program.policy.limits.map(\.kind))
+        guard !modified.isEmpty || !limited.isEmpty else { return }
         for record in records {
-            guard let rule = rules[record.rule] else { continue }
-            byCustomer[record.customer, default: []].append(Sent(rule: rule, day: record.asOf.daysSinceEpoch, occasion: record.occasion))
+            let rule = rules[record.rule] ?? -1
+            let kind = ActionKind(rawValue: record.action)
+            guard modified.contains(rule) || kind.map(limited.contains) == true else { continue }
+            byCustomer[record.customer, default: []].append(Sent(rule: rule, ruleName: record.rule, kind: kind, channel: record.channel,
+                                                                  day: record.asOf.daysSinceEpoch, occasion: record.occasion))
         }
     }
 

@@ -30,6 +30,8 @@ public struct Evaluator {
     let history: HistoryIndex?
     /// Per rule with `once per`: the day after which a record counts (as-of date less the window).
     let windowStarts: [Int32]
+    /// The same per `limit` line.
+    let limitStarts: [Int32]
 
     /// The customer being evaluated.
     public private(set) var row = -1
@@ -56,6 +58,7 @@ public struct Evaluator {
     public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil) {
         let program = program.laidOut(for: table)
         self.history = history
+        limitStarts = program.policy.limits.map { $0.window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min }
         windowStarts = (0..<program.rules.count).map { r in
             guard case .oncePer(let window) = program.rules[r].modifier else { return Int32.min }
             return window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min

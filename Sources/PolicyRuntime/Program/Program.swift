@@ -124,7 +124,7 @@ public final class Program: @unchecked Sendable {
     /// without a usable channel, then each `resolve` line (see `suppressionIndex`).
     public var suppressionNames: [String] {
         ["no usable channel"] + policy.rules.filter { $0.modifier != nil }.map { "\"\($0.name)\" \($0.modifierText)" }
-            + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" }
+            + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" } + policy.limits.map(\.text)
     }
 
     /// A suppressed record's place in `suppressionNames`.
@@ -133,6 +133,7 @@ public final class Program: @unchecked Sendable {
         case .noUsableChannel: 0
         case .once(let rule, _, _): 1 + modifierIndexes[Int(rule)]
         case .resolve(let line, _): 1 + modifiedRuleCount + Int(line)
+        case .limit(let line, _): 1 + modifiedRuleCount + resolutions.count + Int(line)
         }
     }
 
@@ -147,6 +148,8 @@ public final class Program: @unchecked Sendable {
             let day = CivilDate(daysSinceEpoch: lastSent).iso
             if let occasion { return "\(head): sent \(day) for \(String(decoding: text[occasion], as: UTF8.self))" }
             return "\(head): last sent \(day)"
+        case .limit(let line, let filledBy):
+            return "\(policy.limits[Int(line)].text): \(String(decoding: text[filledBy], as: UTF8.self))"
         case .resolve(let line, let kept):
             let resolution = resolutions[Int(line)]
             let rule = String(decoding: ruleName(kept, text: text), as: UTF8.self)

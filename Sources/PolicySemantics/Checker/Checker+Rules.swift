@@ -115,6 +115,53 @@ extension Checker {
         return .fixed(name.text)
     }
 
+    /// `limit KIND N per DURATION [per channel] [except "Rule", ...]`.
+    mutating func checkLimits(_ declarations: [LimitDeclaration], rules: [RuleSpec]) -> [LimitSpec] {
+        var limits: [LimitSpec] = []
+        for d in declarations {
+            guard let kind = ActionKind(rawValue: d.kind.text) else {
+                diagnostics.error(.unknownActionKind, "unknown action kind `\(d.kind.text)`", at: d.kind.span,
+                                  help: Suggest.closest(to: d.kind.text, among: ActionKind.allCases.map(\.rawValue)).map { "did you mean `\($0)`?" })
+                continue
+            }
+            guard case .number(let digits)? = SchemaBuilder.constant(d.count), let count = Int(digits), count >= 1 else {
+                diagnostics.error(.invalidLimit, "a limit is a whole number of actions, as in limit \(kind.rawValue) 1 per 30 days",
+                                  at: d.count.span)
+                continue
+            }
+            let window = check(d.window)
+            guard case .literal(let literal) = window.expression, case .duration(let duration)? = literal.value else {
+                diagnostics.error(.invalidLimit, "a limit's window is a duration written out, as in per 30 days", at: d.window.span)
+                continue
+            }
+            if let per = d.perChannel {
+                if per.text != "channel" {
+                    diagnostics.error(.invalidLimit, "expected `per channel`", at: per.span)
+                    continue
+                } else if kind != .contact {
+                    diagnostics.error(.invalidLimit, "`per channel` only applies to contacts", at: per.span)
+                    continue
+                }
+            }
+            var except: [Int] = []
+            for (name, span) in d.except {
+                if let index = rules.firstIndex(where: { $0.name == name }) {
+                    except.append(index)
+                } else {
+                    diagnostics.error(.invalidLimit, "no rule is named \"\(name)\"", at: span,
+                                      help: Suggest.closest(to: name, among: rules.map(\.name)).map { "did you mean \"\($0)\"?" })
+                }
+            }
+            if !rules.contains(where: { $0.actions.contains { $0.kind == kind } }) {
+                diagnostics.warning(.limitWithoutActions, "no rule gives a \(kind.rawValue), so this limit never applies", at: d.kind.span)
+            }
+            let text = "limit \(kind.rawValue) \(count) per \(duration.text)" + (d.perChannel == nil ? "" : " per channel")
+            limits.append(LimitSpec(kind: kind, count: count, window: duration, perChannel: d.perChannel != nil, except: except,
+                                    text: text, span: d.span))
+        }
+        return limits
+    }
+
     mutating func checkResolutions(_ declarations: [ResolveDeclaration]) -> [ActionKind: ResolutionSpec] {
         var result: [ActionKind: ResolutionSpec] = [:]
         for d in declarations {

@@ -88,6 +88,7 @@ public struct Checker {
         var title: String? = nil
         var ruleDeclarations: [RuleDeclaration] = []
         var resolveDeclarations: [ResolveDeclaration] = []
+        var limitDeclarations: [LimitDeclaration] = []
         var testDeclarations: [TestDeclaration] = []
         for (slot, field) in schema.fields.enumerated() {
             if names[field.name] == nil { names[field.name] = .field(slot) }
@@ -106,6 +107,7 @@ public struct Checker {
                 }
             case .rule(let d): ruleDeclarations.append(d)
             case .resolve(let d): resolveDeclarations.append(d)
+            case .limit(let d): limitDeclarations.append(d)
             case .test(let d): testDeclarations.append(d)
             }
         }
@@ -125,13 +127,14 @@ public struct Checker {
         for index in segmentDeclarations.indices { resolveSegment(index) }
         let rules = checkRules(ruleDeclarations)
         let resolutions = checkResolutions(resolveDeclarations)
+        let limits = checkLimits(limitDeclarations, rules: rules)
         var tests: [TestSpec] = []
         for d in testDeclarations { tests.append(checkTest(d)) }
 
         return CheckedPolicy(
             title: title, schema: schema,
             lets: lets.compactMap { $0 }, segments: segments.compactMap { $0 }, rules: rules,
-            aggregates: aggregates, resolutions: resolutions, tests: tests, files: program.files)
+            aggregates: aggregates, resolutions: resolutions, tests: tests, files: program.files, limits: limits)
     }
 
     /// Adds a let or segment name; false (with an error) when the name is taken.

@@ -100,7 +100,7 @@ private extension Declaration {
     var usesNames: Bool {
         switch self {
         case .segment, .rule, .test: true
-        case .title, .use, .customer, .let, .resolve: false
+        case .title, .use, .customer, .let, .resolve, .limit: false
         }
     }
 }

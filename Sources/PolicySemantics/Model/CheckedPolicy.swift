@@ -60,6 +60,20 @@ public struct RuleSpec: Sendable {
     public var modifierText = ""
 }
 
+/// A checked `limit` line: at most `count` actions of `kind` per customer within the
+/// window, this run's and the history's together.
+public struct LimitSpec: Sendable {
+    public var kind: ActionKind
+    public var count: Int
+    public var window: Duration
+    public var perChannel: Bool
+    /// The rules neither limited nor counted, by index.
+    public var except: [Int]
+    /// As written, without the exceptions (`limit contact 1 per 30 days`), for reasons.
+    public var text: String
+    public var span: SourceSpan
+}
+
 /// A checked rule modifier.
 public enum CheckedModifier: Sendable {
     /// `once`: at most once per customer, ever.
@@ -151,4 +165,6 @@ public struct CheckedPolicy: Sendable {
     public var tests: [TestSpec]
     /// The policy files, main file first, then the `use`d ones.
     public var files: [PolicyFile]
+    /// The `limit` lines, in file order (the order they apply in).
+    public var limits: [LimitSpec] = []
 }

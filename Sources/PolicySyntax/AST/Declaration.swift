@@ -21,6 +21,7 @@ public enum Declaration: Sendable {
     case segment(SegmentDeclaration)
     case rule(RuleDeclaration)
     case resolve(ResolveDeclaration)
+    case limit(LimitDeclaration)
     case test(TestDeclaration)
 }
 
@@ -108,6 +109,17 @@ public struct ResolveDeclaration: Sendable {
     public var strategy: Name
     public var cap: Expression?
     public var perChannel: Name?
+    public var span: SourceSpan
+}
+
+/// `limit contact 1 per 30 days [per channel] [except "Service recovery", ...]`.
+public struct LimitDeclaration: Sendable {
+    public var kind: Name
+    public var count: Expression
+    public var window: Expression
+    public var perChannel: Name?
+    /// The rules neither limited nor counted, as written.
+    public var except: [(name: String, span: SourceSpan)]
     public var span: SourceSpan
 }
 

@@ -52,6 +52,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidKey = "E0409"
     case invalidTest = "E0410"
     case invalidOnce = "E0411"
+    case invalidLimit = "E0412"
 
     // E05xx: customer data (a row is rejected, or the file cannot be used).
     case missingColumn = "E0501"
@@ -89,6 +90,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case unguardedOptional = "W0104"
     case impossibleRule = "W0105"
     case uselessAllow = "W0106"
+    case limitWithoutActions = "W0107"
 
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
@@ -136,6 +138,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidKey: "a key field that is optional or has a default"
         case .invalidTest: "a malformed test block"
         case .invalidOnce: "a `once per` window that is not a duration written out"
+        case .invalidLimit: "a `limit` line that cannot apply: its count, its window, `per channel` or a rule after `except`"
         case .missingColumn: "a declared field whose column is not in the data's header"
         case .badCell: "a cell that cannot be read as its field's type (the row is rejected)"
         case .emptyRequiredCell: "an empty cell in a required field (the row is rejected)"
@@ -166,6 +169,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .unguardedOptional: "a condition that silently never holds when an optional field is empty"
         case .impossibleRule: "a rule whose condition can never hold"
         case .uselessAllow: "an allow comment that silences no warning, or names no warning"
+        case .limitWithoutActions: "a `limit` on a kind of action no rule gives"
         }
     }
 }

@@ -44,6 +44,8 @@ extension Layout {
                 layOutRule(rule, source: ranges[i])
             case .resolve(let resolve):
                 lines.append(FormatLine(indent: 0, resolveText(resolve), source: ranges[i]))
+            case .limit(let limit):
+                lines.append(FormatLine(indent: 0, limitText(limit), source: ranges[i]))
             case .test(let test):
                 layOutTest(test)
             }
@@ -54,7 +56,7 @@ extension Layout {
     /// Consecutive lets (and resolves, and uses) read as one group.
     static func staysTogether(_ a: Declaration, _ b: Declaration) -> Bool {
         switch (a, b) {
-        case (.let, .let), (.resolve, .resolve), (.use, .use): true
+        case (.let, .let), (.resolve, .resolve), (.limit, .limit), (.use, .use): true
         default: false
         }
     }
@@ -68,6 +70,7 @@ extension Layout {
         case .segment(let s): s.span.start..<s.span.end
         case .rule(let r): token(before: r.nameSpan.start).start..<(r.actions.last?.span.end ?? r.condition.span.end)
         case .resolve(let r): r.span.start..<r.span.end
+        case .limit(let l): l.span.start..<l.span.end
         case .test(let t): t.span.start..<t.span.end
         }
     }
@@ -186,6 +189,13 @@ extension Layout {
     }
 
     // MARK: - resolve
+
+    func limitText(_ limit: LimitDeclaration) -> String {
+        var out = "limit " + limit.kind.span.text + " " + print(limit.count) + " per " + print(limit.window)
+        if let per = limit.perChannel { out += " per " + per.span.text }
+        if !limit.except.isEmpty { out += " except " + limit.except.map(\.span.text).joined(separator: ", ") }
+        return out
+    }
 
     func resolveText(_ resolve: ResolveDeclaration) -> String {
         var out = "resolve " + resolve.kind.span.text + " by " + resolve.strategy.span.text

@@ -14,6 +14,7 @@ extension Parser {
         case "segment": return .segment(try parseSegment())
         case "rule": return .rule(try parseRule())
         case "resolve": return .resolve(try parseResolve())
+        case "limit": return .limit(try parseLimit())
         case "test": return .test(try parseTest())
         case let word:
             var help = declarationHelp
@@ -25,7 +26,7 @@ extension Parser {
     }
 
     private var declarationHelp: String {
-        "a declaration starts with policy, use, customer, let, segment, rule, resolve or test"
+        "a declaration starts with policy, use, customer, let, segment, rule, resolve, limit or test"
     }
 
     /// title = "policy" string
@@ -137,6 +138,27 @@ extension Parser {
             form = .valued(try parseExpression())
         }
         return ActionDeclaration(kind: kind, form: form, span: span(from: start))
+    }
+
+    /// limit = "limit" name expression "per" expression [ "per" name ] [ "except" string { "," string } ]
+    mutating func parseLimit() throws -> LimitDeclaration {
+        let start = advance()
+        let kind = try parseName("an action kind such as contact")
+        let count = try parseExpression()
+        try expectWord("per", help: "write `limit \(kind.text) 1 per 30 days`")
+        let window = try parseExpression()
+        var per: Name? = nil
+        if consumeWord("per") != nil {
+            per = try parseName("`channel`")
+        }
+        var except: [(name: String, span: SourceSpan)] = []
+        if consumeWord("except") != nil {
+            repeat {
+                let name = try readPlainString("the name of a rule in quotes")
+                except.append((name.text, name.span))
+            } while consume(.comma) != nil
+        }
+        return LimitDeclaration(kind: kind, count: count, window: window, perChannel: per, except: except, span: span(from: start))
     }
 
     /// resolve_decl = "resolve" name "by" name [ "max" expression ] [ "per" name ]
