@@ -135,7 +135,7 @@ extension Evaluator {
             }
         }
         if !program.resolutions.isEmpty { resolve(&records) }
-        if !program.policy.limits.isEmpty { applyLimits(&records) }
+        if program.hasLimits { applyLimits(&records) }
     }
 
     /// Adds one action's record: to the records written, to those suppressed (a

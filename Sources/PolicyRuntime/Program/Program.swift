@@ -52,6 +52,8 @@ public final class Program: @unchecked Sendable {
     /// Per rule, its place among the rules with a modifier (-1: none), and how many have one.
     let modifierIndexes: [Int]
     let modifiedRuleCount: Int
+    /// The policy has `limit` lines.
+    let hasLimits: Bool
 
     init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
          planned: Planner, usedFields: Set<Int>, expressionSources: [CheckedExpression]) {
@@ -86,6 +88,7 @@ public final class Program: @unchecked Sendable {
             return next - 1
         }
         modifiedRuleCount = next
+        hasLimits = !policy.limits.isEmpty
     }
 
     deinit {
