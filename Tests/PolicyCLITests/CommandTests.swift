@@ -240,6 +240,39 @@ struct RunFileTests {
         }
     }
 
+    /// `last_sent`, `times_sent` and `last_contact` read the history of the customer.
+    @Test func historyFunctionsReadTheHistoryOfTheCustomer() throws {
+        let policyText = """
+        customer { id text key }
+        let last = last_sent("Promo")
+        let times = times_sent("Promo", 30 days)
+        rule "Promo" when last is none or days_since(last) >= 3 then contact email "promo {times} {last_contact()}"
+        rule "Check" when times_sent("Promo", 7 days) >= 2 then tag "frequent"
+        """
+        try withFiles(["p.policy": policyText, "c.csv": "id\nA\n"]) { (dir: URL) throws in
+            let path = { (name: String) in dir.appendingPathComponent(name).path }
+            func run(_ day: String) -> [String] {
+                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day, "--history", path("h.csv")])
+                #expect(outcome.code == 0, "\(outcome.stderr)")
+                return outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
+            }
+            #expect(run("2026-11-01") == ["promo 0 "])
+            #expect(run("2026-11-02") == [])
+            #expect(run("2026-11-04") == ["promo 1 2026-11-01"])
+            #expect(run("2026-11-07") == ["promo 2 2026-11-04", "frequent"])
+        }
+    }
+
+    @Test func historyFunctionsNameRulesThatExist() throws {
+        let policyText = "customer { id text key }\nrule \"Promo\" when last_sent(\"Promos\") is none then tag \"x\"\n"
+        try withFiles(["p.policy": policyText]) { (dir: URL) throws in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("error: no rule is named \"Promos\" [E0214]"))
+            #expect(outcome.stderr.contains("help: did you mean \"Promo\"?"))
+        }
+    }
+
     @Test func dryRunNeedsAHistory() {
         let outcome = policy(["run", "p.policy", "--customers", "c.csv", "--dry-run"])
         #expect(outcome.code == 2)

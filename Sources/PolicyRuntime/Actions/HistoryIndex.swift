@@ -29,8 +29,14 @@ public struct HistoryIndex: Sendable {
                 records: [(customer: String, rule: String, action: String, channel: String, asOf: CivilDate, occasion: String)]) {
         var rules: [String: Int32] = [:]
         for (index, rule) in program.policy.rules.enumerated() { rules[rule.name] = Int32(index) }
-        let modified = Set(program.policy.rules.enumerated().filter { $0.element.modifier != nil }.map { Int32($0.offset) })
-        let limited = Set(program.policy.limits.map(\.kind))
+        var modified = Set(program.policy.rules.enumerated().filter { $0.element.modifier != nil }.map { Int32($0.offset) })
+        var limited = Set(program.policy.limits.map(\.kind))
+        for query in program.historyQueries {
+            switch query {
+            case .lastSent(let rule), .timesSent(let rule, _): modified.insert(Int32(rule))
+            case .lastContact: limited.insert(.contact)
+            }
+        }
         guard !modified.isEmpty || !limited.isEmpty else { return }
         for record in records {
             let rule = rules[record.rule] ?? -1
@@ -50,6 +56,26 @@ public struct HistoryIndex: Sendable {
 }
 
 extension Evaluator {
+    /// The answer to one of the program's history questions for the current customer:
+    /// `none` (or 0 times) without a history.
+    @inline(never)
+    mutating func historyValue(_ index: Int) -> Scalar {
+        let query = program.historyQueries[index]
+        let sent = history?.sent(customer: customerID(row)) ?? []
+        switch query {
+        case .lastSent(let rule):
+            let last = sent.lazy.filter { $0.rule == rule }.map(\.day).max()
+            return last.map { .date($0) } ?? .none
+        case .timesSent(let rule, let window):
+            let start = window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min
+            let days = Set(sent.lazy.filter { $0.rule == rule && $0.day > start }.map(\.day))
+            return .decimal(Int64(days.count), scale: 0)
+        case .lastContact:
+            let last = sent.lazy.filter { $0.kind == .contact }.map(\.day).max()
+            return last.map { .date($0) } ?? .none
+        }
+    }
+
     /// Whether a rule that fired may act, by its modifier and the history: the reason
     /// its records are not written when it may not, and the occasion (the value of its
     /// `once for` expression) to record with them when it may.

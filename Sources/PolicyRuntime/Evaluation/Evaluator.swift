@@ -206,6 +206,8 @@ public struct Evaluator {
             return segmentValue(Int(i))
         case .aggregate(let i):
             return aggregate(Int(i))
+        case .history(let q):
+            return historyValue(Int(q))
         case .negate(let x):
             return negate(x)
         case .not(let x):

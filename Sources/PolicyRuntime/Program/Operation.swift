@@ -21,6 +21,8 @@ enum Operation {
     case segment(Int32)
     /// A population aggregate: a rank, a bucket, or one value for everybody.
     case aggregate(Int32)
+    /// A question to the history of earlier runs, by index into `Program.historyQueries`.
+    case history(Int32)
     case negate(Int32)
     case not(Int32)
     case arithmetic(BinaryOperator, Int32, Int32)

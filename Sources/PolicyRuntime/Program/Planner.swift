@@ -59,6 +59,7 @@ struct Planner {
     var aggregates: [PlannedAggregate] = []
     var resolutions: [PlannedResolution] = []
     var expressions: [Int32] = []
+    var historyQueries: [HistoryQuery] = []
     var usedFields = Set<Int>()
 
     init(asOf: CivilDate, formatter: ValueFormatter) {
@@ -144,6 +145,9 @@ struct Planner {
         case .label(_, let index): planned = constant(.label(index))
         case .aggregate(let i): planned = .aggregate(Int32(i))
         case .today: planned = constant(.date(asOf))
+        case .history(let query):
+            historyQueries.append(query)
+            planned = .history(Int32(historyQueries.count - 1))
         case .negate(let x): planned = .negate(op(x))
         case .not(let x): planned = .not(op(x))
         case .arithmetic(let o, let a, let b): planned = .arithmetic(o, op(a), op(b))

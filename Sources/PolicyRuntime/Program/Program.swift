@@ -43,6 +43,8 @@ public final class Program: @unchecked Sendable {
     let aggregates: [PlannedAggregate]
     /// The `resolve` lines, in the order they apply.
     let resolutions: [PlannedResolution]
+    /// The questions expressions ask of the history (`last_sent`, ...).
+    let historyQueries: [HistoryQuery]
     /// The operations of the extra expressions planned with the policy (`plan(_:asOf:expressions:)`).
     let expressions: [Int32]
     /// The field slots any expression reads, and the key.
@@ -78,6 +80,7 @@ public final class Program: @unchecked Sendable {
         constantAmounts = planned.constantAmounts
         aggregates = planned.aggregates
         resolutions = planned.resolutions
+        historyQueries = planned.historyQueries
         expressions = planned.expressions
         self.usedFields = usedFields
         self.expressionSources = expressionSources

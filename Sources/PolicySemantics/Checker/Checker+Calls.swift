@@ -5,8 +5,11 @@ extension Checker {
         if let kind = AggregateKind(rawValue: function.text) {
             return checkAggregate(kind, arguments, at: span)
         }
+        if Self.historyFunctions.contains(function.text) {
+            return checkHistoryCall(function, arguments, at: span)
+        }
         guard let builtin = Builtin(rawValue: function.text) else {
-            let all = Builtin.allCases.map(\.rawValue) + AggregateKind.allCases.map(\.rawValue)
+            let all = Builtin.allCases.map(\.rawValue) + AggregateKind.allCases.map(\.rawValue) + Self.historyFunctions
             diagnostics.error(.unknownFunction, "unknown function `\(function.text)`", at: function.span,
                               help: Suggest.closest(to: function.text, among: all).map { "did you mean `\($0)`?" })
             for argument in arguments { _ = check(argument) }
@@ -82,6 +85,42 @@ extension Checker {
         case .lower, .upper, .length: "\(builtin.rawValue)(text)"
         case .contains, .startsWith, .endsWith: "\(builtin.rawValue)(text, part)"
         }
+    }
+
+    static let historyFunctions = ["last_sent", "times_sent", "last_contact"]
+
+    /// `last_sent("Rule")`, `times_sent("Rule", 30 days)`, `last_contact()`: the rule is
+    /// named in quotes and must exist; the window is a duration written out.
+    mutating func checkHistoryCall(_ function: Name, _ arguments: [Expression], at span: SourceSpan) -> Typed {
+        let form = switch function.text {
+        case "last_sent": "last_sent(\"Rule\")"
+        case "times_sent": "times_sent(\"Rule\", 30 days)"
+        default: "last_contact()"
+        }
+        let arity = function.text == "last_sent" ? 1 : (function.text == "times_sent" ? 2 : 0)
+        guard arguments.count == arity else {
+            diagnostics.error(.argumentCount, "`\(function.text)` takes \(arity) argument\(arity == 1 ? "" : "s"), not \(arguments.count)",
+                              at: span, help: "write \(form)")
+            return Typed(.literal(.none), .unknown)
+        }
+        if arity == 0 { return Typed(.history(.lastContact), .date) }
+        guard case .text(let name)? = SchemaBuilder.constant(arguments[0]) else {
+            diagnostics.error(.argumentType, "`\(function.text)` needs a rule's name in quotes", at: arguments[0].span, help: "write \(form)")
+            return Typed(.literal(.none), .unknown)
+        }
+        guard let rule = ruleNames.firstIndex(of: name) else {
+            diagnostics.error(.unknownRule, "no rule is named \"\(name)\"", at: arguments[0].span,
+                              help: Suggest.closest(to: name, among: ruleNames).map { "did you mean \"\($0)\"?" })
+            return Typed(.literal(.none), .unknown)
+        }
+        if arity == 1 { return Typed(.history(.lastSent(rule: rule)), .date) }
+        let window = check(arguments[1])
+        guard case .literal(let literal) = window.expression, case .duration(let duration)? = literal.value else {
+            diagnostics.error(.argumentType, "`times_sent` counts within a duration written out, as in 30 days", at: arguments[1].span,
+                              help: "write \(form)")
+            return Typed(.literal(.none), .unknown)
+        }
+        return Typed(.history(.timesSent(rule: rule, window: duration)), .int)
     }
 
     /// Aggregates become entries of `aggregates`; the expression refers to them by index.

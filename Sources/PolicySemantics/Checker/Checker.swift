@@ -30,6 +30,8 @@ public struct Checker {
     var segments: [SegmentSpec?] = []
 
     var aggregates: [AggregateSpec] = []
+    /// The rules' names, in file order, for the history functions.
+    var ruleNames: [String] = []
     /// The lets and segments being checked, innermost last: the path of a cycle.
     var checkingStack: [String] = []
 
@@ -111,6 +113,7 @@ public struct Checker {
             case .test(let d): testDeclarations.append(d)
             }
         }
+        ruleNames = ruleDeclarations.map(\.name)
         letStates = Array(repeating: .unchecked, count: letDeclarations.count)
         lets = Array(repeating: nil, count: letDeclarations.count)
         segmentStates = Array(repeating: .unchecked, count: segmentDeclarations.count)

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 /// A checked expression: names resolved to slots and indexes, every operation known
@@ -18,6 +19,8 @@ public indirect enum CheckedExpression: Sendable, Hashable {
     case aggregate(Int)
     /// The as-of date.
     case today
+    /// What earlier runs recorded for the customer (`last_sent("Rule")`, ...).
+    case history(HistoryQuery)
     case negate(CheckedExpression)
     case not(CheckedExpression)
     /// `+ - * /` on numbers, dates and durations; the runtime dispatches on values.
@@ -37,7 +40,7 @@ extension CheckedExpression {
     /// The direct sub-expressions, in order (not looking into lets, segments or aggregates).
     public var children: [CheckedExpression] {
         switch self {
-        case .literal, .field, .letValue, .segment, .label, .aggregate, .today: []
+        case .literal, .field, .letValue, .segment, .label, .aggregate, .today, .history: []
         case .negate(let x), .not(let x), .isNone(let x, _): [x]
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .coalesce(let a, let b): [a, b]
@@ -47,6 +50,16 @@ extension CheckedExpression {
         case .interpolate(let parts): parts.compactMap { if case .value(let x, _) = $0 { x } else { nil } }
         }
     }
+}
+
+/// A question to the history of earlier runs, about one customer.
+public enum HistoryQuery: Sendable, Hashable {
+    /// `last_sent("Rule")`: the as-of date of the rule's latest record, or none.
+    case lastSent(rule: Int)
+    /// `times_sent("Rule", 30 days)`: on how many distinct as-of dates within the window the rule was recorded.
+    case timesSent(rule: Int, window: Duration)
+    /// `last_contact()`: the as-of date of the latest contact of any rule, or none.
+    case lastContact
 }
 
 /// A piece of a message: text, or a value printed according to its type.

@@ -30,6 +30,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case duplicateRule = "E0211"
     case duplicateLabel = "E0212"
     case unknownType = "E0213"
+    case unknownRule = "E0214"
 
     // E03xx: types.
     case typeMismatch = "E0301"
@@ -120,6 +121,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .duplicateRule: "two rules with the same name"
         case .duplicateLabel: "a label listed twice in one segment"
         case .unknownType: "a field type that does not exist"
+        case .unknownRule: "a history function naming a rule the policy does not have"
         case .typeMismatch: "an operator applied to values of types it does not take"
         case .conditionNotBool: "a `when` condition or `expect` that is not true/false"
         case .argumentCount: "a function called with the wrong number of arguments"

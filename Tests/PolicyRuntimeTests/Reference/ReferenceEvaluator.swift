@@ -71,6 +71,8 @@ struct ReferenceEvaluator {
         case .label(_, let i): return .label(i)
         case .aggregate(let i): return aggregates.value(i, row: row)
         case .today: return .date(asOf)
+        case .history(.timesSent): return .number(.zero)    // no history here
+        case .history: return .none
         case .negate(let x): return ValueOperations.negate(value(x))
         case .not(let x):
             if case .bool(let v) = value(x) { return .bool(!v) }
