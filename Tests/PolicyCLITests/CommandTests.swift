@@ -273,6 +273,53 @@ struct RunFileTests {
         }
     }
 
+    /// Ten days of a customer-care calendar with one history, a day skipped: each
+    /// customer gets each thing as often as the policy says, and the thank-you the
+    /// skipped day would have sent goes out the next day.
+    @Test func tenDaysWithOneHistoryAndADaySkipped() throws {
+        let policyText = """
+        customer { id text key  last_order_date date  birthday date?  referrals int  complaints int }
+        rule "Service" when complaints > 0 then contact phone "callback"
+        rule "Thank you" once for last_order_date when days_since(last_order_date) between 2 and 7 then contact email "thank_you"
+        rule "Birthday" once per 1 year
+          when birthday is not none and days_until(next_anniversary(birthday)) between 0 and 3
+          then contact email "birthday"
+        rule "Referral" once when referrals >= 3 then points 500
+        limit contact 1 per 30 days except "Service"
+        """
+        let customers = """
+        id,last_order_date,birthday,referrals,complaints
+        K1,2026-11-10,1990-11-23,3,0
+        K2,2026-11-10,,0,1
+        K3,2026-11-22,,0,0
+        K4,2026-11-17,1985-11-21,0,0
+
+        """
+        let expected: [(day: Int, written: [String])] = [
+            (20, ["K1 Birthday", "K1 Referral", "K2 Service", "K4 Thank you"]),
+            (21, ["K2 Service"]), (22, ["K2 Service"]), (23, ["K2 Service"]),
+            // 24: no run. 25: the thank-you of K3's order of the 22nd is caught up.
+            (25, ["K2 Service", "K3 Thank you"]),
+            (26, ["K2 Service"]), (27, ["K2 Service"]), (28, ["K2 Service"]), (29, ["K2 Service"]),
+        ]
+        try withFiles(["p.policy": policyText, "c.csv": customers]) { (dir: URL) throws in
+            let path = { (name: String) in dir.appendingPathComponent(name).path }
+            for (day, written) in expected {
+                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", "2026-11-\(day)",
+                                      "--history", path("h.csv")])
+                #expect(outcome.code == 0, "\(outcome.stderr)")
+                let got = outcome.stdout.split(separator: "\n").dropFirst().map { line in
+                    let cells = line.split(separator: ",")
+                    return "\(cells[0]) \(cells[1])"
+                }
+                #expect(got == written, "2026-11-\(day)")
+            }
+            let history = try String(contentsOfFile: path("h.csv"), encoding: .utf8)
+            #expect(history.split(separator: "\n").count == 1 + 4 + 3 + 2 + 4)
+            #expect(history.contains("K3,Thank you,contact,thank_you,email,2026-11-25,,,2026-11-25,2026-11-22\n"))
+        }
+    }
+
     @Test func dryRunNeedsAHistory() {
         let outcome = policy(["run", "p.policy", "--customers", "c.csv", "--dry-run"])
         #expect(outcome.code == 2)
