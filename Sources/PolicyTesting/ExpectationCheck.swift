@@ -41,7 +41,17 @@ struct ExpectationCheck {
         case .action(let kind, let value):
             let records = outcome.records.filter { $0.kind == kind }
             if records.contains(where: { matches($0, value) }) { return nil }
+            if let kept = outcome.suppressed.first(where: { $0.record.kind == kind && matches($0.record, value) }) {
+                return "it was not written: \(kept.reason)"
+            }
             return records.isEmpty ? "no \(kind.rawValue); got \(describe(outcome))" : "got \(describe(outcome))"
+        case .suppressed(let kind, let value):
+            let suppressed = outcome.suppressed.filter { $0.record.kind == kind }
+            if suppressed.contains(where: { matches($0.record, value) }) { return nil }
+            let written = outcome.records.filter { $0.kind == kind && matches($0, value) }
+            if !written.isEmpty { return "it was written; got \(describe(outcome))" }
+            return suppressed.isEmpty ? "no \(kind.rawValue) was suppressed; got \(describe(outcome))"
+                : "suppressed: " + suppressed.map { "\($0.record.action) \($0.record.value) (\($0.reason))" }.joined(separator: "; ")
         case .noAction(let kind):
             let records = outcome.records.filter { kind == nil ? $0.kind != nil : $0.kind == kind }
             return records.isEmpty ? nil : "got \(describe(outcome))"

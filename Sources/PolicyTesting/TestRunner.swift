@@ -51,7 +51,10 @@ public struct TestRunner {
         let table = population.table
         result.customers = table.count
         let (aggregates, _) = AggregateResults.compute(program: program, table: table)
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates)
+        let sent = HistoryIndex(program: program, records: test.sent.map {
+            (customer: $0.customer, rule: $0.rule, action: $0.action, channel: $0.channel, asOf: $0.asOf, occasion: $0.occasion)
+        })
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
         let outcomes = (0..<table.count).map { evaluator.outcome(row: $0) }
         for outcome in outcomes {
             coverage.mark(policy, labels: outcome.labels, firedRules: outcome.firedRules)

@@ -197,3 +197,75 @@ struct TestCommandTests {
         #expect(outcome.code == 0, "\(outcome.stdout)\(outcome.stderr)")
     }
 }
+
+/// Tests that state the history: `sent { ... }` records, and `expect suppressed`.
+struct TestHistoryTests {
+    static let policyText = #"""
+customer {
+  id   text key
+  last date
+}
+
+rule "Birthday" once per 1 year
+  when true
+  then contact email "birthday_wishes"
+
+rule "Thanks" once for last
+  when true
+  then contact sms "thanks"
+
+test "no birthday greeting twice in a year" {
+  as of 2026-11-22
+  customer { id: "T1", last: 2026-11-20 }
+  customer { id: "T2", last: 2026-11-20 }
+  sent { customer: "T1", rule: "Birthday", as_of: 2026-11-20 }
+  sent { customer: "T1", rule: "Thanks", as_of: 2026-11-21, occasion: 2026-11-20 }
+  expect customer "T1" suppressed contact "birthday_wishes"
+  expect customer "T1" contact "thanks"
+  expect customer "T2" contact "birthday_wishes"
+  expect customer "T2" no discount
+}
+
+test "the thanks of a new purchase goes out" {
+  as of 2026-11-22
+  customer { id: "T1", last: 2026-11-21 }
+  sent { customer: "T1", rule: "Thanks", as_of: 2026-11-21, occasion: 2026-11-20 }
+  sent { customer: "T1", rule: "Birthday", as_of: 2025-11-22 }
+  expect contact "thanks"
+  expect contact "birthday_wishes"
+}
+"""#
+
+    @Test func sentRecordsAreTheHistoryATestRunsWith() throws {
+        try withFiles(["p.policy": Self.policyText]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 1)
+            #expect(outcome.stdout.contains("p.policy:21:3: expect customer \"T1\" contact \"thanks\"\n"))
+            #expect(outcome.stdout.contains("customer T1: it was not written: once for last: sent 2026-11-21 for 2026-11-20\n"))
+            #expect(outcome.stdout.contains("PASS  \(dir.appendingPathComponent("p.policy").path): the thanks of a new purchase goes out"))
+            #expect(outcome.stdout.hasSuffix("1 passed, 1 failed\n"))
+        }
+    }
+
+    @Test func aSentRecordNamesItsCustomerRuleAndDate() throws {
+        let text = """
+        customer { id text key }
+        rule "Promo" when true then tag "x"
+        test "t" {
+          customer { id: "T1" }
+          sent { customer: "T1", rule: "Promos", as_of: 2026-11-20 }
+          sent { customer: "T1", rule: "Promo" }
+          sent { customer: "T1", rule: "Promo", as_of: 2026-11-20, chanel: email }
+          expect tag "x"
+        }
+        """
+        try withFiles(["p.policy": text]) { (dir: URL) throws in
+            let outcome = policy(["check", dir.appendingPathComponent("p.policy").path])
+            #expect(outcome.code == 2)
+            #expect(outcome.stderr.contains("error: no rule is named \"Promos\" [E0214]"))
+            #expect(outcome.stderr.contains("error: a `sent` record names its `customer`, `rule` and `as_of` [E0410]"))
+            #expect(outcome.stderr.contains("error: a `sent` record has no `chanel` [E0410]"))
+            #expect(outcome.stderr.contains("did you mean `channel`?"))
+        }
+    }
+}

@@ -47,11 +47,13 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
             var out = "test \(t.name) as of \(opt(t.asOf))"
             for c in t.customers { out += " customer{" + c.values.map { "\($0.name.text): \(dump($0.value))" }.joined(separator: ", ") + "}" }
             for f in t.customerFiles { out += " customers \(f.path)" }
+            for r in t.sent { out += " sent{" + r.values.map { "\($0.name.text): \(dump($0.value))" }.joined(separator: ", ") + "}" }
             for e in t.expectations {
                 out += " expect \(e.customer?.id ?? "-") "
                 switch e.form {
                 case .label(let s, let l): out += "label \(s.text) \(l.text)"
                 case .action(let k, let v): out += "action \(k) \(opt(v))"
+                case .suppressed(let k, let v): out += "suppressed \(k) \(opt(v))"
                 case .noAction(let k): out += "no \(k.map(\.rawValue) ?? "actions")"
                 case .condition(let c): out += "condition \(dump(c))"
                 }

@@ -1,3 +1,4 @@
+import PolicyValues
 import PolicySyntax
 
 extension Checker {
@@ -18,7 +19,58 @@ extension Checker {
             if let checked = checkExpectation(expectation) { expectations.append(checked) }
         }
         return TestSpec(name: d.name, asOf: asOf, customers: records, customerFiles: d.customerFiles,
-                        expectations: expectations, span: d.span)
+                        expectations: expectations, span: d.span, sent: d.sent.compactMap { checkSent($0) })
+    }
+
+    /// A `sent { ... }` record: `customer`, `rule` and `as_of` are required; `action`,
+    /// `channel` and `occasion` default to the rule's; the other output columns may be given.
+    mutating func checkSent(_ record: TestCustomer) -> SentRecord? {
+        let keys = ["customer", "rule", "action", "value", "channel", "due", "severity", "message", "as_of", "occasion"]
+        var texts: [String: String] = [:]
+        var asOf: CivilDate? = nil
+        for (name, expression) in record.values {
+            guard keys.contains(name.text) else {
+                diagnostics.error(.invalidTest, "a `sent` record has no `\(name.text)`", at: name.span,
+                                  help: Suggest.closest(to: name.text, among: keys).map { "did you mean `\($0)`?" }
+                                    ?? "its columns are those of the history: \(keys.joined(separator: ", "))")
+                continue
+            }
+            if name.text == "as_of" {
+                guard case .date(let y, let m, let d) = expression.kind, let date = CivilDate(year: y, month: m, day: d) else {
+                    diagnostics.error(.invalidTest, "`as_of` takes a date, as in as_of: 2026-11-20", at: expression.span)
+                    return nil
+                }
+                asOf = date
+            } else if case .name(let word) = expression.kind {
+                texts[name.text] = word.text
+            } else if let literal = SchemaBuilder.constant(expression), let value = literal.value {
+                texts[name.text] = switch value {
+                case .text(let t): t
+                case .number(let n): n.description
+                case .date(let d): d.iso
+                case .duration(let d): d.text
+                case .bool(let b): b ? "true" : "false"
+                case .none, .label: ""
+                }
+            } else {
+                diagnostics.error(.invalidTest, "`\(name.text)` takes a constant, as in \(name.text): \"...\"", at: expression.span)
+                return nil
+            }
+        }
+        guard let customer = texts["customer"], let ruleName = texts["rule"], let asOf else {
+            diagnostics.error(.invalidTest, "a `sent` record names its `customer`, `rule` and `as_of`", at: record.span,
+                              help: "write sent { customer: \"T1\", rule: \"Birthday\", as_of: 2026-11-20 }")
+            return nil
+        }
+        guard let rule = ruleDeclarationsByName[ruleName] else {
+            diagnostics.error(.unknownRule, "no rule is named \"\(ruleName)\"", at: record.span,
+                              help: Suggest.closest(to: ruleName, among: ruleNames).map { "did you mean \"\($0)\"?" })
+            return nil
+        }
+        var channel = ""
+        if case .contact(let name, _, _)? = rule.actions.first?.form, Checker.channels.contains(name.text) { channel = name.text }
+        return SentRecord(customer: customer, rule: ruleName, action: texts["action"] ?? rule.actions.first?.kind.rawValue ?? "",
+                          channel: texts["channel"] ?? channel, asOf: asOf, occasion: texts["occasion"] ?? "", span: record.span)
     }
 
     /// A record's values must be constants of their fields' types, and every required
@@ -56,6 +108,13 @@ extension Checker {
     mutating func checkExpectation(_ e: Expectation) -> TestExpectation? {
         let customer = e.customer?.id
         switch e.form {
+        case .suppressed(let kind, let value):
+            // The value is checked as `expect KIND VALUE` checks it.
+            var asAction = e
+            asAction.form = .action(kind, value: value)
+            guard let checked = checkExpectation(asAction),
+                  case .action(let k, let v) = checked.form else { return nil }
+            return TestExpectation(customer: customer, form: .suppressed(k, v), span: e.span)
         case .label(let segmentName, let label):
             guard case .segment(let s)? = names[segmentName.text] else {
                 let segmentNames = segmentDeclarations.map(\.name.text)

@@ -30,8 +30,9 @@ public struct Checker {
     var segments: [SegmentSpec?] = []
 
     var aggregates: [AggregateSpec] = []
-    /// The rules' names, in file order, for the history functions.
+    /// The rules' names, in file order, for the history functions and `sent` records.
     var ruleNames: [String] = []
+    var ruleDeclarationsByName: [String: RuleDeclaration] = [:]
     /// The lets and segments being checked, innermost last: the path of a cycle.
     var checkingStack: [String] = []
 
@@ -114,6 +115,7 @@ public struct Checker {
             }
         }
         ruleNames = ruleDeclarations.map(\.name)
+        ruleDeclarationsByName = Dictionary(ruleDeclarations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         letStates = Array(repeating: .unchecked, count: letDeclarations.count)
         lets = Array(repeating: nil, count: letDeclarations.count)
         segmentStates = Array(repeating: .unchecked, count: segmentDeclarations.count)

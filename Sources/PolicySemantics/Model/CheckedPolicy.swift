@@ -110,6 +110,20 @@ public struct TestSpec: Sendable {
     public var expectations: [TestExpectation]
     /// The test's name in the source.
     public var span: SourceSpan
+    /// The history the test runs with (`sent { ... }`).
+    public var sent: [SentRecord] = []
+}
+
+/// A record of the history a test runs with (`sent { customer: "T1", rule: "Birthday", as_of: 2026-11-20 }`).
+public struct SentRecord: Sendable {
+    public var customer: String
+    public var rule: String
+    /// The action's kind (default: the rule's first action's) and channel (default: its fixed channel).
+    public var action: String
+    public var channel: String
+    public var asOf: CivilDate
+    public var occasion: String
+    public var span: SourceSpan
 }
 
 /// An inline `customer { ... }` record of a test.
@@ -129,6 +143,8 @@ public struct TestExpectation: Sendable {
         case noAction(ActionKind?)
         /// `expect days_inactive = 21`.
         case condition(CheckedExpression)
+        /// `expect suppressed contact "birthday_wishes"`: given by a rule, and not written.
+        case suppressed(ActionKind, ExpectedValue?)
     }
     /// The customer it is about (`expect customer "T2" ...`); nil: every tested customer.
     public var customer: String?

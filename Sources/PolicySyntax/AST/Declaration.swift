@@ -131,6 +131,8 @@ public struct TestDeclaration: Sendable {
     public var customers: [TestCustomer]
     public var customerFiles: [(path: String, span: SourceSpan)]
     public var expectations: [Expectation]
+    /// `sent { customer: "T1", rule: "Birthday", as_of: 2026-11-20 }`: the history the test runs with.
+    public var sent: [TestCustomer] = []
 }
 
 /// An inline `customer { field: value, ... }` record of a test.
@@ -148,6 +150,8 @@ public struct Expectation: Sendable {
         case action(ActionKind, value: Expression?)
         /// `expect no discount`; `expect no actions` has a nil kind.
         case noAction(ActionKind?)
+        /// `expect suppressed contact "birthday_wishes"`: a rule gave it, and it is not written.
+        case suppressed(ActionKind, value: Expression?)
         /// `expect days_inactive = 21`.
         case condition(Expression)
     }

@@ -5,13 +5,14 @@ extension Layout {
     private enum TestItem {
         case asOf(Expression)
         case record(TestCustomer)
+        case sent(TestCustomer)
         case file(SourceSpan)
         case expectation(Expectation)
 
         var start: Int {
             switch self {
             case .asOf(let e): e.span.start
-            case .record(let r): r.span.start
+            case .record(let r), .sent(let r): r.span.start
             case .file(let span): span.start
             case .expectation(let e): e.span.start
             }
@@ -25,6 +26,7 @@ extension Layout {
         let group = newGroup()
         var items: [TestItem] = test.asOf.map { [.asOf($0)] } ?? []
         items += test.customers.map { .record($0) }
+        items += test.sent.map { .sent($0) }
         items += test.customerFiles.map { .file($0.span) }
         items += test.expectations.map { .expectation($0) }
         for item in items.sorted(by: { $0.start < $1.start }) {
@@ -33,7 +35,9 @@ extension Layout {
                 let keyword = token(at: date.span.start, -2)
                 lines.append(FormatLine(indent: 2, "as of " + print(date), source: keyword.start..<date.span.end, group: group))
             case .record(let record):
-                layOutRecord(record, group: group)
+                layOutRecord(record, word: "customer", group: group)
+            case .sent(let record):
+                layOutRecord(record, word: "sent", group: group)
             case .file(let span):
                 lines.append(FormatLine(indent: 2, "customers " + span.text, source: token(before: span.start).start..<span.end, group: group))
             case .expectation(let expectation):
@@ -46,11 +50,11 @@ extension Layout {
 
     /// `customer { a: 1, b: 2 }`, keeping the author's line breaks between fields;
     /// continuation lines line up under the first field.
-    private mutating func layOutRecord(_ record: TestCustomer, group: Int) {
+    private mutating func layOutRecord(_ record: TestCustomer, word: String, group: Int) {
         let keyword = token(before: record.span.start)
-        let opening = "customer { "
+        let opening = word + " { "
         guard !record.values.isEmpty else {
-            lines.append(FormatLine(indent: 2, "customer {}", source: keyword.start..<record.span.end, group: group))
+            lines.append(FormatLine(indent: 2, word + " {}", source: keyword.start..<record.span.end, group: group))
             return
         }
         var pieces: [String] = []
@@ -83,6 +87,9 @@ extension Layout {
             if let value { out += " " + print(value) }
         case .noAction(let kind):
             out += " no " + (kind?.rawValue ?? "actions")
+        case .suppressed(let kind, let value):
+            out += " suppressed " + kind.rawValue
+            if let value { out += " " + print(value) }
         case .condition(let condition):
             out += " " + print(condition)
         }

@@ -1,6 +1,6 @@
 extension Parser {
     /// test_decl = "test" string "{" { test_item } "}"
-    /// test_item = "as" "of" expression | "customer" record | "customers" string | expectation
+    /// test_item = "as" "of" expression | "customer" record | "customers" string | "sent" record | expectation
     mutating func parseTest() throws -> TestDeclaration {
         let start = advance()
         let name = try readPlainString("the test's name in quotes")
@@ -14,13 +14,16 @@ extension Parser {
             } else if isWord("customer") {
                 advance()
                 test.customers.append(try parseTestRecord())
+            } else if isWord("sent"), peek().kind == .leftBrace {
+                advance()
+                test.sent.append(try parseTestRecord())
             } else if consumeWord("customers") != nil {
                 let file = try readPlainString("a customer file's path in quotes")
                 test.customerFiles.append((file.text, file.span))
             } else if isWord("expect") {
                 test.expectations.append(try parseExpectation())
             } else {
-                throw fail("expected `as of`, `customer`, `customers` or `expect` in the test, found \(describe(current))",
+                throw fail("expected `as of`, `customer`, `customers`, `sent` or `expect` in the test, found \(describe(current))",
                            code: .invalidTest)
             }
             if index == before { advance() }
@@ -69,6 +72,10 @@ extension Parser {
                 advance()
                 form = .noAction(kind)
             }
+        } else if isWord("suppressed"), peek().kind == .identifier, let kind = ActionKind(rawValue: text(peek())) {
+            advance()
+            advance()
+            form = .suppressed(kind, value: startsExpectedValue ? try parseExpression() : nil)
         } else if current.kind == .identifier, current.keyword == nil, let kind = ActionKind(rawValue: text(current)) {
             advance()
             var value: Expression? = nil
@@ -93,7 +100,7 @@ extension Parser {
         switch current.kind {
         case .rightBrace, .end: return false
         case .identifier:
-            if current.startsLine && ["expect", "customer", "customers", "as"].contains(text(current)) { return false }
+            if current.startsLine && ["expect", "customer", "customers", "as", "sent"].contains(text(current)) { return false }
             return !isWord("expect")
         default: return true
         }
