@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "PolicySyntaxTests", dependencies: ["PolicySyntax"], exclude: ["Format"]),
         .testTarget(name: "PolicySemanticsTests", dependencies: ["PolicySyntax", "PolicySemantics"]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyValues", "PolicySyntax", "PolicySemantics", "PolicyRuntime"]),
-        .testTarget(name: "PolicyDataTests", dependencies: ["PolicyValues", "PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData"]),
+        .testTarget(name: "PolicyDataTests", dependencies: ["PolicyValues", "PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyData", "PolicyFiles"]),
         .testTarget(name: "PolicyTestingTests", dependencies: ["PolicySyntax", "PolicySemantics", "PolicyRuntime", "PolicyTesting"]),
         .testTarget(name: "PolicyCLITests", dependencies: ["PolicyCLI", "PolicyFiles"], exclude: ["Cases", "Golden"]),
     ]

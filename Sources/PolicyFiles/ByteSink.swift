@@ -45,6 +45,12 @@ public final class ByteSink: @unchecked Sendable {
         self.pending = error
     }
 
+    /// Gives up: nothing more is written, and `finish()` throws `error` (an output
+    /// file is then left as it was).
+    public func abandon(_ error: FileError) {
+        if failure == nil { failure = error }
+    }
+
     /// Appends text as UTF-8.
     public func write(_ text: String) {
         var text = text

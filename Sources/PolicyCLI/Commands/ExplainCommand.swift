@@ -41,9 +41,9 @@ enum ExplainCommand: Command {
             return .usageOrPolicyError
         }
         let explainer = Explainer(loaded: loaded, policy: policy, program: program, parts: parts, bound: bound)
-        let history = try args.values["--history"].map { path throws(Stop) in try pipeline.readHistory(path, asOf: asOf) }
+        let history = try args.values["--history"].map { path throws(Stop) in try pipeline.readHistory(path, for: program) }
         let explanation = explainer.explain(row: row, table: data.table, aggregates: aggregates,
-                                            history: history.map { $0.index(for: program) },
+                                            history: history?.index,
                                             source: "\(customers.name) line \(data.table.lines[row])")
         console.io.stdout.write(explanation.text)
         return .ok

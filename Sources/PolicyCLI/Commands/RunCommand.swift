@@ -62,7 +62,7 @@ enum RunCommand: Command {
         }
         let policy = try pipeline.check(loaded, customers: customers)
         let program = try pipeline.plan(policy, asOf: asOf)
-        let history = try historyPath.map { path throws(Stop) in try pipeline.readHistory(path, asOf: asOf) }
+        let history = try historyPath.map { path throws(Stop) in try pipeline.readHistory(path, for: program) }
         let loadStarted = DispatchTime.now().uptimeNanoseconds
         // The loader takes the file over: its bytes go as soon as every row is read.
         let data = try pipeline.load(consume customers, program, keep: program.usedFields, workers: workerCount)
@@ -84,7 +84,7 @@ enum RunCommand: Command {
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         // This run's actions for the history, recorded once the output is written.
         let records = historyPath != nil && !dryRun
-        let sent = history.map { $0.index(for: program) }
+        let sent = history?.index
         var recorded: [UInt8]? = nil
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
@@ -114,14 +114,22 @@ enum RunCommand: Command {
             try writeOutput(nil)
         }
         if let historyPath, let history, let recorded {
-            try pipeline.write(historyPath) { sink in
-                var old = OutputBytes()
-                let encoder = CSVRecordEncoder(neutralisesFormulas: false)
-                encoder.encode(ActionHistory.columns, into: &old)
-                for record in history.records { encoder.encode(record, into: &old) }
-                sink.write(old.bytes())
-                sink.write(recorded)
+            // The earlier records are copied from the file as it is, then this run's follow.
+            var copyFailure: HistoryError? = nil
+            try timings.measure("history") { () throws(Stop) in
+                try pipeline.write(historyPath) { sink in
+                    do throws(HistoryError) {
+                        try history.copyEarlierRecords(into: sink)
+                    } catch {
+                        copyFailure = error
+                        sink.abandon(FileError(path: historyPath, action: .read, kind: .system(5),
+                                               reason: "it changed while it was being copied"))
+                        return
+                    }
+                    sink.write(recorded)
+                }
             }
+            if let copyFailure { throw pipeline.report(copyFailure) }
         }
         if args.flag("--summary"), let statistics {
             Summary.lines(statistics, data: data, program: program).forEach(console.note)

@@ -127,17 +127,22 @@ struct Pipeline {
         }
     }
 
-    /// The history of earlier runs for a run on `asOf` (missing: empty).
-    func readHistory(_ path: String, asOf: CivilDate) throws(Stop) -> ActionHistory {
+    /// The history of earlier runs, as `program` reads it (missing: empty).
+    func readHistory(_ path: String, for program: Program) throws(Stop) -> ActionHistory {
         do {
-            return try ActionHistory.read(path, asOf: asOf)
+            return try ActionHistory.read(path, for: program)
         } catch {
-            switch error {
-            case .file(let fileError): throw console.report(fileError)
-            case .malformed(let dataError):
-                console.report(dataError)
-                throw Stop(code: .usageOrPolicyError)
-            }
+            throw report(error)
+        }
+    }
+
+    /// Reports why a history cannot be used, and the stop.
+    func report(_ error: HistoryError) -> Stop {
+        switch error {
+        case .file(let fileError): return console.report(fileError)
+        case .malformed(let dataError):
+            console.report(dataError)
+            return Stop(code: .usageOrPolicyError)
         }
     }
 

@@ -13,97 +13,260 @@ public enum HistoryError: Error {
 /// output's columns plus `as_of` (the date of the run that wrote the record) and
 /// `occasion` (the value of the rule's `once for` expression, empty otherwise).
 /// A missing file is an empty history.
+///
+/// The file is read as a stream, a block at a time: every record is checked, and
+/// only those the program reads are kept (`index`). When the run records its own
+/// actions, the file is read a second time and its records copied byte for byte,
+/// but those of the run's own as-of date (`copyEarlierRecords`). So a history of
+/// millions of records costs what the program needs of it, not the file's size.
 public struct ActionHistory: Sendable {
     /// The file's columns, in order.
     public static let columns = ActionRecord.columns + ["as_of", "occasion"]
+    static let asOfColumn = columns.firstIndex(of: "as_of")!
 
-    /// The records read, each with its cells in `columns` order, leaving out those
-    /// of the run's own as-of date (a run never reads them: it replaces them).
-    public private(set) var records: [[String]] = []
-    /// How many records of the run's own date were left out (to be replaced).
+    /// The file (nil: no file, an empty history).
+    let path: String?
+    let asOf: CivilDate
+    /// The records the program reads, by customer.
+    public private(set) var index = HistoryIndex()
+    /// How many records were read, and how many of them are the run's own date's (to be replaced).
+    public private(set) var count = 0
     public private(set) var replaced = 0
 
-    public init() {}
-
-    /// The records `program`'s rules read, indexed by customer.
-    public func index(for program: Program) -> HistoryIndex {
-        let column = { (name: String) in Self.columns.firstIndex(of: name)! }
-        let action = column("action"), channel = column("channel"), asOf = column("as_of"), occasion = column("occasion")
-        // INVARIANT: every record's `as_of` was read as a date (`parse`).
-        return HistoryIndex(program: program, records: records.map {
-            ($0[0], $0[1], $0[action], $0[channel], CivilDate(iso: $0[asOf])!, $0[occasion])
-        })
-    }
-
-    /// Reads the history at `path` for a run on `asOf`. A malformed file is an error
-    /// with its place (E0515); a file that cannot be read is a `FileError`.
-    public static func read(_ path: String, asOf: CivilDate) throws(HistoryError) -> ActionHistory {
-        let bytes: [UInt8]
+    /// Reads the history at `path` for `program` run on its as-of date. A malformed
+    /// file is an error with its place (E0516); a file that cannot be read is a `FileError`.
+    public static func read(_ path: String, for program: Program) throws(HistoryError) -> ActionHistory {
+        var history = ActionHistory(path: path, asOf: program.asOf)
+        var records: [HistoryIndex.Record] = []
+        let wants = HistoryIndex.wants(program)
+        let today = Array(program.asOf.iso.utf8)
         do {
-            bytes = try InputFile.open(path).readText(limit: MemoryBudget.available() ?? Int.max)
+            try history.forEachRecord { raw, cells, line in
+                try check(cells, line: line, raw: raw, path: path)
+                history.count += 1
+                if cells[asOfColumn].elementsEqual(today) {
+                    history.replaced += 1
+                    return
+                }
+                let rule = String(decoding: cells[1], as: UTF8.self), action = String(decoding: cells[2], as: UTF8.self)
+                guard wants(rule, action) else { return }
+                // INVARIANT: `check` read the as-of date.
+                records.append((String(decoding: cells[0], as: UTF8.self), rule, action, String(decoding: cells[4], as: UTF8.self),
+                                CivilDate(isoUTF8: cells[asOfColumn])!, String(decoding: cells[9], as: UTF8.self)))
+            }
+        } catch let error as HistoryError {
+            if case .file(let fileError) = error, fileError.isMissing { return ActionHistory(path: nil, asOf: program.asOf) }
+            throw error
         } catch {
-            if error.isMissing { return ActionHistory() }
-            throw .file(error)
+            throw .malformed(DataError(file: path, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
         }
-        do {
-            return try parse(bytes, path: path, asOf: asOf)
-        } catch {
-            throw .malformed(error)
-        }
-    }
-
-    /// Reads a history's bytes.
-    public static func parse(_ bytes: [UInt8], path: String, asOf: CivilDate) throws(DataError) -> ActionHistory {
-        var history = ActionHistory()
-        guard !bytes.isEmpty else { return history }
-        func problem(_ line: Int, _ column: Int, _ message: String, help: String? = nil) -> DataError {
-            DataError(file: path, line: line, column: column, code: .malformedHistory, message: message,
-                      help: help ?? "the history is written by `policy run --history`; restore it from a backup or move it away to start afresh")
-        }
-        var reader: CSVReader
-        do {
-            reader = try CSVReader(bytes: bytes, delimiter: .comma)
-        } catch {
-            throw problem(error.line, error.column, "the history cannot be read as CSV: \(error.message)")
-        }
-        guard reader.header == columns else {
-            throw problem(reader.headerLine, 1, "the history's header is `\(reader.header.joined(separator: ","))`",
-                          help: "a history file starts with `\(columns.joined(separator: ","))`")
-        }
-        let asOfColumn = columns.firstIndex(of: "as_of")!
-        var record = CSVRecord()
-        let today = asOf.iso
-        while true {
-            let more: Bool
-            do {
-                more = try reader.next(into: &record)
-            } catch {
-                throw problem(error.line, error.column, "the history cannot be read as CSV: \(error.message)")
-            }
-            guard more else { break }
-            guard record.fields.count == columns.count else {
-                throw problem(record.line, 1, "the record has \(record.fields.count) cells, but a history record has \(columns.count)")
-            }
-            let cells = record.fields.map { reader.string($0) }
-            // The column of a cell on its line, in characters, as an editor counts.
-            func column(_ cell: Int) -> Int {
-                let start = record.fields[cell].start
-                var lineStart = start
-                while lineStart > 0, bytes[lineStart - 1] != 0x0A, bytes[lineStart - 1] != 0x0D { lineStart -= 1 }
-                return bytes[lineStart..<start].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-            }
-            for required in [0, 1, 2, asOfColumn] where cells[required].isEmpty {
-                throw problem(record.line, column(required), "the record has no `\(columns[required])`")
-            }
-            guard CivilDate(iso: cells[asOfColumn]) != nil else {
-                throw problem(record.line, column(asOfColumn), "`as_of` is `\(cells[asOfColumn])`, expected a date written YYYY-MM-DD")
-            }
-            if cells[asOfColumn] == today {
-                history.replaced += 1
-            } else {
-                history.records.append(cells)
-            }
-        }
+        history.index = HistoryIndex(program: program, records: records)
         return history
+    }
+
+    /// Writes the header and every record of an earlier date, as the file has them.
+    public func copyEarlierRecords(into sink: ByteSink) throws(HistoryError) {
+        var header = Self.columns.joined(separator: ",")
+        header.append("\n")
+        sink.write(header)
+        guard path != nil else { return }
+        let today = Array(asOf.iso.utf8)
+        do {
+            try forEachRecord { raw, cells, line in
+                try Self.check(cells, line: line, raw: raw, path: path!)
+                guard !cells[Self.asOfColumn].elementsEqual(today) else { return }
+                sink.write(bytes: raw)
+                sink.write(bytes: UnsafeBufferPointer(start: [UInt8(ascii: "\n")], count: 1))
+            }
+        } catch let error as HistoryError {
+            throw error
+        } catch {
+            throw .malformed(DataError(file: path!, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
+        }
+    }
+
+    /// Checks one record: ten cells, a customer, a rule, an action, and a date.
+    static func check(_ cells: [UnsafeBufferPointer<UInt8>], line: Int, raw: UnsafeBufferPointer<UInt8>, path: String) throws(HistoryError) {
+        func problem(_ cell: Int, _ message: String) -> HistoryError {
+            // The column of a cell on its line, in characters, as an editor counts.
+            var column = 1
+            if cell < cells.count, let base = raw.baseAddress, let start = cells[cell].baseAddress,
+               start >= base, start <= base + raw.count {
+                var lineStart = 0
+                let offset = start - base
+                for i in 0..<offset where raw[i] == 0x0A { lineStart = i + 1 }
+                column = raw[lineStart..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            }
+            return .malformed(DataError(file: path, line: line, column: column, code: .malformedHistory, message: message,
+                                        help: "the history is written by `policy run --history`; restore it from a backup or move it away to start afresh"))
+        }
+        guard cells.count == columns.count else {
+            throw problem(cells.count, "the record has \(cells.count) cells, but a history record has \(columns.count)")
+        }
+        for required in [0, 1, 2, asOfColumn] where cells[required].isEmpty {
+            throw problem(required, "the record has no `\(columns[required])`")
+        }
+        guard CivilDate(isoUTF8: cells[asOfColumn]) != nil else {
+            throw problem(asOfColumn, "`as_of` is `\(String(decoding: cells[asOfColumn], as: UTF8.self))`, expected a date written YYYY-MM-DD")
+        }
+    }
+
+    /// Calls `body` with each record after the header: its bytes as written (without
+    /// the line end), its cells unquoted, and the line it starts on.
+    func forEachRecord(_ body: (UnsafeBufferPointer<UInt8>, [UnsafeBufferPointer<UInt8>], Int) throws -> Void) throws {
+        guard let path else { return }
+        let file: InputFile
+        do {
+            file = try InputFile.open(path)
+        } catch {
+            throw HistoryError.file(error)
+        }
+        var splitter = RecordSplitter()
+        var failure: Error? = nil
+        var header = true
+        func handle(_ raw: UnsafeBufferPointer<UInt8>, _ line: Int) {
+            guard failure == nil else { return }
+            do {
+                if raw.contains(0) {
+                    throw HistoryError.malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
+                                                           message: "the history is not text: it holds a NUL byte"))
+                }
+                var storage: [[UInt8]] = []
+                let cells = RecordSplitter.cells(of: raw, unquoted: &storage)
+                try storage.withUnsafeBufferPointers(count: cells.count) { unquoted in
+                    let views = cells.enumerated().map { i, cell in cell ?? unquoted[i] }
+                    if header {
+                        header = false
+                        let names = views.map { String(decoding: $0, as: UTF8.self) }
+                        guard names == Self.columns else {
+                            throw HistoryError.malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
+                                                                   message: "the history's header is `\(names.joined(separator: ","))`",
+                                                                   help: "a history file starts with `\(Self.columns.joined(separator: ","))`"))
+                        }
+                        return
+                    }
+                    try body(raw, views, line)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        do {
+            try file.forEachBlock { block in
+                guard failure == nil else { return }
+                splitter.feed(block.bindMemory(to: UInt8.self), handle)
+            }
+        } catch {
+            throw HistoryError.file(error)
+        }
+        if failure == nil, splitter.inQuotes {
+            failure = HistoryError.malformed(DataError(file: path, line: splitter.recordLine, column: 1, code: .malformedHistory,
+                                                       message: "the history cannot be read as CSV: a quoted cell never closes"))
+        }
+        if failure == nil { splitter.finish(handle) }
+        if let failure { throw failure }
+    }
+}
+
+/// Cuts a stream of CSV bytes into records: a line end ends a record unless it is
+/// inside quotes (a `""` inside quotes is a quote, and leaves the quotes open).
+struct RecordSplitter {
+    private var pending: [UInt8] = []
+    private(set) var inQuotes = false
+    /// The line the pending record starts on, and the line being read.
+    private(set) var recordLine = 1
+    private var line = 1
+
+    mutating func feed(_ block: UnsafeBufferPointer<UInt8>, _ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var start = 0
+        for i in 0..<block.count {
+            let b = block[i]
+            if b == 0x22 { inQuotes.toggle() }
+            guard b == 0x0A else { continue }
+            line += 1
+            if inQuotes { continue }
+            let piece = UnsafeBufferPointer(rebasing: block[start..<i])
+            if pending.isEmpty {
+                emit(piece, record)
+            } else {
+                pending.append(contentsOf: piece)
+                let whole = pending
+                pending.removeAll(keepingCapacity: true)
+                whole.withUnsafeBufferPointer { emit($0, record) }
+            }
+            start = i + 1
+            recordLine = line
+        }
+        pending.append(contentsOf: UnsafeBufferPointer(rebasing: block[start...]))
+    }
+
+    /// The last record, when the file does not end with a line end.
+    mutating func finish(_ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        guard !pending.isEmpty else { return }
+        let whole = pending
+        pending.removeAll()
+        whole.withUnsafeBufferPointer { emit($0, record) }
+    }
+
+    private func emit(_ raw: UnsafeBufferPointer<UInt8>, _ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        var bytes = raw
+        if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
+        // A blank line is no record.
+        guard !bytes.isEmpty else { return }
+        record(bytes, recordLine)
+    }
+
+    /// A record's cells: a cell without quotes as a view of the record (no copy); a
+    /// quoted one is unquoted into `unquoted` (its place there given by its index).
+    static func cells(of record: UnsafeBufferPointer<UInt8>, unquoted: inout [[UInt8]]) -> [UnsafeBufferPointer<UInt8>?] {
+        var cells: [UnsafeBufferPointer<UInt8>?] = []
+        var i = 0
+        while true {
+            if i < record.count, record[i] == 0x22 {
+                var text: [UInt8] = []
+                i += 1
+                while i < record.count {
+                    if record[i] == 0x22 {
+                        if i + 1 < record.count, record[i + 1] == 0x22 {
+                            text.append(0x22)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        break
+                    }
+                    text.append(record[i])
+                    i += 1
+                }
+                while i < record.count, record[i] != 0x2C { i += 1 }
+                while unquoted.count < cells.count { unquoted.append([]) }
+                unquoted.append(text)
+                cells.append(nil)
+            } else {
+                var end = i
+                while end < record.count, record[end] != 0x2C { end += 1 }
+                cells.append(UnsafeBufferPointer(rebasing: record[i..<end]))
+                i = end
+            }
+            guard i < record.count else { break }
+            i += 1    // the comma
+        }
+        while unquoted.count < cells.count { unquoted.append([]) }
+        return cells
+    }
+}
+
+extension Array where Element == [UInt8] {
+    /// Calls `body` with a view of each of the first `count` arrays, valid during the call.
+    func withUnsafeBufferPointers<R>(count: Int, _ body: ([UnsafeBufferPointer<UInt8>]) throws -> R) rethrows -> R {
+        var views: [UnsafeBufferPointer<UInt8>] = []
+        func nest(_ k: Int) throws -> R {
+            guard k < count else { return try body(views) }
+            return try self[k].withUnsafeBufferPointer { view in
+                views.append(view)
+                return try nest(k + 1)
+            }
+        }
+        return try nest(0)
     }
 }

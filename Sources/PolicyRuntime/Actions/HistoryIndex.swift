@@ -23,26 +23,33 @@ public struct HistoryIndex: Sendable {
     /// An empty history.
     public init() {}
 
-    /// The records `program` reads, by customer: those of its rules with a modifier, and
-    /// those of the kinds it limits.
-    public init(program: Program,
-                records: [(customer: String, rule: String, action: String, channel: String, asOf: CivilDate, occasion: String)]) {
-        var rules: [String: Int32] = [:]
-        for (index, rule) in program.policy.rules.enumerated() { rules[rule.name] = Int32(index) }
-        var modified = Set(program.policy.rules.enumerated().filter { $0.element.modifier != nil }.map { Int32($0.offset) })
-        var limited = Set(program.policy.limits.map(\.kind))
+    /// One record of the history file, as read.
+    public typealias Record = (customer: String, rule: String, action: String, channel: String, asOf: CivilDate, occasion: String)
+
+    /// Whether `program` reads a record of this rule and action kind: one of a rule with
+    /// a modifier or named by a history function, or of a kind a limit (or
+    /// `last_contact()`) counts. The others need not be kept at all.
+    public static func wants(_ program: Program) -> @Sendable (_ rule: String, _ action: String) -> Bool {
+        var rules = Set(program.policy.rules.filter { $0.modifier != nil }.map(\.name))
+        var kinds = Set(program.policy.limits.map(\.kind.rawValue))
         for query in program.historyQueries {
             switch query {
-            case .lastSent(let rule), .timesSent(let rule, _): modified.insert(Int32(rule))
-            case .lastContact: limited.insert(.contact)
+            case .lastSent(let rule), .timesSent(let rule, _): rules.insert(program.policy.rules[rule].name)
+            case .lastContact: kinds.insert(ActionKind.contact.rawValue)
             }
         }
-        guard !modified.isEmpty || !limited.isEmpty else { return }
-        for record in records {
-            let rule = rules[record.rule] ?? -1
-            let kind = ActionKind(rawValue: record.action)
-            guard modified.contains(rule) || kind.map(limited.contains) == true else { continue }
-            byCustomer[record.customer, default: []].append(Sent(rule: rule, ruleName: record.rule, kind: kind, channel: record.channel,
+        let wantedRules = rules, wantedKinds = kinds
+        return { rule, action in wantedRules.contains(rule) || wantedKinds.contains(action) }
+    }
+
+    /// The records `program` reads (see `wants`), by customer.
+    public init(program: Program, records: [Record]) {
+        var rules: [String: Int32] = [:]
+        for (index, rule) in program.policy.rules.enumerated() { rules[rule.name] = Int32(index) }
+        let wants = Self.wants(program)
+        for record in records where wants(record.rule, record.action) {
+            byCustomer[record.customer, default: []].append(Sent(rule: rules[record.rule] ?? -1, ruleName: record.rule,
+                                                                  kind: ActionKind(rawValue: record.action), channel: record.channel,
                                                                   day: record.asOf.daysSinceEpoch, occasion: record.occasion))
         }
     }
