@@ -1,6 +1,7 @@
 import Foundation
 import PolicyCLI
 import PolicyFiles
+import PolicyValues
 
 /// The `policy` benchmark:
 ///
@@ -14,6 +15,10 @@ import PolicyFiles
 /// Then it runs the same policy with `resolve discount by best` and `resolve
 /// contact by first` added, `--pairs` times each, interleaved, and prints both
 /// medians: `resolve` must cost next to nothing.
+///
+/// With `--history-days N`, it first runs the policy on the N days before the as-of
+/// date with one `--history` file, then runs it with and without that history in
+/// interleaved pairs (recording the day, as a daily run does) and prints both.
 
 var count = 1_000_000
 var file: String? = nil
@@ -21,6 +26,7 @@ var policy = "Rules/retail.policy"
 var keep = false
 var seed: UInt64 = 20_261_122
 var pairs = 3
+var historyDays = 0
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
@@ -31,10 +37,11 @@ while !arguments.isEmpty {
     case "--policy": policy = value
     case "--seed": seed = UInt64(value) ?? seed
     case "--pairs": pairs = Int(value) ?? pairs
+    case "--history-days": historyDays = Int(value) ?? 0
     case "--keep": keep = true; if !value.isEmpty { arguments.insert(value, at: 0) }
     default:
         let stderr = StandardStreams.sink(2)
-        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--pairs N] [--keep]\n")
+        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--pairs N] [--history-days N] [--keep]\n")
         stderr.flush()
         exit(2)
     }
@@ -68,12 +75,12 @@ if let file, let ends = lineEnds(file) { count = max(0, ends - 1) }
 
 /// One `policy run` of `policy` through the command line's code: exit code, wall
 /// seconds, and the time of each stage.
-func run(_ policy: String) -> (code: Int32, wall: Double, stages: [(String, Double)]) {
+func run(_ policy: String, asOf: String = "2026-11-22", extra: [String] = []) -> (code: Int32, wall: Double, stages: [(String, Double)]) {
     let timings = StageTimings()
     var io = IO.process
     io.timings = timings
     let started = DispatchTime.now().uptimeNanoseconds
-    let code = PolicyCLI.main(["run", policy, "--customers", input, "--as-of", "2026-11-22", "--output", output], io: io)
+    let code = PolicyCLI.main(["run", policy, "--customers", input, "--as-of", asOf, "--output", output] + extra, io: io)
     return (code, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, timings.stages)
 }
 
@@ -109,6 +116,30 @@ if pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) {
     print("  with           " + resolved.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(resolved)))
     print(String(format: "  ratio          %.3f", median(resolved) / median(plain)))
 }
+// The policy with and without a history of the days before, in pairs.
+if historyDays > 0 {
+    let history = "\(directory)/policy-bench-history-\(getpid()).csv"
+    let started = Date()
+    for day in (1...historyDays).reversed() {
+        let date = CivilDate(year: 2026, month: 11, day: 22)!.adding(days: -day)!.iso
+        _ = run(policy, asOf: date, extra: ["--history", history])
+    }
+    let size = (try? InputFile.open(history))?.size ?? 0
+    let recorded = max(0, (lineEnds(history) ?? 1) - 1)
+    print("history of \(historyDays) days: \(recorded) records (\(size / 1_000_000) MB), written in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
+    var plain: [Double] = [], remembering: [Double] = []
+    for _ in 0..<max(pairs, 1) {
+        plain.append(run(policy).wall)
+        remembering.append(run(policy, extra: ["--history", history]).wall)
+    }
+    try? FileManager.default.removeItem(atPath: history)
+    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    print("--history with \(historyDays) days, \(max(pairs, 1)) interleaved pairs:")
+    print("  without        " + plain.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(plain)))
+    print("  with           " + remembering.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(remembering)))
+    print(String(format: "  ratio          %.3f", median(remembering) / median(plain)))
+}
+
 if !keep {
     if file == nil { try? FileManager.default.removeItem(atPath: input) }
     try? FileManager.default.removeItem(atPath: output)

@@ -2,6 +2,7 @@ import PolicyValues
 import PolicySyntax
 import PolicyRuntime
 import PolicyFiles
+import Glibc
 
 /// Why a history cannot be used: the file cannot be read, or it is not a history.
 public enum HistoryError: Error {
@@ -38,7 +39,8 @@ public struct ActionHistory: Sendable {
     public static func read(_ path: String, for program: Program) throws(HistoryError) -> ActionHistory {
         var history = ActionHistory(path: path, asOf: program.asOf)
         var records: [HistoryIndex.Record] = []
-        let wants = HistoryIndex.wants(program)
+        let (rules, kinds) = HistoryIndex.wanted(program)
+        let wantedRules = rules.map { Array($0.utf8) }, wantedKinds = kinds.map { Array($0.utf8) }
         let today = Array(program.asOf.iso.utf8)
         do {
             try history.forEachRecord { raw, cells, line in
@@ -48,8 +50,9 @@ public struct ActionHistory: Sendable {
                     history.replaced += 1
                     return
                 }
+                guard wantedRules.contains(where: { $0.elementsEqual(cells[1]) })
+                        || wantedKinds.contains(where: { $0.elementsEqual(cells[2]) }) else { return }
                 let rule = String(decoding: cells[1], as: UTF8.self), action = String(decoding: cells[2], as: UTF8.self)
-                guard wants(rule, action) else { return }
                 // INVARIANT: `check` read the as-of date.
                 records.append((String(decoding: cells[0], as: UTF8.self), rule, action, String(decoding: cells[4], as: UTF8.self),
                                 CivilDate(isoUTF8: cells[asOfColumn])!, String(decoding: cells[9], as: UTF8.self)))
@@ -64,24 +67,42 @@ public struct ActionHistory: Sendable {
         return history
     }
 
-    /// Writes the header and every record of an earlier date, as the file has them.
+    /// Writes the header and every record of an earlier date, as the file has them:
+    /// the whole file as it is, a block at a time, when none is of the run's own date.
     public func copyEarlierRecords(into sink: ByteSink) throws(HistoryError) {
         var header = Self.columns.joined(separator: ",")
         header.append("\n")
+        guard let path else {
+            sink.write(header)
+            return
+        }
+        if replaced == 0 {
+            var last: UInt8? = nil
+            do {
+                try InputFile.open(path).forEachBlock { block in
+                    let bytes = block.bindMemory(to: UInt8.self)
+                    sink.write(bytes: bytes)
+                    last = bytes.last ?? last
+                }
+            } catch {
+                throw .file(error)
+            }
+            if last == nil { sink.write(header) } else if last != 0x0A { sink.write("\n") }
+            return
+        }
         sink.write(header)
-        guard path != nil else { return }
         let today = Array(asOf.iso.utf8)
         do {
             try forEachRecord { raw, cells, line in
-                try Self.check(cells, line: line, raw: raw, path: path!)
+                try Self.check(cells, line: line, raw: raw, path: path)
                 guard !cells[Self.asOfColumn].elementsEqual(today) else { return }
                 sink.write(bytes: raw)
-                sink.write(bytes: UnsafeBufferPointer(start: [UInt8(ascii: "\n")], count: 1))
+                sink.write([UInt8(ascii: "\n")])
             }
         } catch let error as HistoryError {
             throw error
         } catch {
-            throw .malformed(DataError(file: path!, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
+            throw .malformed(DataError(file: path, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
         }
     }
 
@@ -124,12 +145,22 @@ public struct ActionHistory: Sendable {
         var splitter = RecordSplitter()
         var failure: Error? = nil
         var header = true
+        var plain: [UnsafeBufferPointer<UInt8>] = []
         func handle(_ raw: UnsafeBufferPointer<UInt8>, _ line: Int) {
             guard failure == nil else { return }
+            // INVARIANT: the splitter hands over no empty record.
+            let start = raw.baseAddress!
             do {
-                if raw.contains(0) {
+                if memchr(start, 0, raw.count) != nil {
                     throw HistoryError.malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
                                                            message: "the history is not text: it holds a NUL byte"))
+                }
+                if !header, memchr(start, 0x22, raw.count) == nil {
+                    // The common record, without quotes: its cells are views of it.
+                    plain.removeAll(keepingCapacity: true)
+                    RecordSplitter.plainCells(of: raw, into: &plain)
+                    try body(raw, plain, line)
+                    return
                 }
                 var storage: [[UInt8]] = []
                 let cells = RecordSplitter.cells(of: raw, unquoted: &storage)
@@ -178,14 +209,40 @@ struct RecordSplitter {
     private var line = 1
 
     mutating func feed(_ block: UnsafeBufferPointer<UInt8>, _ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
-        var start = 0
-        for i in 0..<block.count {
-            let b = block[i]
-            if b == 0x22 { inQuotes.toggle() }
-            guard b == 0x0A else { continue }
+        guard let base = block.baseAddress, !block.isEmpty else { return }
+        var start = 0, i = 0
+        while i < block.count {
+            if inQuotes {
+                // Inside quotes only a quote matters (a line end there is part of a cell).
+                guard let quote = memchr(base + i, 0x22, block.count - i) else {
+                    line += countLineEnds(base + i, block.count - i)
+                    i = block.count
+                    break
+                }
+                let q = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base
+                line += countLineEnds(base + i, q - i)
+                inQuotes = false
+                i = q + 1
+                continue
+            }
+            // Outside quotes: the next line end ends the record, unless a quote opens first.
+            guard let end = memchr(base + i, 0x0A, block.count - i) else {
+                if let quote = memchr(base + i, 0x22, block.count - i) {
+                    inQuotes = true
+                    i = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base + 1
+                    continue
+                }
+                i = block.count
+                break
+            }
+            let e = UnsafeRawPointer(end).assumingMemoryBound(to: UInt8.self) - base
+            if let quote = memchr(base + i, 0x22, e - i) {
+                inQuotes = true
+                i = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base + 1
+                continue
+            }
             line += 1
-            if inQuotes { continue }
-            let piece = UnsafeBufferPointer(rebasing: block[start..<i])
+            let piece = UnsafeBufferPointer(rebasing: block[start..<e])
             if pending.isEmpty {
                 emit(piece, record)
             } else {
@@ -194,10 +251,17 @@ struct RecordSplitter {
                 pending.removeAll(keepingCapacity: true)
                 whole.withUnsafeBufferPointer { emit($0, record) }
             }
-            start = i + 1
+            start = e + 1
+            i = start
             recordLine = line
         }
         pending.append(contentsOf: UnsafeBufferPointer(rebasing: block[start...]))
+    }
+
+    private func countLineEnds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var count = 0
+        for k in 0..<n where p[k] == 0x0A { count += 1 }
+        return count
     }
 
     /// The last record, when the file does not end with a line end.
@@ -214,6 +278,21 @@ struct RecordSplitter {
         // A blank line is no record.
         guard !bytes.isEmpty else { return }
         record(bytes, recordLine)
+    }
+
+    /// The cells of a record without quotes, as views of it.
+    static func plainCells(of record: UnsafeBufferPointer<UInt8>, into cells: inout [UnsafeBufferPointer<UInt8>]) {
+        guard let base = record.baseAddress else {
+            cells.append(record)
+            return
+        }
+        var start = 0
+        while let comma = memchr(base + start, 0x2C, record.count - start) {
+            let c = UnsafeRawPointer(comma).assumingMemoryBound(to: UInt8.self) - base
+            cells.append(UnsafeBufferPointer(start: base + start, count: c - start))
+            start = c + 1
+        }
+        cells.append(UnsafeBufferPointer(start: base + start, count: record.count - start))
     }
 
     /// A record's cells: a cell without quotes as a view of the record (no copy); a

@@ -30,6 +30,12 @@ public struct HistoryIndex: Sendable {
     /// a modifier or named by a history function, or of a kind a limit (or
     /// `last_contact()`) counts. The others need not be kept at all.
     public static func wants(_ program: Program) -> @Sendable (_ rule: String, _ action: String) -> Bool {
+        let (rules, kinds) = wanted(program)
+        return { rule, action in rules.contains(rule) || kinds.contains(action) }
+    }
+
+    /// The rules and the action kinds whose records `program` reads.
+    public static func wanted(_ program: Program) -> (rules: Set<String>, kinds: Set<String>) {
         var rules = Set(program.policy.rules.filter { $0.modifier != nil }.map(\.name))
         var kinds = Set(program.policy.limits.map(\.kind.rawValue))
         for query in program.historyQueries {
@@ -38,8 +44,7 @@ public struct HistoryIndex: Sendable {
             case .lastContact: kinds.insert(ActionKind.contact.rawValue)
             }
         }
-        let wantedRules = rules, wantedKinds = kinds
-        return { rule, action in wantedRules.contains(rule) || wantedKinds.contains(action) }
+        return (rules, kinds)
     }
 
     /// The records `program` reads (see `wants`), by customer.
