@@ -100,6 +100,16 @@ for (name, seconds) in first.stages {
     print(String(format: "  %-14@ %.3f s", name as NSString, seconds))
 }
 
+/// Interleaved runs without and with something: every run, the medians and their ratio.
+func printPairs(_ title: String, without: [Double], with: [Double]) {
+    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+    func runs(_ xs: [Double]) -> String { xs.map { String(format: "%.3f", $0) }.joined(separator: " / ") }
+    print(title)
+    print("  without        " + runs(without) + String(format: " s, median %.3f s", median(without)))
+    print("  with           " + runs(with) + String(format: " s, median %.3f s", median(with)))
+    print(String(format: "  ratio          %.3f", median(with) / median(without)))
+}
+
 // The same policy with `resolve` lines, beside the policy as it is, in pairs.
 if pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) {
     let resolving = "\(directory)/policy-bench-resolve-\(getpid()).policy"
@@ -110,11 +120,7 @@ if pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) {
         resolved.append(run(resolving).wall)
     }
     try? FileManager.default.removeItem(atPath: resolving)
-    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-    print("resolve discount by best + resolve contact by first, \(pairs) interleaved pairs:")
-    print("  without        " + plain.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(plain)))
-    print("  with           " + resolved.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(resolved)))
-    print(String(format: "  ratio          %.3f", median(resolved) / median(plain)))
+    printPairs("resolve discount by best + resolve contact by first, \(pairs) interleaved pairs:", without: plain, with: resolved)
 }
 // The policy with and without a history of the days before, in pairs.
 if historyDays > 0 {
@@ -133,11 +139,7 @@ if historyDays > 0 {
         remembering.append(run(policy, extra: ["--history", history]).wall)
     }
     try? FileManager.default.removeItem(atPath: history)
-    func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
-    print("--history with \(historyDays) days, \(max(pairs, 1)) interleaved pairs:")
-    print("  without        " + plain.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(plain)))
-    print("  with           " + remembering.map { String(format: "%.3f", $0) }.joined(separator: " / ") + String(format: " s, median %.3f s", median(remembering)))
-    print(String(format: "  ratio          %.3f", median(remembering) / median(plain)))
+    printPairs("--history with \(historyDays) days, \(max(pairs, 1)) interleaved pairs:", without: plain, with: remembering)
 }
 
 if !keep {

@@ -153,6 +153,20 @@ struct RunFileTests {
         }
     }
 
+    /// Runs `p.policy` on `c.csv` in `dir` for one day with `h.csv` as the history: the
+    /// rules of the records written, and the reasons of those not written (as the CSV has them).
+    static func runDay(_ day: String, in dir: URL) throws -> (written: [String], suppressed: [String]) {
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day,
+                              "--history", path("h.csv"), "--suppressed", path("s.csv")])
+        #expect(outcome.code == 0, "\(outcome.stderr)")
+        let suppressed = try String(contentsOfFile: path("s.csv"), encoding: .utf8)
+        return (outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) },
+                suppressed.split(separator: "\n").dropFirst().map {
+                    String($0.split(separator: ",", maxSplits: 8, omittingEmptySubsequences: false).last!)
+                })
+    }
+
     /// `once`, `once per` and `once for` read the history: day after day, each rule acts
     /// as often as it says, and what it may not do is listed with the reason.
     @Test func onceRulesActAsOftenAsTheySayDayAfterDay() throws {
@@ -164,14 +178,7 @@ struct RunFileTests {
         """
         try withFiles(["p.policy": policyText, "c.csv": "id,last\nA,2026-11-19\n"]) { (dir: URL) throws in
             let path = { (name: String) in dir.appendingPathComponent(name).path }
-            func run(_ day: String) throws -> (written: [String], suppressed: [String]) {
-                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day,
-                                      "--history", path("h.csv"), "--suppressed", path("s.csv")])
-                #expect(outcome.code == 0, "\(outcome.stderr)")
-                let suppressed = try String(contentsOfFile: path("s.csv"), encoding: .utf8)
-                return (outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) },
-                        suppressed.split(separator: "\n").dropFirst().map { String($0.split(separator: ",", omittingEmptySubsequences: false).last!) })
-            }
+            func run(_ day: String) throws -> (written: [String], suppressed: [String]) { try Self.runDay(day, in: dir) }
             #expect(try run("2026-11-20") == (["Welcome", "Weekly", "Thanks"], []))
             #expect(try run("2026-11-21") == ([], ["once: last sent 2026-11-20", "once per 7 days: last sent 2026-11-20",
                                                    "once for last: sent 2026-11-20 for 2026-11-19"]))
@@ -210,15 +217,7 @@ struct RunFileTests {
         limit contact 1 per 30 days except "Service"
         """
         try withFiles(["p.policy": policyText, "c.csv": "id\nA\n"]) { (dir: URL) throws in
-            let path = { (name: String) in dir.appendingPathComponent(name).path }
-            func run(_ day: String) throws -> (written: [String], suppressed: [String]) {
-                let outcome = policy(["run", path("p.policy"), "--customers", path("c.csv"), "--as-of", day,
-                                      "--history", path("h.csv"), "--suppressed", path("s.csv")])
-                #expect(outcome.code == 0, "\(outcome.stderr)")
-                let suppressed = try String(contentsOfFile: path("s.csv"), encoding: .utf8)
-                return (outcome.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[1]) },
-                        suppressed.split(separator: "\n").dropFirst().map { String($0.split(separator: ",", maxSplits: 8).last!) })
-            }
+            func run(_ day: String) throws -> (written: [String], suppressed: [String]) { try Self.runDay(day, in: dir) }
             #expect(try run("2026-11-01") == (["Service", "Promo"], ["\"limit contact 1 per 30 days: \"\"Promo\"\" in this run\""]))
             #expect(try run("2026-11-15") == (["Service"], ["\"limit contact 1 per 30 days: \"\"Promo\"\" sent 2026-11-01\"",
                                                              "\"limit contact 1 per 30 days: \"\"Promo\"\" sent 2026-11-01\""]))
