@@ -83,14 +83,14 @@ enum RunCommand: Command {
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         // This run's actions for the history, recorded once the output is written.
-        let records = historyPath != nil && !dryRun
+        let recordsHistory = historyPath != nil && !dryRun
         let sent = history?.index
         var recorded: [UInt8]? = nil
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
             (statistics, recorded) = timings.measure("evaluate") {
                 writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink,
-                             suppressed: suppressed, history: sent, recordingHistory: records)
+                             suppressed: suppressed, history: sent, recordingHistory: recordsHistory)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
