@@ -87,20 +87,24 @@ struct ActionHistoryTests {
     /// The splitter cuts records however the blocks fall.
     @Test func recordsAreTheSameWhereverABlockEnds() {
         let text = Array((Self.header + "A,x,\"a,\nb\",1\n\"q\"\"\",y\r\nlast").utf8)
+        struct Collect: RecordSink {
+            var out: [String] = []
+            mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int) {
+                out.append("\(line):" + String(decoding: raw, as: UTF8.self))
+            }
+        }
         func records(cuttingAt cuts: [Int]) -> [String] {
             var splitter = RecordSplitter()
-            var out: [String] = []
+            var collect = Collect()
             var start = 0
             for cut in cuts + [text.count] {
                 text.withUnsafeBufferPointer { all in
-                    splitter.feed(UnsafeBufferPointer(rebasing: all[start..<cut])) { raw, line in
-                        out.append("\(line):" + String(decoding: raw, as: UTF8.self))
-                    }
+                    splitter.feed(UnsafeBufferPointer(rebasing: all[start..<cut]), &collect)
                 }
                 start = cut
             }
-            splitter.finish { raw, line in out.append("\(line):" + String(decoding: raw, as: UTF8.self)) }
-            return out
+            splitter.finish(&collect)
+            return collect.out
         }
         let whole = records(cuttingAt: [])
         #expect(whole.count == 4)

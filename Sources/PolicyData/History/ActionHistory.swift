@@ -38,33 +38,60 @@ public struct ActionHistory: Sendable {
     /// file is an error with its place (E0516); a file that cannot be read is a `FileError`.
     public static func read(_ path: String, for program: Program) throws(HistoryError) -> ActionHistory {
         var history = ActionHistory(path: path, asOf: program.asOf)
-        var records: [HistoryIndex.Record] = []
         let (rules, kinds) = HistoryIndex.wanted(program)
-        let wantedRules = rules.map { Array($0.utf8) }, wantedKinds = kinds.map { Array($0.utf8) }
-        let today = Array(program.asOf.iso.utf8)
+        var reading = Reading(path: path, today: Array(program.asOf.iso.utf8), wantedRules: rules.map { Array($0.utf8) },
+                              wantedKinds: kinds.map { Array($0.utf8) })
         do {
-            try history.forEachRecord { raw, cells, line in
-                try check(cells, line: line, raw: raw, path: path)
-                history.count += 1
-                if cells[asOfColumn].elementsEqual(today) {
-                    history.replaced += 1
-                    return
-                }
-                guard wantedRules.contains(where: { $0.elementsEqual(cells[1]) })
-                        || wantedKinds.contains(where: { $0.elementsEqual(cells[2]) }) else { return }
-                let rule = String(decoding: cells[1], as: UTF8.self), action = String(decoding: cells[2], as: UTF8.self)
-                // INVARIANT: `check` read the as-of date.
-                records.append((String(decoding: cells[0], as: UTF8.self), rule, action, String(decoding: cells[4], as: UTF8.self),
-                                CivilDate(isoUTF8: cells[asOfColumn])!, String(decoding: cells[9], as: UTF8.self)))
-            }
-        } catch let error as HistoryError {
+            try history.forEachRecord(&reading)
+        } catch {
             if case .file(let fileError) = error, fileError.isMissing { return ActionHistory(path: nil, asOf: program.asOf) }
             throw error
-        } catch {
-            throw .malformed(DataError(file: path, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
         }
-        history.index = HistoryIndex(program: program, records: records)
+        history.count = reading.count
+        history.replaced = reading.replaced
+        history.index = HistoryIndex(program: program, records: reading.records)
         return history
+    }
+
+    /// Checks each record and keeps those the program reads.
+    struct Reading: HistoryVisitor {
+        let path: String
+        let today: [UInt8]
+        let wantedRules: [[UInt8]]
+        let wantedKinds: [[UInt8]]
+        var count = 0, replaced = 0
+        var records: [HistoryIndex.Record] = []
+
+        mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError) {
+            try ActionHistory.check(cells, line: line, raw: raw, path: path)
+            count += 1
+            if cells[ActionHistory.asOfColumn].elementsEqual(today) {
+                replaced += 1
+                return
+            }
+            guard !wantedRules.isEmpty || !wantedKinds.isEmpty else { return }
+            guard wantedRules.contains(where: { $0.elementsEqual(cells[1]) })
+                    || wantedKinds.contains(where: { $0.elementsEqual(cells[2]) }) else { return }
+            let text = { (cell: Int) in String(decoding: cells[cell], as: UTF8.self) }
+            // INVARIANT: `check` read the as-of date.
+            records.append((text(0), text(1), text(2), text(4), CivilDate(isoUTF8: cells[ActionHistory.asOfColumn])!, text(9)))
+        }
+    }
+
+    /// Copies each record of an earlier date as the file has it.
+    struct Copying: HistoryVisitor {
+        let path: String
+        let today: [UInt8]
+        let sink: ByteSink
+        /// `\n`, as bytes that stay put while the copy runs.
+        let lineEnd: UnsafeBufferPointer<UInt8>
+
+        mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError) {
+            try ActionHistory.check(cells, line: line, raw: raw, path: path)
+            guard !cells[ActionHistory.asOfColumn].elementsEqual(today) else { return }
+            sink.write(bytes: raw)
+            sink.write(bytes: lineEnd)
+        }
     }
 
     /// Writes the header and every record of an earlier date, as the file has them:
@@ -91,19 +118,11 @@ public struct ActionHistory: Sendable {
             return
         }
         sink.write(header)
-        let today = Array(asOf.iso.utf8)
-        do {
-            try forEachRecord { raw, cells, line in
-                try Self.check(cells, line: line, raw: raw, path: path)
-                guard !cells[Self.asOfColumn].elementsEqual(today) else { return }
-                sink.write(bytes: raw)
-                sink.write([UInt8(ascii: "\n")])
-            }
-        } catch let error as HistoryError {
-            throw error
-        } catch {
-            throw .malformed(DataError(file: path, line: 1, column: 1, code: .malformedHistory, message: "the history cannot be read"))
-        }
+        let lineEnd = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        lineEnd.initialize(to: 0x0A)
+        defer { lineEnd.deallocate() }
+        var copying = Copying(path: path, today: Array(asOf.iso.utf8), sink: sink, lineEnd: UnsafeBufferPointer(start: lineEnd, count: 1))
+        try forEachRecord(&copying)
     }
 
     /// Checks one record: ten cells, a customer, a rule, an action, and a date.
@@ -132,71 +151,101 @@ public struct ActionHistory: Sendable {
         }
     }
 
-    /// Calls `body` with each record after the header: its bytes as written (without
+    /// Hands each record after the header to `visitor`: its bytes as written (without
     /// the line end), its cells unquoted, and the line it starts on.
-    func forEachRecord(_ body: (UnsafeBufferPointer<UInt8>, [UnsafeBufferPointer<UInt8>], Int) throws -> Void) throws {
+    func forEachRecord<V: HistoryVisitor>(_ visitor: inout V) throws(HistoryError) {
         guard let path else { return }
         let file: InputFile
         do {
             file = try InputFile.open(path)
         } catch {
-            throw HistoryError.file(error)
+            throw .file(error)
         }
         var splitter = RecordSplitter()
-        var failure: Error? = nil
+        var scan = Scan(path: path, visitor: visitor)
+        do {
+            try file.forEachBlock { block in
+                guard scan.failure == nil else { return }
+                splitter.feed(block.bindMemory(to: UInt8.self), &scan)
+            }
+        } catch {
+            throw .file(error)
+        }
+        if scan.failure == nil, splitter.inQuotes {
+            scan.failure = .malformed(DataError(file: path, line: splitter.recordLine, column: 1, code: .malformedHistory,
+                                                message: "the history cannot be read as CSV: a quoted cell never closes"))
+        }
+        if scan.failure == nil { splitter.finish(&scan) }
+        visitor = scan.visitor
+        if let failure = scan.failure { throw failure }
+    }
+
+    /// The records of one reading: the header checked, then each record's cells found
+    /// (views of the record, or unquoted into a buffer kept from record to record).
+    struct Scan<V: HistoryVisitor>: RecordSink {
+        let path: String
+        var visitor: V
+        var failure: HistoryError? = nil
         var header = true
-        var plain: [UnsafeBufferPointer<UInt8>] = []
-        func handle(_ raw: UnsafeBufferPointer<UInt8>, _ line: Int) {
+        var cells: [UnsafeBufferPointer<UInt8>] = []
+        var unquoted: [UInt8] = []
+        var ranges: [Range<Int>] = []
+
+        init(path: String, visitor: V) {
+            self.path = path
+            self.visitor = visitor
+        }
+
+        mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int) {
             guard failure == nil else { return }
             // INVARIANT: the splitter hands over no empty record.
             let start = raw.baseAddress!
-            do {
+            do throws(HistoryError) {
                 if memchr(start, 0, raw.count) != nil {
-                    throw HistoryError.malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
-                                                           message: "the history is not text: it holds a NUL byte"))
+                    throw .malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
+                                               message: "the history is not text: it holds a NUL byte"))
                 }
-                if !header, memchr(start, 0x22, raw.count) == nil {
-                    // The common record, without quotes: its cells are views of it.
-                    plain.removeAll(keepingCapacity: true)
-                    RecordSplitter.plainCells(of: raw, into: &plain)
-                    try body(raw, plain, line)
+                if memchr(start, 0x22, raw.count) == nil {
+                    cells.removeAll(keepingCapacity: true)
+                    RecordSplitter.plainCells(of: raw, into: &cells)
+                    try handle(raw, line: line)
                     return
                 }
-                var storage: [[UInt8]] = []
-                let cells = RecordSplitter.cells(of: raw, unquoted: &storage)
-                try storage.withUnsafeBufferPointers(count: cells.count) { unquoted in
-                    let views = cells.enumerated().map { i, cell in cell ?? unquoted[i] }
-                    if header {
-                        header = false
-                        let names = views.map { String(decoding: $0, as: UTF8.self) }
-                        guard names == Self.columns else {
-                            throw HistoryError.malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
-                                                                   message: "the history's header is `\(names.joined(separator: ","))`",
-                                                                   help: "a history file starts with `\(Self.columns.joined(separator: ","))`"))
-                        }
-                        return
-                    }
-                    try body(raw, views, line)
+                RecordSplitter.quotedCells(of: raw, into: &unquoted, ranges: &ranges)
+                try unquoted.withUnsafeBufferPointer { (text) throws(HistoryError) in
+                    cells.removeAll(keepingCapacity: true)
+                    for range in ranges { cells.append(UnsafeBufferPointer(rebasing: text[range])) }
+                    try handle(raw, line: line)
                 }
             } catch {
                 failure = error
             }
         }
-        do {
-            try file.forEachBlock { block in
-                guard failure == nil else { return }
-                splitter.feed(block.bindMemory(to: UInt8.self), handle)
+
+        private mutating func handle(_ raw: UnsafeBufferPointer<UInt8>, line: Int) throws(HistoryError) {
+            guard header else {
+                try visitor.visit(raw, cells, line: line)
+                return
             }
-        } catch {
-            throw HistoryError.file(error)
+            header = false
+            let names = cells.map { String(decoding: $0, as: UTF8.self) }
+            guard names == ActionHistory.columns else {
+                throw .malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
+                                           message: "the history's header is `\(names.joined(separator: ","))`",
+                                           help: "a history file starts with `\(ActionHistory.columns.joined(separator: ","))`"))
+            }
         }
-        if failure == nil, splitter.inQuotes {
-            failure = HistoryError.malformed(DataError(file: path, line: splitter.recordLine, column: 1, code: .malformedHistory,
-                                                       message: "the history cannot be read as CSV: a quoted cell never closes"))
-        }
-        if failure == nil { splitter.finish(handle) }
-        if let failure { throw failure }
     }
+}
+
+/// What reads the records of a history, one at a time.
+protocol HistoryVisitor {
+    mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError)
+}
+
+/// What the record splitter hands each record to.
+protocol RecordSink {
+    mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int)
 }
 
 /// Cuts a stream of CSV bytes into records: a line end ends a record unless it is
@@ -208,7 +257,7 @@ struct RecordSplitter {
     private(set) var recordLine = 1
     private var line = 1
 
-    mutating func feed(_ block: UnsafeBufferPointer<UInt8>, _ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    mutating func feed<S: RecordSink>(_ block: UnsafeBufferPointer<UInt8>, _ sink: inout S) {
         guard let base = block.baseAddress, !block.isEmpty else { return }
         var start = 0, i = 0
         while i < block.count {
@@ -244,12 +293,12 @@ struct RecordSplitter {
             line += 1
             let piece = UnsafeBufferPointer(rebasing: block[start..<e])
             if pending.isEmpty {
-                emit(piece, record)
+                emit(piece, &sink)
             } else {
                 pending.append(contentsOf: piece)
                 let whole = pending
                 pending.removeAll(keepingCapacity: true)
-                whole.withUnsafeBufferPointer { emit($0, record) }
+                whole.withUnsafeBufferPointer { emit($0, &sink) }
             }
             start = e + 1
             i = start
@@ -265,19 +314,19 @@ struct RecordSplitter {
     }
 
     /// The last record, when the file does not end with a line end.
-    mutating func finish(_ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    mutating func finish<S: RecordSink>(_ sink: inout S) {
         guard !pending.isEmpty else { return }
         let whole = pending
         pending.removeAll()
-        whole.withUnsafeBufferPointer { emit($0, record) }
+        whole.withUnsafeBufferPointer { emit($0, &sink) }
     }
 
-    private func emit(_ raw: UnsafeBufferPointer<UInt8>, _ record: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+    private func emit<S: RecordSink>(_ raw: UnsafeBufferPointer<UInt8>, _ sink: inout S) {
         var bytes = raw
         if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
         // A blank line is no record.
         guard !bytes.isEmpty else { return }
-        record(bytes, recordLine)
+        sink.record(bytes, line: recordLine)
     }
 
     /// The cells of a record without quotes, as views of it.
@@ -295,14 +344,15 @@ struct RecordSplitter {
         cells.append(UnsafeBufferPointer(start: base + start, count: record.count - start))
     }
 
-    /// A record's cells: a cell without quotes as a view of the record (no copy); a
-    /// quoted one is unquoted into `unquoted` (its place there given by its index).
-    static func cells(of record: UnsafeBufferPointer<UInt8>, unquoted: inout [[UInt8]]) -> [UnsafeBufferPointer<UInt8>?] {
-        var cells: [UnsafeBufferPointer<UInt8>?] = []
+    /// The cells of a record with quotes, unquoted into `text` (kept from record to
+    /// record), each as its range there.
+    static func quotedCells(of record: UnsafeBufferPointer<UInt8>, into text: inout [UInt8], ranges: inout [Range<Int>]) {
+        text.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
         var i = 0
         while true {
+            let start = text.count
             if i < record.count, record[i] == 0x22 {
-                var text: [UInt8] = []
                 i += 1
                 while i < record.count {
                     if record[i] == 0x22 {
@@ -318,34 +368,15 @@ struct RecordSplitter {
                     i += 1
                 }
                 while i < record.count, record[i] != 0x2C { i += 1 }
-                while unquoted.count < cells.count { unquoted.append([]) }
-                unquoted.append(text)
-                cells.append(nil)
             } else {
-                var end = i
-                while end < record.count, record[end] != 0x2C { end += 1 }
-                cells.append(UnsafeBufferPointer(rebasing: record[i..<end]))
-                i = end
+                while i < record.count, record[i] != 0x2C {
+                    text.append(record[i])
+                    i += 1
+                }
             }
+            ranges.append(start..<text.count)
             guard i < record.count else { break }
             i += 1    // the comma
         }
-        while unquoted.count < cells.count { unquoted.append([]) }
-        return cells
-    }
-}
-
-extension Array where Element == [UInt8] {
-    /// Calls `body` with a view of each of the first `count` arrays, valid during the call.
-    func withUnsafeBufferPointers<R>(count: Int, _ body: ([UnsafeBufferPointer<UInt8>]) throws -> R) rethrows -> R {
-        var views: [UnsafeBufferPointer<UInt8>] = []
-        func nest(_ k: Int) throws -> R {
-            guard k < count else { return try body(views) }
-            return try self[k].withUnsafeBufferPointer { view in
-                views.append(view)
-                return try nest(k + 1)
-            }
-        }
-        return try nest(0)
     }
 }
