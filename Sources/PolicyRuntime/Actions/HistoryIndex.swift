@@ -26,15 +26,9 @@ public struct HistoryIndex: Sendable {
     /// One record of the history file, as read.
     public typealias Record = (customer: String, rule: String, action: String, channel: String, asOf: CivilDate, occasion: String)
 
-    /// Whether `program` reads a record of this rule and action kind: one of a rule with
-    /// a modifier or named by a history function, or of a kind a limit (or
+    /// The rules and the action kinds whose records `program` reads: those of a rule
+    /// with a modifier or named by a history function, and those of a kind a limit (or
     /// `last_contact()`) counts. The others need not be kept at all.
-    public static func wants(_ program: Program) -> @Sendable (_ rule: String, _ action: String) -> Bool {
-        let (rules, kinds) = wanted(program)
-        return { rule, action in rules.contains(rule) || kinds.contains(action) }
-    }
-
-    /// The rules and the action kinds whose records `program` reads.
     public static func wanted(_ program: Program) -> (rules: Set<String>, kinds: Set<String>) {
         var rules = Set(program.policy.rules.filter { $0.modifier != nil }.map(\.name))
         var kinds = Set(program.policy.limits.map(\.kind.rawValue))
@@ -47,12 +41,12 @@ public struct HistoryIndex: Sendable {
         return (rules, kinds)
     }
 
-    /// The records `program` reads (see `wants`), by customer.
+    /// The records `program` reads (see `wanted`), by customer.
     public init(program: Program, records: [Record]) {
         var rules: [String: Int32] = [:]
         for (index, rule) in program.policy.rules.enumerated() { rules[rule.name] = Int32(index) }
-        let wants = Self.wants(program)
-        for record in records where wants(record.rule, record.action) {
+        let (wantedRules, wantedKinds) = Self.wanted(program)
+        for record in records where wantedRules.contains(record.rule) || wantedKinds.contains(record.action) {
             byCustomer[record.customer, default: []].append(Sent(rule: rules[record.rule] ?? -1, ruleName: record.rule,
                                                                   kind: ActionKind(rawValue: record.action), channel: record.channel,
                                                                   day: record.asOf.daysSinceEpoch, occasion: record.occasion))
@@ -79,7 +73,7 @@ extension Evaluator {
             let last = sent.lazy.filter { $0.rule == rule }.map(\.day).max()
             return last.map { .date($0) } ?? .none
         case .timesSent(let rule, let window):
-            let start = window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min
+            let start = program.windowStart(window)
             let days = Set(sent.lazy.filter { $0.rule == rule && $0.day > start }.map(\.day))
             return .decimal(Int64(days.count), scale: 0)
         case .lastContact:

@@ -58,10 +58,10 @@ public struct Evaluator {
     public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil) {
         let program = program.laidOut(for: table)
         self.history = history
-        limitStarts = program.policy.limits.map { $0.window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min }
+        limitStarts = program.policy.limits.map { program.windowStart($0.window) }
         windowStarts = (0..<program.rules.count).map { r in
             guard case .oncePer(let window) = program.rules[r].modifier else { return Int32.min }
-            return window.added(to: program.asOf, sign: -1)?.daysSinceEpoch ?? Int32.min
+            return program.windowStart(window)
         }
         self.program = program
         self.ops = program.ops

@@ -118,6 +118,12 @@ public final class Program: @unchecked Sendable {
 
     func text(_ text: ByteText) -> String { String(decoding: bytes(text), as: UTF8.self) }
 
+    /// The day after which a record counts for a window ending on the as-of date:
+    /// one dated `d` counts when `d > as_of - window` (SPEC section 6).
+    func windowStart(_ window: Duration) -> Int32 {
+        window.added(to: asOf, sign: -1)?.daysSinceEpoch ?? Int32.min
+    }
+
     /// Whether a contact's channel, as written, is one of the channel names
     /// (`Checker.channels`): `none`, empty or anything else is no usable channel.
     func isChannelName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
