@@ -57,22 +57,22 @@ public final class ByteSink: @unchecked Sendable {
         text.withUTF8 { write(bytes: $0) }
     }
 
-    /// Appends raw bytes (no copy into a String on the way).
+    /// Appends raw bytes (no copy into a String on the way); a large block (64 KB or
+    /// more: a chunk of a run's output, a stretch of a file copied) goes straight out,
+    /// without being copied into the buffer first.
     public func write(bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.blockSize { flush() }
-    }
-
-    /// Appends raw bytes; a large block (64 KB or more) goes straight out
-    /// (a chunk of a run's output), without being copied into the buffer first.
-    public func write(_ bytes: [UInt8]) {
         guard bytes.count >= Self.blockSize / 16 else {
             buffer.append(contentsOf: bytes)
             if buffer.count >= Self.blockSize { flush() }
             return
         }
         flush()
-        hand(bytes)
+        hand(UnsafeRawBufferPointer(bytes))
+    }
+
+    /// Appends raw bytes, as `write(bytes:)`.
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { write(bytes: $0) }
     }
 
     /// Hands what is buffered to the system, or to `captured` in memory.
@@ -89,8 +89,12 @@ public final class ByteSink: @unchecked Sendable {
     }
 
     private func hand(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { hand($0) }
+    }
+
+    private func hand(_ raw: UnsafeRawBufferPointer) {
         guard let descriptor else {
-            captured.append(contentsOf: bytes)
+            captured.append(contentsOf: raw)
             return
         }
         guard failure == nil else { return }
@@ -99,10 +103,8 @@ public final class ByteSink: @unchecked Sendable {
             return
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        bytes.withUnsafeBytes { raw in
-            if let code = ByteSink.writeAll(descriptor, raw) {
-                failure = FileError(path: name, action: .write, errno: code)
-            }
+        if let code = ByteSink.writeAll(descriptor, raw) {
+            failure = FileError(path: name, action: .write, errno: code)
         }
         writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }

@@ -16,6 +16,8 @@ public final class InputFile {
     private let owned: Bool
     /// Bytes a stream gave up to `peek`, which `readAll` starts with.
     private var head: [UInt8] = []
+    /// Where `read(into:)` goes on reading a regular file.
+    private var position = 0
     /// Where each block is read into before it is kept.
     private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
@@ -96,17 +98,35 @@ public final class InputFile {
     /// Hands every block to `body` in order, keeping none (a file too large to hold,
     /// read to count something).
     public func forEachBlock(_ body: (UnsafeRawBufferPointer) -> Void) throws(FileError) {
-        if !head.isEmpty {
-            head.withUnsafeBytes(body)
-            head = []
-        }
-        var offset = 0
         while true {
-            let n = size != nil ? try readFully(at: offset, count: block.count) : try readSome()
+            let n = try read(into: block)
             if n == 0 { return }
             body(UnsafeRawBufferPointer(rebasing: block[0..<n]))
-            offset += n
         }
+    }
+
+    /// Reads on from where the last read stopped, into `buffer`: as much as fills it
+    /// from a regular file, what a stream has ready (at least a byte) from a stream;
+    /// 0 at the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+        if !head.isEmpty {
+            let n = min(head.count, buffer.count)
+            head.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            head.removeFirst(n)
+            return n
+        }
+        guard size != nil else { return try readSome(into: buffer) }
+        var done = 0
+        while done < buffer.count {
+            let n = pread(descriptor, base + done, buffer.count - done, off_t(position))
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw FileError(path: name, action: .read, errno: errno) }
+            if n == 0 { break }
+            done += n
+            position += n
+        }
+        return done
     }
 
     /// A regular file straight into one byte array (going through `Data` held the file
@@ -168,8 +188,13 @@ public final class InputFile {
 
     /// One read from a stream into `block`; 0 at its end.
     private func readSome() throws(FileError) -> Int {
+        try readSome(into: block)
+    }
+
+    /// One read from a stream into `buffer`; 0 at its end.
+    private func readSome(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
         while true {
-            let n = Glibc.read(descriptor, block.baseAddress!, block.count)
+            let n = Glibc.read(descriptor, buffer.baseAddress!, buffer.count)
             if n >= 0 { return n }
             let code = errno
             if code == EINTR { continue }

@@ -1,4 +1,5 @@
 import Glibc
+import Dispatch
 
 /// Writing a file named on the command line: whole or not at all.
 ///
@@ -30,27 +31,102 @@ public enum OutputFile {
 
     /// Writes `path` with what `body` puts into the sink.
     public static func write(_ path: String, _ body: (ByteSink) -> Void) throws(FileError) {
+        let output = try begin(path)
+        body(output.sink)
+        try output.commit()
+    }
+
+    /// Starts writing `path`: what goes into the returned output's sink is the file
+    /// once `commit()` returns; until then (and if it never does) the file is as it was.
+    public static func begin(_ path: String) throws(FileError) -> Pending {
         switch try target(path) {
         case .descriptor(let descriptor):
             if StandardStreams.closedAtStart.contains(descriptor) {
                 throw FileError(path: path, action: .write, kind: .system(EBADF), reason: "it is closed")
             }
-            try fill(descriptor, named: path, body)
+            return Pending(sink: ByteSink(descriptor: descriptor, name: path), descriptor: descriptor, owned: false)
         case .inPlace(let special):
             let descriptor = open(special, O_WRONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw FileError(path: path, action: .write, errno: errno) }
-            defer { close(descriptor) }
-            try fill(descriptor, named: path, body)
+            return Pending(sink: ByteSink(descriptor: descriptor, name: path), descriptor: descriptor, owned: true)
         case .replace(let file, let existing):
-            try replace(file, existing: existing, named: path, body)
+            let (folder, _) = Paths.split(file)
+            TemporaryFiles.removeStale(in: folder)
+            let temporary = TemporaryFiles.path(for: file)
+            // A file of this name is a leftover of an earlier process with our id.
+            unlink(temporary)
+            // Registered before it exists: a signal at any moment after the file appears removes it.
+            let slot = TemporaryFiles.register(temporary)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                let code = errno
+                TemporaryFiles.release(slot)
+                throw FileError(path: path, action: .write, errno: code)
+            }
+            let pending = Pending(sink: ByteSink(descriptor: descriptor, name: path), descriptor: descriptor, owned: true,
+                                  replacing: (file: file, temporary: temporary, slot: slot))
+            try keepPermissions(descriptor, existing, path: path)
+            return pending
         }
     }
 
-    /// Writes what `body` puts into a sink on `descriptor`, and throws the first failure.
-    static func fill(_ descriptor: Int32, named path: String, _ body: (ByteSink) -> Void) throws(FileError) {
-        let sink = ByteSink(descriptor: descriptor, name: path)
-        body(sink)
-        try sink.finish()
+    /// An output being written (see `begin`).
+    public final class Pending {
+        /// Where the file's bytes go.
+        public let sink: ByteSink
+        private let descriptor: Int32
+        private var owned: Bool
+        /// A regular file: the one replaced, the temporary file written, its slot in `TemporaryFiles`.
+        private var replacing: (file: String, temporary: String, slot: Int?)?
+        /// The flush `startWriteback` started, waited for before the descriptor closes.
+        private var writeback: Flush?
+
+        init(sink: ByteSink, descriptor: Int32, owned: Bool, replacing: (file: String, temporary: String, slot: Int?)? = nil) {
+            self.sink = sink
+            self.descriptor = descriptor
+            self.owned = owned
+            self.replacing = replacing
+        }
+
+        /// Not committed: a temporary file is removed, the file left as it was.
+        deinit {
+            writeback?.join()
+            if owned { close(descriptor) }
+            if let replacing {
+                unlink(replacing.temporary)
+                TemporaryFiles.release(replacing.slot)
+            }
+        }
+
+        /// Hands what is written so far to the disk, on a thread of its own, without
+        /// waiting for it: the `commit` of a large file then waits for less. Once.
+        public func startWriteback() {
+            sink.flush()
+            guard replacing != nil, writeback == nil else { return }
+            writeback = Flush(descriptor)
+        }
+
+        /// Makes what was written the file: a regular file is flushed to the disk and
+        /// renamed over the old one. On a failure, the file is left as it was.
+        public func commit() throws(FileError) {
+            let path = sink.name
+            try sink.finish()
+            writeback?.join()
+            guard let replacing else {
+                if owned {
+                    owned = false
+                    close(descriptor)
+                }
+                return
+            }
+            if fsync(descriptor) != 0, errno != EINVAL { throw FileError(path: path, action: .write, errno: errno) }
+            owned = false
+            if close(descriptor) != 0 { throw FileError(path: path, action: .write, errno: errno) }
+            if rename(replacing.temporary, replacing.file) != 0 { throw FileError(path: path, action: .write, errno: errno) }
+            self.replacing = nil
+            TemporaryFiles.release(replacing.slot)
+            OutputFile.syncFolder(Paths.split(replacing.file).folder)
+        }
     }
 
     /// Whether `a` and `b` would write the same file (through links, or both naming
@@ -69,31 +145,33 @@ public enum OutputFile {
         return o == i
     }
 
-    static func replace(_ file: String, existing: Existing?, named path: String, _ body: (ByteSink) -> Void) throws(FileError) {
-        let (folder, _) = Paths.split(file)
-        TemporaryFiles.removeStale(in: folder)
-        let temporary = TemporaryFiles.path(for: file)
-        // A file of this name is a leftover of an earlier process with our id.
-        unlink(temporary)
-        // Registered before it exists: a signal at any moment after the file appears removes it.
-        let slot = TemporaryFiles.register(temporary)
-        defer { TemporaryFiles.release(slot) }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FileError(path: path, action: .write, errno: errno) }
-        var open = true
-        do throws(FileError) {
-            try keepPermissions(descriptor, existing, path: path)
-            try fill(descriptor, named: path, body)
-            if fsync(descriptor) != 0, errno != EINVAL { throw FileError(path: path, action: .write, errno: errno) }
-            open = false
-            if close(descriptor) != 0 { throw FileError(path: path, action: .write, errno: errno) }
-            if rename(temporary, file) != 0 { throw FileError(path: path, action: .write, errno: errno) }
-        } catch {
-            if open { close(descriptor) }
-            unlink(temporary)
-            throw error
+    /// `fdatasync` on a thread of its own (not one of the pool's, which the run keeps busy).
+    final class Flush {
+        private var thread = pthread_t()
+        private let descriptor: UnsafeMutablePointer<Int32>
+        private var joined = false
+
+        init(_ file: Int32) {
+            descriptor = .allocate(capacity: 1)
+            descriptor.initialize(to: file)
+            let started = pthread_create(&thread, nil, { argument in
+                _ = fdatasync(argument!.assumingMemoryBound(to: Int32.self).pointee)
+                return nil
+            }, descriptor)
+            // No thread: the commit's own fsync does the work.
+            joined = started != 0
         }
-        syncFolder(folder)
+
+        func join() {
+            guard !joined else { return }
+            pthread_join(thread, nil)
+            joined = true
+        }
+
+        deinit {
+            join()
+            descriptor.deallocate()
+        }
     }
 
     /// The new file gets the old one's permissions and owner, or those a new file gets.
