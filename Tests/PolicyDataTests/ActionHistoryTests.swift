@@ -39,12 +39,11 @@ struct ActionHistoryTests {
         let path = NSTemporaryDirectory() + "history-\(UUID().uuidString).csv"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let history = try ActionHistory.read(path, for: Self.program())
+        let sink = ByteSink()
+        let history = try ActionHistory.read(path, for: Self.program(), copyingInto: sink)
         #expect(history.count == 3)
         #expect(history.replaced == 1)
         #expect(!history.index.isEmpty, "the records of a rule with `once` are kept")
-        let sink = ByteSink()
-        try history.copyEarlierRecords(into: sink)
         sink.flush()
         #expect(String(decoding: sink.captured, as: UTF8.self) == Self.header + """
             A,Hello,contact,hi,email,2026-11-20,,,2026-11-20,
@@ -84,32 +83,118 @@ struct ActionHistoryTests {
         }
     }
 
-    /// The splitter cuts records however the blocks fall.
-    @Test func recordsAreTheSameWhereverABlockEnds() {
-        let text = Array((Self.header + "A,x,\"a,\nb\",1\n\"q\"\"\",y\r\nlast").utf8)
-        struct Collect: RecordSink {
-            var out: [String] = []
-            mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int) {
-                out.append("\(line):" + String(decoding: raw, as: UTF8.self))
-            }
+    @Test func aMissingOrBlankFileIsCopiedAsAHeaderAndALastRecordGetsItsLineEnd() throws {
+        let sink = ByteSink()
+        _ = try ActionHistory.read("/no/such/history.csv", for: Self.program(), copyingInto: sink)
+        #expect(sink.text == Self.header)
+        let (_, blank) = try Self.readWhole("\n\n", blockSize: 1 << 20, quick: true)
+        #expect(blank == Self.header)
+        let last = Self.header + "A,Hello,contact,hi,email,2026-11-20,,,2026-11-20,"
+        #expect(try Self.readWhole(last, blockSize: 1 << 20, quick: true).copy == last + "\n")
+    }
+
+    /// Reads `text` whole, in blocks of `blockSize`, the quick way or not: what was
+    /// found (count, replaced, the records kept) and the copy.
+    static func readWhole(_ text: String, blockSize: Int, quick: Bool, program: Program? = nil) throws -> (found: String, copy: String) {
+        let path = NSTemporaryDirectory() + "history-\(UUID().uuidString).csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sink = ByteSink()
+        let reading = try ActionHistory.reading(path, for: program ?? Self.program(), copyingInto: sink, blockSize: blockSize, quick: quick)
+        #expect(quick || reading.total.quickly == 0)
+        if quick, reading.total.count > 100 { #expect(reading.total.quickly > reading.total.count / 6, "the quick way is taken") }
+        let records = reading.total.records.map { "\($0.customer)|\($0.rule)|\($0.action)|\($0.channel)|\($0.asOf.iso)|\($0.occasion)" }
+        return ("\(reading.total.count) \(reading.total.replaced) \(records)", sink.text)
+    }
+
+    /// A history with every kind of record: plain, quoted (commas, doubled quotes,
+    /// line ends and CRs inside), quoted where the quick way does not go (the
+    /// customer, `as_of`), CRLF line ends, blank lines, the run's own date, the
+    /// records the program reads, and a last record without a line end.
+    static func varied(seed: UInt64, records: Int) -> String {
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
         }
-        func records(cuttingAt cuts: [Int]) -> [String] {
-            var splitter = RecordSplitter()
-            var collect = Collect()
-            var start = 0
-            for cut in cuts + [text.count] {
-                text.withUnsafeBufferPointer { all in
-                    splitter.feed(UnsafeBufferPointer(rebasing: all[start..<cut]), &collect)
+        let messages = ["", "plain words", "\"a, b\"", "\"say \"\"hi\"\"\"", "\"two\nlines\"", "\"cr\r\ninside\"", "\"\"", "é ü 中"]
+        var text = header
+        for k in 0..<records {
+            let customer = next(8) == 0 ? "\"C\(k), Inc\"" : "C\(next(50))"
+            let rule = ["Hello", "Other", "Win-back", "\"Hello\""][next(4)]
+            let kind = ["contact", "gift", "alert"][next(3)]
+            let day = 18 + next(5)
+            let asOf = next(20) == 0 ? "\"2026-11-\(day)\"" : "2026-11-\(day)"
+            let occasion = next(6) == 0 ? "2026-10-0\(1 + next(9))" : ""
+            let end = next(10) == 0 ? "\r\n" : "\n"
+            text += "\(customer),\(rule),\(kind),v\(k),email,,low,\(messages[next(messages.count)]),\(asOf),\(occasion)\(end)"
+            if next(25) == 0 { text += "\n" }
+        }
+        text += "C1,Hello,contact,last,email,,,,2026-11-21,"
+        return text
+    }
+
+    /// The quick way (records found eight and sixteen bytes at a time, blocks read
+    /// in two stretches side by side) finds and copies what the general way does,
+    /// however the blocks fall.
+    @Test func theQuickWayReadsAsTheGeneralWayWhereverBlocksEnd() throws {
+        for seed in 1...4 as ClosedRange<UInt64> {
+            let text = Self.varied(seed: seed, records: 120)
+            let expected = try Self.readWhole(text, blockSize: 1 << 20, quick: false)
+            #expect(expected.found.hasPrefix("121 "), "\(expected.found.prefix(20))")
+            for blockSize in [5, 64, 100, 333, 1000, 1 << 20] {
+                for quick in [true, false] {
+                    let found = try Self.readWhole(text, blockSize: blockSize, quick: quick)
+                    #expect(found.found == expected.found, "seed \(seed), blocks of \(blockSize), quick \(quick)")
+                    #expect(found.copy == expected.copy, "seed \(seed), blocks of \(blockSize), quick \(quick)")
                 }
-                start = cut
             }
-            splitter.finish(&collect)
-            return collect.out
+            // The copy is the file but the run's own date's records (2026-11-22).
+            let kept = expected.copy.components(separatedBy: "\n").filter { $0.contains("2026-11-22") && !$0.contains("\"") }
+            #expect(kept.isEmpty, "\(kept)")
         }
-        let whole = records(cuttingAt: [])
-        #expect(whole.count == 4)
-        #expect(whole[1] == "2:A,x,\"a,\nb\",1")
-        #expect(whole[2] == "4:\"q\"\"\",y")
-        for cut in 1..<text.count { #expect(records(cuttingAt: [cut]) == whole, "cut at \(cut)") }
+    }
+
+    /// A malformed record is found, with its line, whichever way and however the blocks fall.
+    @Test func aMalformedRecordIsFoundWhereverBlocksEnd() throws {
+        let text = Self.varied(seed: 9, records: 60) + "\nA,Hello,contact,hi,email,2026-11-20,,,2026-13-01,\n"
+        // The bad record's line: the line ends before it, and one (a CR does not end a line).
+        let line = text.utf8.filter { $0 == 0x0A }.count
+        for blockSize in [3, 50, 1 << 20] {
+            for quick in [true, false] {
+                do {
+                    _ = try Self.readWhole(text, blockSize: blockSize, quick: quick)
+                    Issue.record("read without an error")
+                } catch HistoryError.malformed(let error) {
+                    let rendered = DiagnosticRenderer(colour: false).render(error.diagnostic)
+                    #expect(rendered.contains(".csv:\(line):39: error: `as_of` is `2026-13-01`"), "blocks of \(blockSize), quick \(quick): \(rendered)")
+                }
+            }
+        }
+    }
+
+    /// Lines are read sixteen bytes at a time on x86-64, eight elsewhere: both see the same.
+    @Test func aLineIsSeenTheSameSixteenOrEightBytesAtATime() {
+        var state: UInt64 = 7
+        let alphabet = Array("ab,\"\n\r\t\u{0}é ,,".utf8)
+        for _ in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(state >> 58) + Int((state >> 20) % 40)
+            var bytes: [UInt8] = []
+            for k in 0..<length {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(k % 3 == 0 ? alphabet[Int(state >> 60) % alphabet.count] : UInt8(0x41 + Int(state >> 59)))
+            }
+            bytes += [UInt8](repeating: 0, count: 8)
+            bytes.withUnsafeBufferPointer { all in
+                let wide = LineShape(all.baseAddress!, length), narrow = LineShape(all.baseAddress!, length, wide: false)
+                #expect(wide.length == narrow.length && wide.commas == narrow.commas, "\(bytes)")
+                #expect(wide.ended == narrow.ended && wide.quotes == narrow.quotes && wide.controls == narrow.controls, "\(bytes)")
+                let line = all[0..<length].prefix { $0 != 0x0A }
+                #expect(narrow.length == line.count && narrow.ended == (line.count < length))
+                #expect(narrow.commas == line.filter { $0 == 0x2C }.count)
+                #expect(narrow.quotes == line.contains(0x22) && narrow.controls == line.contains { $0 < 0x20 })
+            }
+        }
     }
 }

@@ -62,11 +62,17 @@ enum RunCommand: Command {
         }
         let policy = try pipeline.check(loaded, customers: customers)
         let program = try pipeline.plan(policy, asOf: asOf)
-        let history = try historyPath.map { path throws(Stop) in try pipeline.readHistory(path, for: program) }
+        // The history is read while the customers load; a run that records its
+        // actions begins the history's next version as it reads it.
+        let reading = historyPath.map { pipeline.startReadingHistory($0, for: program, recording: !dryRun) }
+        defer { reading?.wait() }
         let loadStarted = DispatchTime.now().uptimeNanoseconds
         // The loader takes the file over: its bytes go as soon as every row is read.
         let data = try pipeline.load(consume customers, program, keep: program.usedFields, workers: workerCount)
         timings?.add("load", Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9)
+        let (history, nextHistory) = try timings.measure("wait history") { () throws(Stop) in
+            try reading.map { reading throws(Stop) in try reading.finish(pipeline) } ?? (nil, nil)
+        }
         reportRejects(data, console: console)
         if let path = args.values["--rejects"] {
             try pipeline.write(path) { sink in
@@ -83,14 +89,12 @@ enum RunCommand: Command {
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
         // This run's actions for the history, recorded once the output is written.
-        let recordsHistory = historyPath != nil && !dryRun
         let sent = history?.index
-        var recorded: [UInt8]? = nil
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds
-            (statistics, recorded) = timings.measure("evaluate") {
+            statistics = timings.measure("evaluate") {
                 writeActions(program, data.table, aggregates: aggregates, format: format, workers: workerCount, into: sink,
-                             suppressed: suppressed, history: sent, recordingHistory: recordsHistory)
+                             suppressed: suppressed, history: sent, recordingInto: nextHistory?.sink)
             }
             statistics?.divisionsByZero += divisions
             // The seconds spent in the file system belong to "write", not "evaluate".
@@ -113,23 +117,8 @@ enum RunCommand: Command {
         } else {
             try writeOutput(nil)
         }
-        if let historyPath, let history, let recorded {
-            // The earlier records are copied from the file as it is, then this run's follow.
-            var copyFailure: HistoryError? = nil
-            try timings.measure("history") { () throws(Stop) in
-                try pipeline.write(historyPath) { sink in
-                    do throws(HistoryError) {
-                        try history.copyEarlierRecords(into: sink)
-                    } catch {
-                        copyFailure = error
-                        sink.abandon(FileError(path: historyPath, action: .read, kind: .system(5),
-                                               reason: "it changed while it was being copied"))
-                        return
-                    }
-                    sink.write(recorded)
-                }
-            }
-            if let copyFailure { throw pipeline.report(copyFailure) }
+        if let nextHistory {
+            try timings.measure("history") { () throws(Stop) in try pipeline.commit(nextHistory) }
         }
         if args.flag("--summary"), let statistics {
             Summary.lines(statistics, data: data, program: program).forEach(console.note)
@@ -139,17 +128,16 @@ enum RunCommand: Command {
     }
 
     /// Evaluates every customer and writes the actions in `format`, in parallel chunks;
-    /// the actions not written, with their reason, go to `suppressed` as CSV. With
-    /// `recordingHistory`, also returns the actions written as history records.
+    /// the actions not written, with their reason, go to `suppressed` as CSV, and
+    /// those written, as history records, to `recordingInto`.
     static func writeActions(_ program: Program, _ table: CustomerTable, aggregates: AggregateResults, format: OutputFormat,
                              workers: Int, into sink: ByteSink, suppressed: ByteSink? = nil, history sent: HistoryIndex? = nil,
-                             recordingHistory: Bool = false) -> (RunStatistics, history: [UInt8]?) {
+                             recordingInto recorded: ByteSink? = nil) -> RunStatistics {
         var output = RecordOutput(format, columns: ActionRecord.columns, into: sink)
         var notWritten = suppressed.map { RecordOutput(.csv, columns: ActionRecord.columns + ["reason"], into: $0) }
-        var history: [UInt8] = []
         let side = SideOutputs(suppressed: notWritten.map { $0.format.encoder }, emitSuppressed: { notWritten?.write($0) },
-                               history: recordingHistory ? CSVRecordEncoder(neutralisesFormulas: false) : nil,
-                               emitHistory: { history += $0 })
+                               history: recorded != nil ? CSVRecordEncoder(neutralisesFormulas: false) : nil,
+                               emitHistory: { recorded?.write($0) })
         let statistics = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: workers, history: sent,
                                                     encoder: format.encoder, side: side) { output.write($0) }
 
@@ -157,7 +145,7 @@ enum RunCommand: Command {
         notWritten?.finish()
         sink.flush()
         suppressed?.flush()
-        return (statistics, recordingHistory ? history : nil)
+        return statistics
     }
 
     /// Threads for evaluation: every core, or `POLICY_THREADS` (1 for a

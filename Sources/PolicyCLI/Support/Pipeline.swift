@@ -136,6 +136,14 @@ struct Pipeline {
         }
     }
 
+    /// Starts reading the history of earlier runs, as `program` reads it, on a thread
+    /// of its own (the customers load meanwhile). When `recording`, the file's next
+    /// version is begun too: its records but the run's own date's copied as they are
+    /// read, waiting for the run's to be added and committed (the file is as it was
+    /// until then).
+    func startReadingHistory(_ path: String, for program: Program, recording: Bool) -> HistoryReading {
+        HistoryReading(path: path, program: program, recording: recording, timings: io.timings)
+    }
     /// Reports why a history cannot be used, and the stop.
     func report(_ error: HistoryError) -> Stop {
         switch error {
@@ -150,6 +158,15 @@ struct Pipeline {
     func write(_ path: String, _ body: (ByteSink) -> Void) throws(Stop) {
         do {
             try OutputFile.write(path, body)
+        } catch {
+            throw console.report(error)
+        }
+    }
+
+    /// Makes what was written into `output` the file.
+    func commit(_ output: OutputFile.Pending) throws(Stop) {
+        do {
+            try output.commit()
         } catch {
             throw console.report(error)
         }

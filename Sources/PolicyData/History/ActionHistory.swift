@@ -3,6 +3,7 @@ import PolicySyntax
 import PolicyRuntime
 import PolicyFiles
 import Glibc
+import Dispatch
 
 /// Why a history cannot be used: the file cannot be read, or it is not a history.
 public enum HistoryError: Error {
@@ -15,114 +16,288 @@ public enum HistoryError: Error {
 /// `occasion` (the value of the rule's `once for` expression, empty otherwise).
 /// A missing file is an empty history.
 ///
-/// The file is read as a stream, a block at a time: every record is checked, and
-/// only those the program reads are kept (`index`). When the run records its own
-/// actions, the file is read a second time and its records copied byte for byte,
-/// but those of the run's own as-of date (`copyEarlierRecords`). So a history of
-/// millions of records costs what the program needs of it, not the file's size.
+/// The file is read once, as a stream of large blocks, each cut in two at a line end
+/// and read on both cores: every record is checked, and only those the program reads
+/// are kept (`index`). A run that records its actions copies the file as it reads it,
+/// byte for byte, but for the records of its own as-of date, which it replaces. So a
+/// history of millions of records costs what the program needs of it, and one pass.
 public struct ActionHistory: Sendable {
     /// The file's columns, in order.
     public static let columns = ActionRecord.columns + ["as_of", "occasion"]
     static let asOfColumn = columns.firstIndex(of: "as_of")!
 
-    /// The file (nil: no file, an empty history).
-    let path: String?
-    let asOf: CivilDate
     /// The records the program reads, by customer.
     public private(set) var index = HistoryIndex()
-    /// How many records were read, and how many of them are the run's own date's (to be replaced).
+    /// How many records were read, and how many of them are the run's own date's (replaced).
     public private(set) var count = 0
     public private(set) var replaced = 0
 
-    /// Reads the history at `path` for `program` run on its as-of date. A malformed
+    /// Reads the history at `path` for `program` run on its as-of date. With `copy`,
+    /// writes into it the file's header and records, as the file has them, but those
+    /// of the run's own date (the header alone when there is no file). A malformed
     /// file is an error with its place (E0516); a file that cannot be read is a `FileError`.
-    public static func read(_ path: String, for program: Program) throws(HistoryError) -> ActionHistory {
-        var history = ActionHistory(path: path, asOf: program.asOf)
-        let (rules, kinds) = HistoryIndex.wanted(program)
-        var reading = Reading(path: path, today: Array(program.asOf.iso.utf8), wantedRules: rules.map { Array($0.utf8) },
-                              wantedKinds: kinds.map { Array($0.utf8) })
-        do {
-            try history.forEachRecord(&reading)
-        } catch {
-            if case .file(let fileError) = error, fileError.isMissing { return ActionHistory(path: nil, asOf: program.asOf) }
-            throw error
-        }
-        history.count = reading.count
-        history.replaced = reading.replaced
-        history.index = HistoryIndex(program: program, records: reading.records)
+    public static func read(_ path: String, for program: Program, copyingInto copy: ByteSink? = nil) throws(HistoryError) -> ActionHistory {
+        let reading = try reading(path, for: program, copyingInto: copy)
+        var history = ActionHistory()
+        history.count = reading.total.count
+        history.replaced = reading.total.replaced
+        history.index = HistoryIndex(program: program, records: reading.total.records)
         return history
     }
 
-    /// Checks each record and keeps those the program reads.
-    struct Reading: HistoryVisitor {
-        let path: String
-        let today: [UInt8]
-        let wantedRules: [[UInt8]]
-        let wantedKinds: [[UInt8]]
-        var count = 0, replaced = 0
-        var records: [HistoryIndex.Record] = []
-
-        mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError) {
-            try ActionHistory.check(cells, line: line, raw: raw, path: path)
-            count += 1
-            if cells[ActionHistory.asOfColumn].elementsEqual(today) {
-                replaced += 1
-                return
-            }
-            guard !wantedRules.isEmpty || !wantedKinds.isEmpty else { return }
-            guard wantedRules.contains(where: { $0.elementsEqual(cells[1]) })
-                    || wantedKinds.contains(where: { $0.elementsEqual(cells[2]) }) else { return }
-            let text = { (cell: Int) in String(decoding: cells[cell], as: UTF8.self) }
-            // INVARIANT: `check` read the as-of date.
-            records.append((text(0), text(1), text(2), text(4), CivilDate(isoUTF8: cells[ActionHistory.asOfColumn])!, text(9)))
+    /// The reading behind `read`, in blocks of `blockSize` bytes; `quick` off reads
+    /// every record the general way (tests compare the two).
+    static func reading(_ path: String, for program: Program, copyingInto copy: ByteSink?,
+                        blockSize: Int = 4 << 20, quick: Bool = true) throws(HistoryError) -> Reading {
+        var reading = Reading(query: HistoryQuery(path: path, program: program), copy: copy)
+        reading.quick = quick
+        let file: InputFile
+        do {
+            file = try InputFile.open(path)
+        } catch {
+            guard error.isMissing else { throw .file(error) }
+            reading.finishCopy()
+            return reading
         }
+        try reading.read(file, blockSize: max(blockSize, 1))
+        reading.finishCopy()
+        return reading
     }
 
-    /// Copies each record of an earlier date as the file has it.
-    struct Copying: HistoryVisitor {
-        let path: String
-        let today: [UInt8]
-        let sink: ByteSink
-        /// `\n`, as bytes that stay put while the copy runs.
-        let lineEnd: UnsafeBufferPointer<UInt8>
+    /// One reading of a file: the blocks read in turn, each in two stretches side by
+    /// side, what they found added up, and the block copied.
+    struct Reading {
+        let query: HistoryQuery
+        let copy: ByteSink?
+        var total: HistoryStretch
+        /// The line the next block starts on; the header is still to come.
+        var line = 1
+        var headerSeen = false
+        /// The last byte copied (nil: none yet).
+        var copiedLast: UInt8? = nil
+        /// Off: every record read the general way (see `HistoryStretch.quick`).
+        var quick = true
 
-        mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError) {
-            try ActionHistory.check(cells, line: line, raw: raw, path: path)
-            guard !cells[ActionHistory.asOfColumn].elementsEqual(today) else { return }
-            sink.write(bytes: raw)
-            sink.write(bytes: lineEnd)
+        init(query: HistoryQuery, copy: ByteSink?) {
+            self.query = query
+            self.copy = copy
+            total = HistoryStretch(query: query, origin: 0, expectsHeader: false)
         }
-    }
 
-    /// Writes the header and every record of an earlier date, as the file has them:
-    /// the whole file as it is, a block at a time, when none is of the run's own date.
-    public func copyEarlierRecords(into sink: ByteSink) throws(HistoryError) {
-        var header = Self.columns.joined(separator: ",")
-        header.append("\n")
-        guard let path else {
-            sink.write(header)
-            return
-        }
-        if replaced == 0 {
-            var last: UInt8? = nil
+        /// Reads `file` a block at a time. Three blocks take turns: while one is read
+        /// on two cores, the next is read from the file and the one before copied.
+        mutating func read(_ file: InputFile, blockSize: Int) throws(HistoryError) {
+            let blocks = (0..<3).map { _ in Block(room: 2 * blockSize) }
+            var current = blocks[0], turn = 0
+            var atEnd: Bool
             do {
-                try InputFile.open(path).forEachBlock { block in
-                    let bytes = block.bindMemory(to: UInt8.self)
-                    sink.write(bytes: bytes)
-                    last = bytes.last ?? last
-                }
+                atEnd = try current.fill(from: file, count: blockSize) == 0
             } catch {
                 throw .file(error)
             }
-            if last == nil { sink.write(header) } else if last != 0x0A { sink.write("\n") }
-            return
+            // The bytes of the block before to copy, each piece a range of it.
+            var copying: (Block, [Range<Int>]) = (current, [])
+            while true {
+                let next = blocks[(turn + 1) % 3]
+                // What follows the last line end starts the next block (all of it at the end).
+                let whole = atEnd ? current.length : Self.lineEnds(current.bytes)
+                next.length = 0
+                next.append(UnsafeBufferPointer(rebasing: current.bytes[whole...]), room: blockSize)
+                var readFailure: FileError? = nil, readCount = 0
+                let copy = self.copy, previous = copying, last = atEnd
+                let alongside = { () -> Void in
+                    if let copy {
+                        for piece in previous.1 { copy.write(bytes: UnsafeBufferPointer(rebasing: previous.0.bytes[piece])) }
+                    }
+                    guard !last else { return }
+                    do throws(FileError) {
+                        readCount = try next.fill(from: file, count: blockSize)
+                    } catch {
+                        readFailure = error
+                    }
+                }
+                let taken = try take(UnsafeBufferPointer(rebasing: current.bytes[0..<whole]), atEnd: atEnd, alongside: alongside)
+                if let readFailure { throw .file(readFailure) }
+                copying = (current, taken.pieces)
+                if let last = taken.pieces.last(where: { !$0.isEmpty }) { copiedLast = current.bytes[last.upperBound - 1] }
+                if atEnd { break }
+                // A record that does not end in this block (a quoted cell holds its line ends) goes to the next.
+                next.prepend(UnsafeBufferPointer(rebasing: current.bytes[taken.rest..<whole]))
+                atEnd = readCount == 0
+                current = next
+                turn += 1
+            }
+            if let copy {
+                for piece in copying.1 { copy.write(bytes: UnsafeBufferPointer(rebasing: copying.0.bytes[piece])) }
+            }
         }
-        sink.write(header)
-        let lineEnd = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        lineEnd.initialize(to: 0x0A)
-        defer { lineEnd.deallocate() }
-        var copying = Copying(path: path, today: Array(asOf.iso.utf8), sink: sink, lineEnd: UnsafeBufferPointer(start: lineEnd, count: 1))
-        try forEachRecord(&copying)
+
+        /// Ends the copy: with the header when nothing was copied (no file, an empty
+        /// one), with a line end when the file's last record had none.
+        func finishCopy() {
+            guard let copy else { return }
+            if copiedLast == nil {
+                copy.write(ActionHistory.columns.joined(separator: ",") + "\n")
+            } else if copiedLast != 0x0A {
+                copy.write("\n")
+            }
+        }
+
+        /// How many bytes of `bytes` are whole lines.
+        static func lineEnds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            var end = bytes.count
+            while end > 0, bytes[end - 1] != 0x0A { end -= 1 }
+            return end
+        }
+
+        /// Reads the records of `block` (whole lines), in two stretches side by side
+        /// when it can, with `alongside` run meanwhile: how many bytes were taken (a
+        /// record that does not end in the block is left for the next), and the
+        /// pieces of the block to copy.
+        mutating func take(_ block: UnsafeBufferPointer<UInt8>, atEnd: Bool,
+                           alongside: () -> Void) throws(HistoryError) -> (rest: Int, pieces: [Range<Int>]) {
+            let middle = Self.lineEnds(UnsafeBufferPointer(rebasing: block[0..<block.count / 2]))
+            var ranAlongside = false
+            var read = sideBySide(block, middle: middle, atEnd: atEnd, alongside: alongside, ran: &ranAlongside)
+            if !ranAlongside { alongside() }
+            if read == nil { read = try inOrder(block, atEnd: atEnd) }
+            // INVARIANT: one or the other read it.
+            let (stretch, rest) = read!
+            total.append(stretch)
+            line = rest.line
+            let pieces = Self.pieces(upTo: rest.offset, from: headerSeen ? 0 : stretch.headerStart, dropping: stretch.dropped)
+            headerSeen = !stretch.expectsHeader
+            return (rest.offset, pieces)
+        }
+
+        /// The bytes up to `end` from `start` on (none before the header), but the records dropped.
+        static func pieces(upTo end: Int, from start: Int?, dropping dropped: [Range<Int>]) -> [Range<Int>] {
+            guard var at = start else { return [] }
+            var pieces: [Range<Int>] = []
+            for range in dropped + [end..<end] {
+                if range.lowerBound > at { pieces.append(at..<range.lowerBound) }
+                at = max(at, min(range.upperBound, end))
+            }
+            return pieces
+        }
+
+        /// A stretch for the bytes from `origin` of a block.
+        func stretch(at origin: Int, startingFile: Bool) -> HistoryStretch {
+            var stretch = HistoryStretch(query: query, origin: origin, expectsHeader: startingFile)
+            stretch.quick = quick
+            return stretch
+        }
+
+        /// The block's records read in two stretches, cut at the line end `middle`, on
+        /// two cores. The second counts its lines from 0 and takes its start for a
+        /// record's: nil when that is not so (a quoted cell holds the line end) or when
+        /// either went wrong (read again in order, for the file's lines).
+        func sideBySide(_ block: UnsafeBufferPointer<UInt8>, middle: Int, atEnd: Bool, alongside: () -> Void,
+                        ran: inout Bool) -> (HistoryStretch, RecordSplitter.Rest)? {
+            guard middle > 0 else { return nil }
+            var first = stretch(at: 0, startingFile: !headerSeen), second = stretch(at: middle, startingFile: false)
+            var rests = (RecordSplitter.Rest(offset: 0, line: 0), RecordSplitter.Rest(offset: 0, line: 0))
+            let line = self.line
+            withoutActuallyEscaping(alongside) { alongside in
+                withUnsafeMutablePointer(to: &first) { first in
+                    withUnsafeMutablePointer(to: &second) { second in
+                        withUnsafeMutablePointer(to: &rests) { rests in
+                            nonisolated(unsafe) let (first, second, rests, block, alongside) = (first, second, rests, block, alongside)
+                            DispatchQueue.concurrentPerform(iterations: 3) { task in
+                                switch task {
+                                case 0:
+                                    rests.pointee.0 = RecordSplitter.split(UnsafeBufferPointer(rebasing: block[0..<middle]), line: line,
+                                                                           atEnd: false, into: &first.pointee)
+                                case 1:
+                                    rests.pointee.1 = RecordSplitter.split(UnsafeBufferPointer(rebasing: block[middle...]), line: 0,
+                                                                           atEnd: atEnd, into: &second.pointee)
+                                default:
+                                    alongside()
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            ran = true
+            let (one, two) = rests
+            guard one.offset == middle, first.failure == nil, !two.unclosedQuote, second.failure == nil else { return nil }
+            first.append(second)
+            return (first, RecordSplitter.Rest(offset: middle + two.offset, line: one.line + two.line))
+        }
+
+        /// The block's records read in one stretch, in order; its failure thrown.
+        func inOrder(_ block: UnsafeBufferPointer<UInt8>, atEnd: Bool) throws(HistoryError) -> (HistoryStretch, RecordSplitter.Rest) {
+            var whole = stretch(at: 0, startingFile: !headerSeen)
+            let rest = RecordSplitter.split(block, line: line, atEnd: atEnd, into: &whole)
+            if let failure = whole.failure { throw failure }
+            guard !rest.unclosedQuote else {
+                throw .malformed(DataError(file: query.path, line: rest.line, column: 1, code: .malformedHistory,
+                                           message: "the history cannot be read as CSV: a quoted cell never closes"))
+            }
+            return (whole, rest)
+        }
+
+    }
+
+    /// A block of the file in memory, with room for what the block before left over
+    /// (and eight bytes more, which a word read at the end of a record may touch).
+    final class Block {
+        private(set) var memory: UnsafeMutableRawBufferPointer
+        var length = 0
+
+        init(room: Int) {
+            memory = .allocate(byteCount: room + 8, alignment: 16)
+        }
+
+        deinit { memory.deallocate() }
+
+        var bytes: UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: memory.baseAddress!.assumingMemoryBound(to: UInt8.self), count: length)
+        }
+
+        /// Room for `count` bytes in all, what the block holds kept.
+        func reserve(_ count: Int) {
+            guard count + 8 > memory.count else { return }
+            let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count + 8, memory.count * 2), alignment: 16)
+            larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: memory[0..<length]))
+            memory.deallocate()
+            memory = larger
+        }
+
+        /// Adds `more` at the end, with room for `room` bytes after it.
+        func append(_ more: UnsafeBufferPointer<UInt8>, room: Int) {
+            reserve(length + more.count + room)
+            if let base = more.baseAddress { (memory.baseAddress! + length).copyMemory(from: base, byteCount: more.count) }
+            length += more.count
+        }
+
+        /// Puts `more` before what the block holds.
+        func prepend(_ more: UnsafeBufferPointer<UInt8>) {
+            guard let base = more.baseAddress, !more.isEmpty else { return }
+            reserve(length + more.count)
+            memmove(memory.baseAddress! + more.count, memory.baseAddress!, length)
+            memory.baseAddress!.copyMemory(from: base, byteCount: more.count)
+            length += more.count
+        }
+
+        /// Reads up to `count` more bytes from `file` after what the block holds; how many.
+        func fill(from file: InputFile, count: Int) throws(FileError) -> Int {
+            reserve(length + count)
+            let n = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: memory[length..<(length + count)]))
+            length += n
+            return n
+        }
+    }
+
+    /// Checks the header: the history's columns, in order.
+    static func checkHeader(_ cells: [UnsafeBufferPointer<UInt8>], line: Int, path: String) throws(HistoryError) {
+        let names = cells.map { String(decoding: $0, as: UTF8.self) }
+        guard names == columns else {
+            throw .malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
+                                       message: "the history's header is `\(names.joined(separator: ","))`",
+                                       help: "a history file starts with `\(columns.joined(separator: ","))`"))
+        }
     }
 
     /// Checks one record: ten cells, a customer, a rule, an action, and a date.
@@ -148,235 +323,6 @@ public struct ActionHistory: Sendable {
         }
         guard CivilDate(isoUTF8: cells[asOfColumn]) != nil else {
             throw problem(asOfColumn, "`as_of` is `\(String(decoding: cells[asOfColumn], as: UTF8.self))`, expected a date written YYYY-MM-DD")
-        }
-    }
-
-    /// Hands each record after the header to `visitor`: its bytes as written (without
-    /// the line end), its cells unquoted, and the line it starts on.
-    func forEachRecord<V: HistoryVisitor>(_ visitor: inout V) throws(HistoryError) {
-        guard let path else { return }
-        let file: InputFile
-        do {
-            file = try InputFile.open(path)
-        } catch {
-            throw .file(error)
-        }
-        var splitter = RecordSplitter()
-        var scan = Scan(path: path, visitor: visitor)
-        do {
-            try file.forEachBlock { block in
-                guard scan.failure == nil else { return }
-                splitter.feed(block.bindMemory(to: UInt8.self), &scan)
-            }
-        } catch {
-            throw .file(error)
-        }
-        if scan.failure == nil, splitter.inQuotes {
-            scan.failure = .malformed(DataError(file: path, line: splitter.recordLine, column: 1, code: .malformedHistory,
-                                                message: "the history cannot be read as CSV: a quoted cell never closes"))
-        }
-        if scan.failure == nil { splitter.finish(&scan) }
-        visitor = scan.visitor
-        if let failure = scan.failure { throw failure }
-    }
-
-    /// The records of one reading: the header checked, then each record's cells found
-    /// (views of the record, or unquoted into a buffer kept from record to record).
-    struct Scan<V: HistoryVisitor>: RecordSink {
-        let path: String
-        var visitor: V
-        var failure: HistoryError? = nil
-        var header = true
-        var cells: [UnsafeBufferPointer<UInt8>] = []
-        var unquoted: [UInt8] = []
-        var ranges: [Range<Int>] = []
-
-        init(path: String, visitor: V) {
-            self.path = path
-            self.visitor = visitor
-        }
-
-        mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int) {
-            guard failure == nil else { return }
-            // INVARIANT: the splitter hands over no empty record.
-            let start = raw.baseAddress!
-            do throws(HistoryError) {
-                if memchr(start, 0, raw.count) != nil {
-                    throw .malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
-                                               message: "the history is not text: it holds a NUL byte"))
-                }
-                if memchr(start, 0x22, raw.count) == nil {
-                    cells.removeAll(keepingCapacity: true)
-                    RecordSplitter.plainCells(of: raw, into: &cells)
-                    try handle(raw, line: line)
-                    return
-                }
-                RecordSplitter.quotedCells(of: raw, into: &unquoted, ranges: &ranges)
-                try unquoted.withUnsafeBufferPointer { (text) throws(HistoryError) in
-                    cells.removeAll(keepingCapacity: true)
-                    for range in ranges { cells.append(UnsafeBufferPointer(rebasing: text[range])) }
-                    try handle(raw, line: line)
-                }
-            } catch {
-                failure = error
-            }
-        }
-
-        private mutating func handle(_ raw: UnsafeBufferPointer<UInt8>, line: Int) throws(HistoryError) {
-            guard header else {
-                try visitor.visit(raw, cells, line: line)
-                return
-            }
-            header = false
-            let names = cells.map { String(decoding: $0, as: UTF8.self) }
-            guard names == ActionHistory.columns else {
-                throw .malformed(DataError(file: path, line: line, column: 1, code: .malformedHistory,
-                                           message: "the history's header is `\(names.joined(separator: ","))`",
-                                           help: "a history file starts with `\(ActionHistory.columns.joined(separator: ","))`"))
-            }
-        }
-    }
-}
-
-/// What reads the records of a history, one at a time.
-protocol HistoryVisitor {
-    mutating func visit(_ raw: UnsafeBufferPointer<UInt8>, _ cells: [UnsafeBufferPointer<UInt8>], line: Int) throws(HistoryError)
-}
-
-/// What the record splitter hands each record to.
-protocol RecordSink {
-    mutating func record(_ raw: UnsafeBufferPointer<UInt8>, line: Int)
-}
-
-/// Cuts a stream of CSV bytes into records: a line end ends a record unless it is
-/// inside quotes (a `""` inside quotes is a quote, and leaves the quotes open).
-struct RecordSplitter {
-    private var pending: [UInt8] = []
-    private(set) var inQuotes = false
-    /// The line the pending record starts on, and the line being read.
-    private(set) var recordLine = 1
-    private var line = 1
-
-    mutating func feed<S: RecordSink>(_ block: UnsafeBufferPointer<UInt8>, _ sink: inout S) {
-        guard let base = block.baseAddress, !block.isEmpty else { return }
-        var start = 0, i = 0
-        while i < block.count {
-            if inQuotes {
-                // Inside quotes only a quote matters (a line end there is part of a cell).
-                guard let quote = memchr(base + i, 0x22, block.count - i) else {
-                    line += countLineEnds(base + i, block.count - i)
-                    i = block.count
-                    break
-                }
-                let q = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base
-                line += countLineEnds(base + i, q - i)
-                inQuotes = false
-                i = q + 1
-                continue
-            }
-            // Outside quotes: the next line end ends the record, unless a quote opens first.
-            guard let end = memchr(base + i, 0x0A, block.count - i) else {
-                if let quote = memchr(base + i, 0x22, block.count - i) {
-                    inQuotes = true
-                    i = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base + 1
-                    continue
-                }
-                i = block.count
-                break
-            }
-            let e = UnsafeRawPointer(end).assumingMemoryBound(to: UInt8.self) - base
-            if let quote = memchr(base + i, 0x22, e - i) {
-                inQuotes = true
-                i = UnsafeRawPointer(quote).assumingMemoryBound(to: UInt8.self) - base + 1
-                continue
-            }
-            line += 1
-            let piece = UnsafeBufferPointer(rebasing: block[start..<e])
-            if pending.isEmpty {
-                emit(piece, &sink)
-            } else {
-                pending.append(contentsOf: piece)
-                let whole = pending
-                pending.removeAll(keepingCapacity: true)
-                whole.withUnsafeBufferPointer { emit($0, &sink) }
-            }
-            start = e + 1
-            i = start
-            recordLine = line
-        }
-        pending.append(contentsOf: UnsafeBufferPointer(rebasing: block[start...]))
-    }
-
-    private func countLineEnds(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var count = 0
-        for k in 0..<n where p[k] == 0x0A { count += 1 }
-        return count
-    }
-
-    /// The last record, when the file does not end with a line end.
-    mutating func finish<S: RecordSink>(_ sink: inout S) {
-        guard !pending.isEmpty else { return }
-        let whole = pending
-        pending.removeAll()
-        whole.withUnsafeBufferPointer { emit($0, &sink) }
-    }
-
-    private func emit<S: RecordSink>(_ raw: UnsafeBufferPointer<UInt8>, _ sink: inout S) {
-        var bytes = raw
-        if bytes.last == 0x0D { bytes = UnsafeBufferPointer(rebasing: bytes.dropLast()) }
-        // A blank line is no record.
-        guard !bytes.isEmpty else { return }
-        sink.record(bytes, line: recordLine)
-    }
-
-    /// The cells of a record without quotes, as views of it.
-    static func plainCells(of record: UnsafeBufferPointer<UInt8>, into cells: inout [UnsafeBufferPointer<UInt8>]) {
-        guard let base = record.baseAddress else {
-            cells.append(record)
-            return
-        }
-        var start = 0
-        while let comma = memchr(base + start, 0x2C, record.count - start) {
-            let c = UnsafeRawPointer(comma).assumingMemoryBound(to: UInt8.self) - base
-            cells.append(UnsafeBufferPointer(start: base + start, count: c - start))
-            start = c + 1
-        }
-        cells.append(UnsafeBufferPointer(start: base + start, count: record.count - start))
-    }
-
-    /// The cells of a record with quotes, unquoted into `text` (kept from record to
-    /// record), each as its range there.
-    static func quotedCells(of record: UnsafeBufferPointer<UInt8>, into text: inout [UInt8], ranges: inout [Range<Int>]) {
-        text.removeAll(keepingCapacity: true)
-        ranges.removeAll(keepingCapacity: true)
-        var i = 0
-        while true {
-            let start = text.count
-            if i < record.count, record[i] == 0x22 {
-                i += 1
-                while i < record.count {
-                    if record[i] == 0x22 {
-                        if i + 1 < record.count, record[i + 1] == 0x22 {
-                            text.append(0x22)
-                            i += 2
-                            continue
-                        }
-                        i += 1
-                        break
-                    }
-                    text.append(record[i])
-                    i += 1
-                }
-                while i < record.count, record[i] != 0x2C { i += 1 }
-            } else {
-                while i < record.count, record[i] != 0x2C {
-                    text.append(record[i])
-                    i += 1
-                }
-            }
-            ranges.append(start..<text.count)
-            guard i < record.count else { break }
-            i += 1    // the comma
         }
     }
 }
