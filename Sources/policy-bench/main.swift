@@ -133,13 +133,27 @@ if historyDays > 0 {
     let size = (try? InputFile.open(history))?.size ?? 0
     let recorded = max(0, (lineEnds(history) ?? 1) - 1)
     print("history of \(historyDays) days: \(recorded) records (\(size / 1_000_000) MB), written in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
-    var plain: [Double] = [], remembering: [Double] = []
+    // Each run with the history is a new day's: it starts from the history of the days before.
+    let daily = "\(directory)/policy-bench-history-day-\(getpid()).csv"
+    var plain: [Double] = [], remembering: [Double] = [], dry: [Double] = []
+    var stages: [(String, Double)] = []
     for _ in 0..<max(pairs, 1) {
         plain.append(run(policy).wall)
-        remembering.append(run(policy, extra: ["--history", history]).wall)
+        try? FileManager.default.removeItem(atPath: daily)
+        try FileManager.default.copyItem(atPath: history, toPath: daily)
+        let remembered = run(policy, extra: ["--history", daily])
+        remembering.append(remembered.wall)
+        stages = remembered.stages
+        dry.append(run(policy, extra: ["--history", history, "--dry-run"]).wall)
     }
     try? FileManager.default.removeItem(atPath: history)
-    printPairs("--history with \(historyDays) days, \(max(pairs, 1)) interleaved pairs:", without: plain, with: remembering)
+    try? FileManager.default.removeItem(atPath: daily)
+    printPairs("--history with \(historyDays) days, a new day, \(max(pairs, 1)) interleaved pairs:", without: plain, with: remembering)
+    printPairs("--history with \(historyDays) days, --dry-run:", without: plain, with: dry)
+    print("stages of the last run with --history:")
+    for (name, seconds) in stages {
+        print(String(format: "  %-14@ %.3f s", name as NSString, seconds))
+    }
 }
 
 if !keep {
