@@ -23,6 +23,8 @@ public final class ByteSink: @unchecked Sendable {
     /// Seconds spent handing blocks to the system (the "write" stage of a run).
     public private(set) var writeSeconds: Double = 0
     static let blockSize = 1 << 20
+    /// The system could not copy into this sink's file (see `write(bytes:sameAs:at:)`).
+    private var copyingUnsupported = false
 
     /// A sink writing to an open file descriptor, which it does not close.
     public init(descriptor: Int32, name: String) {
@@ -68,6 +70,32 @@ public final class ByteSink: @unchecked Sendable {
         }
         flush()
         hand(UnsafeRawBufferPointer(bytes))
+    }
+
+    /// Appends `bytes`, which are `file`'s from `offset` on: copied from file to file
+    /// inside the system when it can (a large file copied as it is read), written
+    /// otherwise (a memory sink, a stream, a file system that cannot).
+    public func write(bytes: UnsafeBufferPointer<UInt8>, sameAs file: InputFile, at offset: Int) {
+        guard let descriptor, !copyingUnsupported, file.size != nil, bytes.count >= Self.blockSize / 16 else {
+            write(bytes: bytes)
+            return
+        }
+        flush()
+        guard failure == nil else { return }
+        if let pending {
+            failure = pending
+            return
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        switch KernelCopy.copy(from: file.descriptor, at: offset, count: bytes.count, to: descriptor) {
+        case .copied: break
+        case .unsupported:
+            copyingUnsupported = true
+            write(bytes: bytes)
+        case .failed(let code):
+            failure = FileError(path: name, action: .write, errno: code)
+        }
+        writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     }
 
     /// Appends raw bytes, as `write(bytes:)`.

@@ -23,6 +23,8 @@ public struct FileError: Error, Sendable, Equatable {
         case tooLarge
         /// The bytes are not text (NUL bytes in the first block).
         case notText
+        /// The file was written to while it was read.
+        case changed
     }
 
     /// The file as the user named it, or `standard input` / `standard output`.

@@ -12,7 +12,7 @@ public final class InputFile {
     public let name: String
     /// The size of a regular file; nil for a stream (pipe, terminal, device).
     public let size: Int?
-    private let descriptor: Int32
+    let descriptor: Int32
     private let owned: Bool
     /// Bytes a stream gave up to `peek`, which `readAll` starts with.
     private var head: [UInt8] = []
@@ -21,6 +21,9 @@ public final class InputFile {
     /// Where each block is read into before it is kept.
     private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
 
+    /// The file's size and times when it was opened (see `changedSinceOpened`).
+    private let opened: [Int]
+
     private init(name: String, descriptor: Int32, owned: Bool) throws(FileError) {
         self.name = name
         self.descriptor = descriptor
@@ -28,8 +31,10 @@ public final class InputFile {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             size = nil
+            opened = []
             throw FileError(path: name, action: .read, errno: errno)
         }
+        opened = Self.signature(info)
         let type = info.st_mode & S_IFMT
         size = type == S_IFREG ? Int(info.st_size) : nil
         if type == S_IFDIR {
@@ -40,6 +45,26 @@ public final class InputFile {
     deinit {
         if owned { close(descriptor) }
         block.deallocate()
+    }
+
+    /// Whether a regular file was written to since it was opened (its size or its
+    /// modification or change time moved): what was read of it may not be what it holds.
+    public func changedSinceOpened() -> Bool {
+        guard size != nil else { return false }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return true }
+        return Self.signature(info) != opened
+    }
+
+    /// Tells the system the file's pages it keeps in memory will not be read again (a
+    /// file about to be replaced): they go now, not when the replacement is renamed over it.
+    public func forgetCachedPages() {
+        guard size != nil else { return }
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+    }
+
+    private static func signature(_ info: stat) -> [Int] {
+        [Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
     }
 
     /// Opens `path` for reading.

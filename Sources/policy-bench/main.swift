@@ -79,6 +79,8 @@ func run(_ policy: String, asOf: String = "2026-11-22", extra: [String] = []) ->
     let timings = StageTimings()
     var io = IO.process
     io.timings = timings
+    // One process runs them all: each run's table goes when the run ends, not at exit.
+    io.keepUntilExit = nil
     let started = DispatchTime.now().uptimeNanoseconds
     let code = PolicyCLI.main(["run", policy, "--customers", input, "--as-of", asOf, "--output", output] + extra, io: io)
     return (code, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, timings.stages)
@@ -133,7 +135,8 @@ if historyDays > 0 {
     let size = (try? InputFile.open(history))?.size ?? 0
     let recorded = max(0, (lineEnds(history) ?? 1) - 1)
     print("history of \(historyDays) days: \(recorded) records (\(size / 1_000_000) MB), written in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
-    // Each run with the history is a new day's: it starts from the history of the days before.
+    // Each run with the history is a new day's: it starts from the history of the days
+    // before, written to the disk as a day's wait would have it.
     let daily = "\(directory)/policy-bench-history-day-\(getpid()).csv"
     var plain: [Double] = [], remembering: [Double] = [], dry: [Double] = []
     var stages: [(String, Double)] = []
@@ -141,6 +144,8 @@ if historyDays > 0 {
         plain.append(run(policy).wall)
         try? FileManager.default.removeItem(atPath: daily)
         try FileManager.default.copyItem(atPath: history, toPath: daily)
+        // Yesterday's history is on the disk by the time today's run starts.
+        sync()
         let remembered = run(policy, extra: ["--history", daily])
         remembering.append(remembered.wall)
         stages = remembered.stages

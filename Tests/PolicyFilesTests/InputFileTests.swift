@@ -73,4 +73,19 @@ struct InputFileTests {
             try InputFile.open("/tmp")
         }
     }
+
+    /// A file written to while it is read is seen to have changed.
+    @Test func aFileWrittenToWhileOpenHasChanged() throws {
+        try withFolder { folder in
+            let path = folder + "/h.csv"
+            put("a\n", path)
+            let file = try InputFile.open(path)
+            #expect(!file.changedSinceOpened())
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            handle.seekToEndOfFile()
+            handle.write(Data("b\n".utf8))
+            try handle.close()
+            #expect(file.changedSinceOpened())
+        }
+    }
 }

@@ -18,6 +18,54 @@ struct OutputFileTests {
         }
     }
 
+    /// An output begun and never committed leaves the file as it was, and nothing beside it.
+    @Test func anOutputBegunButNotCommittedLeavesTheFileAsItWas() throws {
+        try withFolder { folder in
+            let out = folder + "/history.csv"
+            put("old\n", out)
+            do {
+                let pending = try OutputFile.begin(out)
+                pending.sink.write("half of the new")
+                pending.startWriteback()
+                #expect(entries(folder).count == 2, "the temporary file is there while it is written")
+            }
+            #expect(contents(out) == "old\n")
+            #expect(entries(folder) == ["history.csv"])
+            let pending = try OutputFile.begin(out)
+            pending.sink.write("new\n")
+            pending.startWriteback()
+            pending.sink.write("and more\n")
+            try pending.commit()
+            #expect(contents(out) == "new\nand more\n")
+            #expect(entries(folder) == ["history.csv"])
+        }
+    }
+
+    /// A stretch of a file copied into an output by the system is the stretch's bytes,
+    /// in order with what is written around it; a memory sink gets the bytes.
+    @Test func bytesThatAreAFilesAreCopiedFromItInOrder() throws {
+        try withFolder { folder in
+            let source = folder + "/source.csv", out = folder + "/out.csv"
+            let text = (0..<20_000).map { "line \($0)\n" }.joined()
+            put(text, source)
+            let file = try InputFile.open(source)
+            let bytes = Array(text.utf8)
+            let pieces = [0..<70_000, 70_000..<70_010, 80_000..<bytes.count]
+            try OutputFile.write(out) { sink in
+                sink.write("header\n")
+                for piece in pieces {
+                    bytes.withUnsafeBufferPointer { sink.write(bytes: UnsafeBufferPointer(rebasing: $0[piece]), sameAs: file, at: piece.lowerBound) }
+                }
+                sink.write("tail\n")
+            }
+            let expected = "header\n" + pieces.map { String(decoding: bytes[$0], as: UTF8.self) }.joined() + "tail\n"
+            #expect(contents(out) == expected)
+            let memory = ByteSink()
+            bytes.withUnsafeBufferPointer { memory.write(bytes: UnsafeBufferPointer(rebasing: $0[pieces[0]]), sameAs: file, at: 0) }
+            #expect(memory.text == String(decoding: bytes[pieces[0]], as: UTF8.self))
+        }
+    }
+
     @Test func anExistingFileKeepsItsMode() throws {
         try withFolder { folder in
             let out = folder + "/secret.csv"

@@ -141,8 +141,8 @@ struct Pipeline {
     /// version is begun too: its records but the run's own date's copied as they are
     /// read, waiting for the run's to be added and committed (the file is as it was
     /// until then).
-    func startReadingHistory(_ path: String, for program: Program, recording: Bool) -> HistoryReading {
-        HistoryReading(path: path, program: program, recording: recording, timings: io.timings)
+    func startReadingHistory(_ path: String, for program: Program, recording: Bool) -> HistoryReader {
+        HistoryReader(path: path, program: program, recording: recording, timings: io.timings)
     }
     /// Reports why a history cannot be used, and the stop.
     func report(_ error: HistoryError) -> Stop {

@@ -102,13 +102,12 @@ public struct ActionHistory: Sendable {
                 // What follows the last line end starts the next block (all of it at the end).
                 let whole = atEnd ? current.length : Self.lineEnds(current.bytes)
                 next.length = 0
+                next.offset = current.offset + whole
                 next.append(UnsafeBufferPointer(rebasing: current.bytes[whole...]), room: blockSize)
                 var readFailure: FileError? = nil, readCount = 0
                 let copy = self.copy, previous = copying, last = atEnd
                 let alongside = { () -> Void in
-                    if let copy {
-                        for piece in previous.1 { copy.write(bytes: UnsafeBufferPointer(rebasing: previous.0.bytes[piece])) }
-                    }
+                    if let copy { previous.0.copy(previous.1, of: file, into: copy) }
                     guard !last else { return }
                     do throws(FileError) {
                         readCount = try next.fill(from: file, count: blockSize)
@@ -123,12 +122,20 @@ public struct ActionHistory: Sendable {
                 if atEnd { break }
                 // A record that does not end in this block (a quoted cell holds its line ends) goes to the next.
                 next.prepend(UnsafeBufferPointer(rebasing: current.bytes[taken.rest..<whole]))
+                next.offset = current.offset + taken.rest
                 atEnd = readCount == 0
                 current = next
                 turn += 1
             }
             if let copy {
-                for piece in copying.1 { copy.write(bytes: UnsafeBufferPointer(rebasing: copying.0.bytes[piece])) }
+                copying.0.copy(copying.1, of: file, into: copy)
+                // The copy was made from the file as it is now: it must be what was read.
+                if file.changedSinceOpened() {
+                    throw .file(FileError(path: query.path, action: .read, kind: .changed, reason: "it changed while it was being read",
+                                          help: "run one `policy run --history` at a time on a history file"))
+                }
+                // The file is to be replaced by the copy.
+                file.forgetCachedPages()
             }
         }
 
@@ -245,6 +252,8 @@ public struct ActionHistory: Sendable {
     final class Block {
         private(set) var memory: UnsafeMutableRawBufferPointer
         var length = 0
+        /// Where the block's first byte is in the file.
+        var offset = 0
 
         init(room: Int) {
             memory = .allocate(byteCount: room + 8, alignment: 16)
@@ -279,6 +288,13 @@ public struct ActionHistory: Sendable {
             memmove(memory.baseAddress! + more.count, memory.baseAddress!, length)
             memory.baseAddress!.copyMemory(from: base, byteCount: more.count)
             length += more.count
+        }
+
+        /// Copies the pieces of the block into `copy`, from the file where it can.
+        func copy(_ pieces: [Range<Int>], of file: InputFile, into copy: ByteSink) {
+            for piece in pieces {
+                copy.write(bytes: UnsafeBufferPointer(rebasing: bytes[piece]), sameAs: file, at: offset + piece.lowerBound)
+            }
         }
 
         /// Reads up to `count` more bytes from `file` after what the block holds; how many.

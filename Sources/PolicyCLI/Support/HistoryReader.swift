@@ -6,7 +6,7 @@ import PolicyFiles
 /// The history read on a thread of its own (see `Pipeline.startReadingHistory`);
 /// `finish` waits for it. Waited for whatever happens, so that the next version
 /// begun is removed when the run stops early.
-final class HistoryReading: @unchecked Sendable {
+final class HistoryReader: @unchecked Sendable {
     // INVARIANT: `result` is written by the reading thread before `done` is signalled, read after.
     private var result: Result<(ActionHistory, OutputFile.Pending?), HistoryError>? = nil
     private let done = DispatchSemaphore(value: 0)
