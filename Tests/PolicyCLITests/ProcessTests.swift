@@ -273,6 +273,36 @@ struct ProcessTests {
         }
     }
 
+    /// The history's next version is begun while the customers load: a run that then
+    /// stops (rows rejected under `--strict`, a malformed history) leaves the history as
+    /// it was and no temporary file.
+    @Test func aRunThatStopsAfterTheHistoryIsBegunLeavesItAsItWas() throws {
+        try withData(rows: 2_000) { dir in
+            let run = "$POLICY run p.policy --output /dev/null --history h.csv --as-of"
+            _ = try shell("\(run) 2026-11-20 --customers c.csv && printf 'id,x\\nB1,seven\\n' > bad.csv", in: dir)
+            let old = try Data(contentsOf: URL(fileURLWithPath: dir + "/h.csv"))
+            let strict = try shell("\(run) 2026-11-21 --customers bad.csv --strict", in: dir)
+            #expect(strict.code == 3, "\(strict.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/h.csv")) == old)
+            try Data((String(decoding: old, as: UTF8.self) + "C1,One,tag,one\n").utf8).write(to: URL(fileURLWithPath: dir + "/h.csv"))
+            let malformed = try shell("\(run) 2026-11-21 --customers c.csv", in: dir)
+            #expect(malformed.code == 2)
+            #expect(malformed.stderr.contains("the record has 4 cells, but a history record has 10 [E0516]"), "\(malformed.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["bad.csv", "c.csv", "h.csv", "old.csv", "p.policy"])
+        }
+    }
+
+    /// `POLICY_TIMINGS=1` prints each stage of a run, the history's among them.
+    @Test func timingsArePrintedWhenAsked() throws {
+        try withData { dir in
+            let ended = try shell("POLICY_TIMINGS=1 $POLICY run p.policy --customers c.csv --output /dev/null --history h.csv --as-of 2026-11-22",
+                                  in: dir)
+            #expect(ended.code == 0)
+            let stages = ended.stderr.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+            #expect(stages == ["read", "read", "load", "read", "wait", "aggregates", "evaluate", "write", "history"], "\(ended.stderr)")
+        }
+    }
+
     /// Waits until the process has a temporary file in `folder`; false if it ended first.
     func waitForTemporaryFile(in folder: String, while process: Spawned) -> Bool {
         while process.isRunning {
