@@ -3,7 +3,8 @@ import Glibc
 /// The temporary files of whole-or-nothing writes: named so that a later run can tell
 /// whose they are, removed on an error, on SIGINT, SIGTERM and SIGHUP, and, when a
 /// process died without a chance to (kill -9, a power cut), by the next run that
-/// writes into the same folder.
+/// writes into the same folder. (And on SIGBUS: a file being read in place was cut
+/// short by another process.)
 ///
 /// A temporary file is `.NAME.PID.policy-tmp` beside its target `NAME`.
 public enum TemporaryFiles {
@@ -44,7 +45,9 @@ public enum TemporaryFiles {
     /// the background of a script) stays ignored.
     static func removeOnSignals() {
         _ = slots
-        for signal in [SIGINT, SIGTERM, SIGHUP] {
+        _ = busMessage.count
+        // SIGBUS: a mapped file cut short by another process (`MappedFile`).
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGBUS] {
             var old = sigaction()
             guard sigaction(signal, nil, &old) == 0,
                   unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { continue }
@@ -85,7 +88,14 @@ private func removeAndRaise(_ signal: Int32) {
     for slot in 0..<TemporaryFiles.capacity {
         if let path = slots[slot] { unlink(path) }
     }
+    if signal == SIGBUS {
+        // Only what a signal handler may call: a write of bytes that are always there.
+        _ = busMessage.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count) }
+    }
     // SA_RESETHAND restored the default action: raising again ends the process with
     // the signal, as if no handler had run.
     raise(signal)
 }
+
+/// What a run says when a file it reads in place is cut short under it (SIGBUS).
+fileprivate let busMessage = Array("error: a file being read was cut short by another process while it was read; nothing was written [E0601]\n".utf8)

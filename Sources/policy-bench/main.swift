@@ -174,7 +174,11 @@ if historyDays > 0 {
     for _ in 0..<max(pairs, 1) {
         plain.append(runProcess(policy).wall)
         try? FileManager.default.removeItem(atPath: daily)
-        try FileManager.default.copyItem(atPath: history, toPath: daily)
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = [history, daily]
+        try copy.run()
+        copy.waitUntilExit()
         // Yesterday's history is on the disk, and the disk quiet, by the time today's run
         // starts (a fresh 0.8 GB copy otherwise keeps the file system busy for a few seconds).
         sync()

@@ -95,12 +95,14 @@ struct ActionHistoryTests {
 
     /// Reads `text` whole, in blocks of `blockSize`, the quick way or not: what was
     /// found (count, replaced, the records kept) and the copy.
-    static func readWhole(_ text: String, blockSize: Int, quick: Bool, program: Program? = nil) throws -> (found: String, copy: String) {
+    static func readWhole(_ text: String, blockSize: Int, quick: Bool, mapped: Bool = true,
+                          program: Program? = nil) throws -> (found: String, copy: String) {
         let path = NSTemporaryDirectory() + "history-\(UUID().uuidString).csv"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let sink = ByteSink()
-        let reading = try ActionHistory.reading(path, for: program ?? Self.program(), copyingInto: sink, blockSize: blockSize, quick: quick)
+        let reading = try ActionHistory.reading(path, for: program ?? Self.program(), copyingInto: sink, blockSize: blockSize,
+                                                quick: quick, mapped: mapped)
         #expect(quick || reading.total.quickly == 0)
         if quick, reading.total.count > 100 { #expect(reading.total.quickly > reading.total.count / 6, "the quick way is taken") }
         let records = reading.total.records.map { "\($0.customer)|\($0.rule)|\($0.action)|\($0.channel)|\($0.asOf.iso)|\($0.occasion)" }
@@ -140,13 +142,14 @@ struct ActionHistoryTests {
     @Test func theQuickWayReadsAsTheGeneralWayWhereverBlocksEnd() throws {
         for seed in 1...4 as ClosedRange<UInt64> {
             let text = Self.varied(seed: seed, records: 120)
-            let expected = try Self.readWhole(text, blockSize: 1 << 20, quick: false)
+            let expected = try Self.readWhole(text, blockSize: 1 << 20, quick: false, mapped: false)
             #expect(expected.found.hasPrefix("121 "), "\(expected.found.prefix(20))")
             for blockSize in [5, 64, 100, 333, 1000, 1 << 20] {
-                for quick in [true, false] {
-                    let found = try Self.readWhole(text, blockSize: blockSize, quick: quick)
-                    #expect(found.found == expected.found, "seed \(seed), blocks of \(blockSize), quick \(quick)")
-                    #expect(found.copy == expected.copy, "seed \(seed), blocks of \(blockSize), quick \(quick)")
+                for (quick, mapped) in [(true, true), (true, false), (false, true), (false, false)] {
+                    let found = try Self.readWhole(text, blockSize: blockSize, quick: quick, mapped: mapped)
+                    let how = "seed \(seed), blocks of \(blockSize), quick \(quick), mapped \(mapped)"
+                    #expect(found.found == expected.found, "\(how)")
+                    #expect(found.copy == expected.copy, "\(how)")
                 }
             }
             // The copy is the file but the run's own date's records (2026-11-22).
@@ -161,9 +164,9 @@ struct ActionHistoryTests {
         // The bad record's line: the line ends before it, and one (a CR does not end a line).
         let line = text.utf8.filter { $0 == 0x0A }.count
         for blockSize in [3, 50, 1 << 20] {
-            for quick in [true, false] {
+            for (quick, mapped) in [(true, true), (false, false)] {
                 do {
-                    _ = try Self.readWhole(text, blockSize: blockSize, quick: quick)
+                    _ = try Self.readWhole(text, blockSize: blockSize, quick: quick, mapped: mapped)
                     Issue.record("read without an error")
                 } catch HistoryError.malformed(let error) {
                     let rendered = DiagnosticRenderer(colour: false).render(error.diagnostic)

@@ -46,9 +46,10 @@ public struct ActionHistory: Sendable {
     }
 
     /// The reading behind `read`, in blocks of `blockSize` bytes; `quick` off reads
-    /// every record the general way (tests compare the two).
+    /// every record the general way, `mapped` off reads a regular file as a stream
+    /// (tests compare them).
     static func reading(_ path: String, for program: Program, copyingInto copy: ByteSink?,
-                        blockSize: Int = 4 << 20, quick: Bool = true) throws(HistoryError) -> Reading {
+                        blockSize: Int = 4 << 20, quick: Bool = true, mapped: Bool = true) throws(HistoryError) -> Reading {
         var reading = Reading(query: HistoryQuery(path: path, program: program), copy: copy)
         reading.quick = quick
         let file: InputFile
@@ -59,7 +60,12 @@ public struct ActionHistory: Sendable {
             reading.finishCopy()
             return reading
         }
-        try reading.read(file, blockSize: max(blockSize, 1))
+        // A regular file is read where it lies; a stream (or a file that cannot be mapped) into blocks.
+        if mapped, let map = MappedFile(file) {
+            try reading.read(map, of: file, blockSize: max(blockSize, 1))
+        } else {
+            try reading.read(file, blockSize: max(blockSize, 1))
+        }
         reading.finishCopy()
         return reading
     }

@@ -67,16 +67,69 @@ extension ActionHistory {
                 current = next
                 turn += 1
             }
-            if let copy {
-                copying.0.copy(copying.1, of: file, into: copy)
-                // The copy was made from the file as it is now: it must be what was read.
-                if file.changedSinceOpened() {
-                    throw .file(FileError(path: query.path, action: .read, kind: .changed, reason: "it changed while it was being read",
-                                          help: "run one `policy run --history` at a time on a history file"))
+            if let copy { copying.0.copy(copying.1, of: file, into: copy) }
+            try finish(file)
+        }
+
+        /// Reads a file mapped into memory a block at a time, in place: while one block
+        /// is read on two cores, the one before is copied and let go of, and the next
+        /// brought in. A record that does not end in a block starts the next.
+        mutating func read(_ mapped: MappedFile, of file: InputFile, blockSize: Int) throws(HistoryError) {
+            let bytes = mapped.bytes
+            var start = 0, size = blockSize
+            var copying: [Range<Int>] = [], done = 0..<0
+            mapped.prefetch(0..<size)
+            while true {
+                let end = min(start + size, bytes.count), atEnd = end == bytes.count
+                // The block holds whole lines (all that is left, at the end).
+                let whole = atEnd ? end : start + Self.lineEnds(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                if whole == start, !atEnd {
+                    // A line longer than a block.
+                    size *= 2
+                    continue
                 }
-                // The file is to be replaced by the copy.
-                file.forgetCachedPages()
+                let copy = self.copy, previous = copying, release = done, next = whole..<(whole + blockSize)
+                let alongside = { () -> Void in
+                    if let copy { Self.copy(previous, of: bytes, file: file, into: copy) }
+                    mapped.release(release)
+                    mapped.prefetch(next)
+                }
+                let taken = try take(UnsafeBufferPointer(rebasing: bytes[start..<whole]), atEnd: atEnd, alongside: alongside)
+                copying = taken.pieces.map { start + $0.lowerBound..<start + $0.upperBound }
+                if let last = copying.last(where: { !$0.isEmpty }) { copiedLast = bytes[last.upperBound - 1] }
+                done = start..<(start + taken.rest)
+                if atEnd { break }
+                if taken.rest == 0 {
+                    // A record (line ends in quotes) longer than the block.
+                    size *= 2
+                    continue
+                }
+                start += taken.rest
+                size = blockSize
             }
+            if let copy { Self.copy(copying, of: bytes, file: file, into: copy) }
+            mapped.release(done)
+            try finish(file)
+        }
+
+        /// Copies the pieces of `bytes`, which are the file's from `offset` on, from the
+        /// file where it can.
+        static func copy(_ pieces: [Range<Int>], of bytes: UnsafeBufferPointer<UInt8>, at offset: Int = 0, file: InputFile,
+                         into copy: ByteSink) {
+            for piece in pieces {
+                copy.write(bytes: UnsafeBufferPointer(rebasing: bytes[piece]), sameAs: file, at: offset + piece.lowerBound)
+            }
+        }
+
+        /// After the last block: a copy was made from the file as it is now, so the file
+        /// must be as it was read; then its cached pages go (the copy replaces it).
+        func finish(_ file: InputFile) throws(HistoryError) {
+            guard copy != nil else { return }
+            if file.changedSinceOpened() {
+                throw .file(FileError(path: query.path, action: .read, kind: .changed, reason: "it changed while it was being read",
+                                      help: "run one `policy run --history` at a time on a history file"))
+            }
+            file.forgetCachedPages()
         }
 
         /// Ends the copy: with the header when nothing was copied (no file, an empty
@@ -232,9 +285,7 @@ extension ActionHistory {
 
         /// Copies the pieces of the block into `copy`, from the file where it can.
         func copy(_ pieces: [Range<Int>], of file: InputFile, into copy: ByteSink) {
-            for piece in pieces {
-                copy.write(bytes: UnsafeBufferPointer(rebasing: bytes[piece]), sameAs: file, at: offset + piece.lowerBound)
-            }
+            Reading.copy(pieces, of: bytes, at: offset, file: file, into: copy)
         }
 
         /// Reads up to `count` more bytes from `file` after what the block holds; how many.
