@@ -63,11 +63,13 @@ extension PolicyRun {
         let suppressed = side.suppressed, historyEncoder = side.history
         let program = program.laidOut(for: table)
         let templates = RecordTemplates(program, encoder: encoder)
+        let historyTemplates = historyEncoder.map { RecordTemplates(program, encoder: $0, asOf: program.asOf.iso) }
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
         let evaluate: @Sendable (Int) -> ChunkOutput = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
             return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates,
-                                sent: history, encoder: encoder, suppressed: suppressed, history: historyEncoder)
+                                sent: history, encoder: encoder, suppressed: suppressed, history: historyEncoder,
+                                historyTemplates: historyTemplates)
         }
         var total = RunStatistics(program: program)
         func deliver(_ output: ChunkOutput) {
@@ -98,14 +100,13 @@ extension PolicyRun {
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
                              aggregates: AggregateResults, sent: HistoryIndex?, encoder: any RecordEncoder,
                              suppressed suppressedEncoder: (any RecordEncoder)?,
-                             history historyEncoder: (any RecordEncoder)?) -> ChunkOutput {
+                             history historyEncoder: (any RecordEncoder)?, historyTemplates: RecordTemplates?) -> ChunkOutput {
         var statistics = RunStatistics(program: program)
         var bytes = OutputBytes(capacity: rows.count * 128)
         var suppressed = OutputBytes(), history = OutputBytes()
-        let asOf = program.asOf.iso
         var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
         var records = CustomerRecords()
-        var id = OutputBytes()
+        var id = OutputBytes(), historyID = OutputBytes()
         // Asked once, not per customer (an optional existential is copied each time it is read).
         let writesSuppressed = suppressedEncoder != nil, writesHistory = historyEncoder != nil
         for row in rows {
@@ -120,7 +121,9 @@ extension PolicyRun {
                 program.encodeSuppressed(records, id: evaluator.customerID(row), encoder: suppressedEncoder!, into: &suppressed)
             }
             if writesHistory, !records.entries.isEmpty {
-                program.encodeHistory(records, id: evaluator.customerID(row), asOf: asOf, encoder: historyEncoder!, into: &history)
+                historyID.removeAll()
+                historyEncoder!.field(0, evaluator.customerID(row), into: &historyID)
+                program.encodeHistory(records, id: historyID, encoder: historyEncoder!, templates: historyTemplates!, into: &history)
             }
         }
         statistics.customers = rows.count

@@ -4,6 +4,9 @@
 /// nothing in it depends on the customer. Writing such a record is then the id and
 /// one copy.
 ///
+/// The history's records have templates of their own: the output's columns, then
+/// the run's as-of date and an empty occasion (`asOf`).
+///
 /// Relies on `RecordEncoder`'s promise that a field's bytes do not depend on the
 /// fields before it.
 final class RecordTemplates: @unchecked Sendable {
@@ -16,7 +19,10 @@ final class RecordTemplates: @unchecked Sendable {
     let actionHeads: [ByteText]
     let actionTails: [ByteText?]
 
-    init(_ program: Program, encoder: any RecordEncoder) {
+    /// The history records' as-of date, encoded (field 8).
+    let asOf: ByteText
+
+    init(_ program: Program, encoder: any RecordEncoder, asOf date: String? = nil) {
         var bytes = OutputBytes()
         let nothing = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         func encode(_ entry: RecordEntry, fields: ClosedRange<Int> = 1...7) -> ByteText {
@@ -24,9 +30,18 @@ final class RecordTemplates: @unchecked Sendable {
             program.withFields(of: entry, text: nothing) { i, text in
                 if fields.contains(i) { encoder.field(i, text, into: &bytes) }
             }
-            if fields.upperBound == 7 { encoder.endRecord(into: &bytes) }
+            if fields.upperBound == 7 {
+                if let date {
+                    encoder.field(8, date, into: &bytes)
+                    encoder.field(9, nothing, into: &bytes)
+                }
+                encoder.endRecord(into: &bytes)
+            }
             return ByteText(start: Int32(start), count: Int32(bytes.count - start))
         }
+        let asOfStart = bytes.count
+        if let date { encoder.field(8, date, into: &bytes) }
+        asOf = ByteText(start: Int32(asOfStart), count: Int32(bytes.count - asOfStart))
         var labelTails: [ByteText] = []
         for s in 0..<program.segments.count {
             for label in 0..<program.segments[s].labelCount {
@@ -102,13 +117,24 @@ extension Program {
 extension Program {
     /// Writes one customer's actions (not its segments' labels) for the history: the
     /// output's columns, then the run's as-of date (field 8) and the occasion (field 9:
-    /// the value of the rule's `once for` expression, empty for other rules).
-    func encodeHistory(_ records: CustomerRecords, id: String, asOf: String, encoder: any RecordEncoder, into out: inout OutputBytes) {
+    /// the value of the rule's `once for` expression, empty for other rules), the
+    /// fields that never change from `templates` (made with the as-of date).
+    func encodeHistory(_ records: CustomerRecords, id: borrowing OutputBytes, encoder: any RecordEncoder, templates: RecordTemplates,
+                       into out: inout OutputBytes) {
         records.text.withUnsafeBufferPointer { text in
             for entry in records.entries where !entry.isSegment {
-                encoder.field(0, id, into: &out)
-                withFields(of: entry, text: text) { i, bytes in encoder.field(i, bytes, into: &out) }
-                encoder.field(8, asOf, into: &out)
+                out.append(id)
+                let a = Int(entry.source)
+                let ownRule = entry.rule != nil
+                if !ownRule, entry.value == nil, entry.occasion == nil, let tail = templates.actionTails[a] {
+                    out.append(templates.bytes(tail))
+                    continue
+                }
+                if !ownRule { out.append(templates.bytes(templates.actionHeads[a])) }
+                withFields(of: entry, text: text) { i, bytes in
+                    if i > 2 || ownRule { encoder.field(i, bytes, into: &out) }
+                }
+                out.append(templates.bytes(templates.asOf))
                 encoder.field(9, entry.occasion.map { text[$0] } ?? UnsafeBufferPointer(start: nil, count: 0), into: &out)
                 encoder.endRecord(into: &out)
             }
