@@ -156,9 +156,14 @@ extension ActionHistory {
         /// pieces of the block to copy.
         mutating func take(_ block: UnsafeBufferPointer<UInt8>, atEnd: Bool,
                            alongside: () -> Void) throws(HistoryError) -> (rest: Int, pieces: [Range<Int>]) {
-            let middle = Self.lineEnds(UnsafeBufferPointer(rebasing: block[0..<block.count / 2]))
+            // Cut at the last line end before each k/n of the block (none twice, none at 0).
+            var cuts: [Int] = []
+            for k in 1..<Self.stretches {
+                let cut = Self.lineEnds(UnsafeBufferPointer(rebasing: block[0..<block.count * k / Self.stretches]))
+                if cut > (cuts.last ?? 0) { cuts.append(cut) }
+            }
             var ranAlongside = false
-            var read = sideBySide(block, middle: middle, atEnd: atEnd, alongside: alongside, ran: &ranAlongside)
+            var read = sideBySide(block, cuts: cuts, atEnd: atEnd, alongside: alongside, ran: &ranAlongside)
             if !ranAlongside { alongside() }
             if read == nil { read = try inOrder(block, atEnd: atEnd) }
             // INVARIANT: one or the other read it.
@@ -188,42 +193,47 @@ extension ActionHistory {
             return stretch
         }
 
-        /// The block's records read in two stretches, cut at the line end `middle`, on
-        /// two cores. The second counts its lines from 0 and takes its start for a
-        /// record's: nil when that is not so (a quoted cell holds the line end) or when
-        /// either went wrong (read again in order, for the file's lines).
-        func sideBySide(_ block: UnsafeBufferPointer<UInt8>, middle: Int, atEnd: Bool, alongside: () -> Void,
+        /// How many stretches a block is cut into: more than the cores, so that they
+        /// and the work alongside share the cores evenly.
+        static let stretches = 4
+
+        /// The block's records read in stretches cut at line ends (`cuts`, after the
+        /// first), side by side, with `alongside` among them. Each stretch after the
+        /// first counts its lines from 0 and takes its start for a record's: nil when
+        /// that is not so (a quoted cell holds the line end) or when one went wrong
+        /// (read again in order, for the file's lines).
+        func sideBySide(_ block: UnsafeBufferPointer<UInt8>, cuts: [Int], atEnd: Bool, alongside: () -> Void,
                         ran: inout Bool) -> (HistoryStretch, RecordSplitter.Rest)? {
-            guard middle > 0 else { return nil }
-            var first = stretch(at: 0, startingFile: !headerSeen), second = stretch(at: middle, startingFile: false)
-            var rests = (RecordSplitter.Rest(offset: 0, line: 0), RecordSplitter.Rest(offset: 0, line: 0))
+            guard !cuts.isEmpty else { return nil }
+            let starts = [0] + cuts, ends = cuts + [block.count]
+            var stretches = starts.enumerated().map { k, start in stretch(at: start, startingFile: k == 0 && !headerSeen) }
+            var rests = [RecordSplitter.Rest](repeating: RecordSplitter.Rest(offset: 0, line: 0), count: starts.count)
             let line = self.line
             withoutActuallyEscaping(alongside) { alongside in
-                withUnsafeMutablePointer(to: &first) { first in
-                    withUnsafeMutablePointer(to: &second) { second in
-                        withUnsafeMutablePointer(to: &rests) { rests in
-                            nonisolated(unsafe) let (first, second, rests, block, alongside) = (first, second, rests, block, alongside)
-                            DispatchQueue.concurrentPerform(iterations: 3) { task in
-                                switch task {
-                                case 0:
-                                    rests.pointee.0 = RecordSplitter.split(UnsafeBufferPointer(rebasing: block[0..<middle]), line: line,
-                                                                           atEnd: false, into: &first.pointee)
-                                case 1:
-                                    rests.pointee.1 = RecordSplitter.split(UnsafeBufferPointer(rebasing: block[middle...]), line: 0,
-                                                                           atEnd: atEnd, into: &second.pointee)
-                                default:
-                                    alongside()
-                                }
-                            }
+                stretches.withUnsafeMutableBufferPointer { stretches in
+                    rests.withUnsafeMutableBufferPointer { rests in
+                        nonisolated(unsafe) let (stretches, rests, block, alongside) = (stretches, rests, block, alongside)
+                        DispatchQueue.concurrentPerform(iterations: starts.count + 1) { task in
+                            guard task < starts.count else { return alongside() }
+                            rests[task] = RecordSplitter.split(UnsafeBufferPointer(rebasing: block[starts[task]..<ends[task]]),
+                                                               line: task == 0 ? line : 0, atEnd: task == starts.count - 1 && atEnd,
+                                                               into: &stretches[task])
                         }
                     }
                 }
             }
             ran = true
-            let (one, two) = rests
-            guard one.offset == middle, first.failure == nil, !two.unclosedQuote, second.failure == nil else { return nil }
-            first.append(second)
-            return (first, RecordSplitter.Rest(offset: middle + two.offset, line: one.line + two.line))
+            var whole = stretches[0]
+            var rest = rests[0]
+            for k in 0..<stretches.count {
+                guard stretches[k].failure == nil, !rests[k].unclosedQuote else { return nil }
+                guard k > 0 else { continue }
+                // The stretch before ended where this one starts.
+                guard rest.offset == starts[k] else { return nil }
+                whole.append(stretches[k])
+                rest = RecordSplitter.Rest(offset: starts[k] + rests[k].offset, line: rest.line + rests[k].line)
+            }
+            return (whole, rest)
         }
 
         /// The block's records read in one stretch, in order; its failure thrown.
