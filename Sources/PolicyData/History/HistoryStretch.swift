@@ -37,6 +37,7 @@ struct HistoryStretch: RecordSink {
         self.expectsHeader = expectsHeader
     }
 
+    @inline(__always)
     mutating func record(_ raw: UnsafeBufferPointer<UInt8>, start: Int, end: Int, line: Int, shape: LineShape?) -> Bool {
         if !expectsHeader, quick, let cells = shape.flatMap({ Self.cells(raw, $0) }), cells.hasFirstCells,
            let date = isDate(cells.asOf), !query.wants(rule: cells.rule, action: cells.action) {
@@ -58,12 +59,14 @@ struct HistoryStretch: RecordSink {
     }
 
     /// The cells of a one-line record the quick way, when it can be read so.
+    @inline(__always)
     private static func cells(_ raw: UnsafeBufferPointer<UInt8>, _ shape: LineShape) -> RecordCells? {
         let commas = ActionHistory.columns.count - 1
         return shape.quotes ? RecordCells(quoted: raw, shape: shape, commas: commas) : RecordCells(plain: raw, shape: shape, commas: commas)
     }
 
     /// The ten bytes of `text` as two words, when they are the date last found or a date.
+    @inline(__always)
     private mutating func isDate(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt16)? {
         guard let date = HistoryQuery.words(text) else { return nil }
         if date == knownDate { return date }

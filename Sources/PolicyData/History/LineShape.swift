@@ -20,6 +20,7 @@ struct LineShape {
 
     /// The line that starts at `base`, within `count` bytes: sixteen bytes at a time
     /// while no line end comes (on x86-64, unless not `wide`), then eight.
+    @inline(__always)
     init(_ base: UnsafePointer<UInt8>, _ count: Int, wide: Bool = true) {
         var i = 0
         #if arch(x86_64)
@@ -71,6 +72,7 @@ struct LineShape {
     #if arch(x86_64)
     /// Reads sixteen bytes at a time (SSE2, which every x86-64 has) up to the first
     /// that hold a line end; where it stopped.
+    @inline(__always)
     private mutating func chunks(_ base: UnsafePointer<UInt8>, _ count: Int) -> Int {
         var i = 0
         let lineEnd = _mm_set1_epi8(0x0A), comma = _mm_set1_epi8(0x2C), quote = _mm_set1_epi8(0x22)

@@ -13,6 +13,7 @@ struct RecordCells {
 
     /// The cells of a line with neither quote nor control byte and exactly `commas`
     /// commas (`shape`'s), as many as a history record has (at least four).
+    @inline(__always)
     init?(plain record: UnsafeBufferPointer<UInt8>, shape: LineShape, commas: Int) {
         guard let base = record.baseAddress, !shape.quotes, !shape.controls, shape.commas == commas, commas >= 4 else {
             return nil
