@@ -103,7 +103,7 @@ func runProcess(_ policy: String, asOf: String = "2026-11-22", extra: [String] =
         print("cannot run \(process.executableURL!.path): \(error)")
         exit(2)
     }
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let text = String(decoding: (try? errors.fileHandleForReading.readToEnd()) ?? Data(), as: UTF8.self)
     process.waitUntilExit()
     let wall = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     // `read history   0.960 s`

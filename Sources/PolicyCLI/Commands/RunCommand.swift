@@ -88,7 +88,8 @@ enum RunCommand: Command {
         }
         var statistics: RunStatistics? = nil
         let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
-        // This run's actions for the history, recorded once the output is written.
+        // What earlier runs sent, for the rules that read it. This run's actions go into
+        // the history's next version as they are written; it is committed after the output.
         let sent = history?.index
         let write: (ByteSink, ByteSink?) -> Void = { sink, suppressed in
             let started = sink.writeSeconds

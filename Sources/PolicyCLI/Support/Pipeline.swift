@@ -144,6 +144,7 @@ struct Pipeline {
     func startReadingHistory(_ path: String, for program: Program, recording: Bool) -> HistoryReader {
         HistoryReader(path: path, program: program, recording: recording, timings: io.timings)
     }
+
     /// Reports why a history cannot be used, and the stop.
     func report(_ error: HistoryError) -> Stop {
         switch error {

@@ -4,8 +4,8 @@ import Glibc
 import Dispatch
 
 extension ActionHistory {
-    /// One reading of a file: the blocks read in turn, each in two stretches side by
-    /// side, what they found added up, and the block copied.
+    /// One reading of a file: its blocks read in turn, each in stretches side by side,
+    /// what they found added up, and what is kept copied into the next version.
     struct Reading {
         let query: HistoryQuery
         let copy: ByteSink?
@@ -24,8 +24,9 @@ extension ActionHistory {
             total = HistoryStretch(query: query, origin: 0, expectsHeader: false)
         }
 
-        /// Reads `file` a block at a time. Three blocks take turns: while one is read
-        /// on two cores, the next is read from the file and the one before copied.
+        /// Reads `file` (a stream, or a file that cannot be mapped) a block at a time.
+        /// Three blocks take turns: while one is read on the cores, the next is read
+        /// from the file and the one before copied.
         mutating func read(_ file: InputFile, blockSize: Int) throws(HistoryError) {
             let blocks = (0..<3).map { _ in Block(room: 2 * blockSize) }
             var current = blocks[0], turn = 0

@@ -123,7 +123,8 @@ extension PolicyRun {
             if writesHistory, !records.entries.isEmpty {
                 historyID.removeAll()
                 historyEncoder!.field(0, evaluator.customerID(row), into: &historyID)
-                program.encodeHistory(records, id: historyID, encoder: historyEncoder!, templates: historyTemplates!, into: &history)
+                program.encode(records, id: historyID, encoder: historyEncoder!, templates: historyTemplates!, forHistory: true,
+                               into: &history)
             }
         }
         statistics.customers = rows.count

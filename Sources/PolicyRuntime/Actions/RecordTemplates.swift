@@ -73,25 +73,34 @@ final class RecordTemplates: @unchecked Sendable {
 
 extension Program {
     /// Writes one customer's records through `encoder`: `id` is the encoded customer
-    /// id field; fields that never change come from `templates`.
+    /// id field; fields that never change come from `templates`. For the history
+    /// (`templates` made with the as-of date): the actions only, not the segments'
+    /// labels, each followed by the as-of date (field 8) and the occasion (field 9:
+    /// the value of the rule's `once for` expression, empty for other rules).
     func encode(_ records: CustomerRecords, id: borrowing OutputBytes, encoder: any RecordEncoder, templates: RecordTemplates,
-                into out: inout OutputBytes) {
+                forHistory: Bool = false, into out: inout OutputBytes) {
         records.text.withUnsafeBufferPointer { text in
             for entry in records.entries {
-                out.append(id)
                 if entry.isSegment {
+                    if forHistory { continue }
+                    out.append(id)
                     out.append(templates.bytes(templates.labelTails[Int(segments[entry.segment].firstLabel + entry.label)]))
                     continue
                 }
+                out.append(id)
                 let a = Int(entry.source)
                 let ownRule = entry.rule != nil
-                if !ownRule, entry.value == nil, let tail = templates.actionTails[a] {
+                if !ownRule, entry.value == nil, !forHistory || entry.occasion == nil, let tail = templates.actionTails[a] {
                     out.append(templates.bytes(tail))
                     continue
                 }
                 if !ownRule { out.append(templates.bytes(templates.actionHeads[a])) }
                 withFields(of: entry, text: text) { i, bytes in
                     if i > 2 || ownRule { encoder.field(i, bytes, into: &out) }
+                }
+                if forHistory {
+                    out.append(templates.bytes(templates.asOf))
+                    encoder.field(9, entry.occasion.map { text[$0] } ?? UnsafeBufferPointer(start: nil, count: 0), into: &out)
                 }
                 encoder.endRecord(into: &out)
             }
@@ -108,34 +117,6 @@ extension Program {
                 encoder.field(0, id, into: &out)
                 withFields(of: suppressed.entry, text: text) { i, bytes in encoder.field(i, bytes, into: &out) }
                 encoder.field(8, reason(suppressed, text: text), into: &out)
-                encoder.endRecord(into: &out)
-            }
-        }
-    }
-}
-
-extension Program {
-    /// Writes one customer's actions (not its segments' labels) for the history: the
-    /// output's columns, then the run's as-of date (field 8) and the occasion (field 9:
-    /// the value of the rule's `once for` expression, empty for other rules), the
-    /// fields that never change from `templates` (made with the as-of date).
-    func encodeHistory(_ records: CustomerRecords, id: borrowing OutputBytes, encoder: any RecordEncoder, templates: RecordTemplates,
-                       into out: inout OutputBytes) {
-        records.text.withUnsafeBufferPointer { text in
-            for entry in records.entries where !entry.isSegment {
-                out.append(id)
-                let a = Int(entry.source)
-                let ownRule = entry.rule != nil
-                if !ownRule, entry.value == nil, entry.occasion == nil, let tail = templates.actionTails[a] {
-                    out.append(templates.bytes(tail))
-                    continue
-                }
-                if !ownRule { out.append(templates.bytes(templates.actionHeads[a])) }
-                withFields(of: entry, text: text) { i, bytes in
-                    if i > 2 || ownRule { encoder.field(i, bytes, into: &out) }
-                }
-                out.append(templates.bytes(templates.asOf))
-                encoder.field(9, entry.occasion.map { text[$0] } ?? UnsafeBufferPointer(start: nil, count: 0), into: &out)
                 encoder.endRecord(into: &out)
             }
         }
