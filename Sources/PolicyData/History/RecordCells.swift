@@ -1,3 +1,5 @@
+import Glibc
+
 /// The cells of a one-line history record that a reading needs (the customer, the
 /// rule, the action and `as_of`), found without cutting the others out or
 /// unquoting anything. The splitter looks at each line eight bytes at a time as it
@@ -48,55 +50,54 @@ struct RecordCells {
     }
 
     /// The cells of a line with quotes and no control byte, read as the general way
-    /// reads it: when it has `commas + 1` cells, each quote opens a cell or closes
-    /// one (before a comma or the end) or is doubled inside one, and the customer,
-    /// rule, action and `as_of` cells are not quoted (`as_of` the next to last).
+    /// reads it: when the customer, rule, action, `as_of` and occasion cells hold no
+    /// quote, and between them are `commas - 4` cells, each quoted whole (a quote
+    /// opens it and closes it before a comma, `""` inside) or holding no quote.
+    @inline(__always)
     init?(quoted record: UnsafeBufferPointer<UInt8>, shape: LineShape, commas: Int) {
-        guard let base = record.baseAddress, shape.quotes, !shape.controls, commas >= 4 else { return nil }
+        guard let base = record.baseAddress, shape.quotes, !shape.controls, commas >= 4, shape.commas >= commas else { return nil }
         let count = record.count
-        var first = (0, 0, 0), beforeLast = -1, last = -1
-        var cell = 0, i = 0, cellStart = 0
-        while i < count {
-            let byte = base[i]
-            if byte == 0x22 {
-                // A quoted cell: it starts here and is not one of those read.
-                guard i == cellStart, cell > 2, cell != commas - 1 else { return nil }
-                i += 1
+        // The cells at each end, found as in a plain record, then checked to hold no quote.
+        // INVARIANT: the line has at least `commas` commas, so each search stops at one.
+        afterCustomer = Self.comma(in: base, from: 0)
+        afterRule = Self.comma(in: base, from: afterCustomer + 1)
+        afterAction = Self.comma(in: base, from: afterRule + 1)
+        afterAsOf = Self.comma(in: base, before: count)
+        beforeAsOf = Self.comma(in: base, before: afterAsOf)
+        guard beforeAsOf > afterAction, Self.find(0x22, in: base, afterAction) == afterAction,
+              Self.find(0x22, in: base + beforeAsOf, count - beforeAsOf) == count - beforeAsOf else { return nil }
+        // The cells between, each to its end.
+        let end = beforeAsOf
+        var i = afterAction + 1, cells = 0
+        while true {
+            cells += 1
+            if i < end, base[i] == 0x22 {
+                var quote = i + 1
                 while true {
-                    guard i < count else { return nil }
-                    if base[i] == 0x22 {
-                        if i + 1 < count, base[i + 1] == 0x22 {
-                            i += 2
-                            continue
-                        }
-                        break
-                    }
-                    i += 1
+                    quote += Self.find(0x22, in: base + quote, end - quote)
+                    guard quote < end else { return nil }
+                    guard quote + 1 < end, base[quote + 1] == 0x22 else { break }
+                    quote += 2
                 }
-                // The closing quote ends the cell.
-                i += 1
-                guard i == count || base[i] == 0x2C else { return nil }
-                continue
+                i = quote + 1
+                guard i == end || base[i] == 0x2C else { return nil }
+            } else {
+                let comma = i + Self.find(0x2C, in: base + i, end - i)
+                guard Self.find(0x22, in: base + i, comma - i) == comma - i else { return nil }
+                i = comma
             }
-            if byte == 0x2C {
-                guard cell < commas else { return nil }
-                switch cell {
-                case 0: first.0 = i
-                case 1: first.1 = i
-                case 2: first.2 = i
-                default: break
-                }
-                beforeLast = last
-                last = i
-                cell += 1
-                cellStart = i + 1
-            }
+            if i == end { break }
             i += 1
         }
-        guard cell == commas else { return nil }
+        guard cells == commas - 4 else { return nil }
         self.base = base
-        (afterCustomer, afterRule, afterAction) = first
-        (beforeAsOf, afterAsOf) = (beforeLast, last)
+    }
+
+    /// Where the first `byte` is in `count` bytes from `base` (`count` when none is).
+    @inline(__always)
+    private static func find(_ byte: Int32, in base: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        guard count > 0, let found = memchr(base, byte, count) else { return max(count, 0) }
+        return UnsafeRawPointer(found).assumingMemoryBound(to: UInt8.self) - base
     }
 
     var asOf: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base + beforeAsOf + 1, count: afterAsOf - beforeAsOf - 1) }
