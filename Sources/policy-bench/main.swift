@@ -164,35 +164,51 @@ if historyDays > 0 {
     let size = (try? InputFile.open(history))?.size ?? 0
     let recorded = max(0, (lineEnds(history) ?? 1) - 1)
     print("history of \(historyDays) days: \(recorded) records (\(size / 1_000_000) MB), written in " + String(format: "%.1f s", Date().timeIntervalSince(started)))
-    // Each run with the history is a new day's: it starts from the history of the days
-    // before, written to the disk as a day's wait would have it.
+    // Each run with the history is a new day's: it starts from a copy of the history of
+    // the days before (made with `cp`, as a run makes one). Yesterday's file may still be
+    // in the system's cache, or not (this machine reclaims pages not read for a while):
+    // a new day is run both ways, its copy's cached pages dropped for the second.
     let daily = "\(directory)/policy-bench-history-day-\(getpid()).csv"
-    // These runs are processes of their own, as a daily job runs them: a run that
-    // records the history is the one process that writes a large file and exits.
-    var plain: [Double] = [], remembering: [Double] = [], dry: [Double] = []
-    var stages: [(String, Double)] = []
-    for _ in 0..<max(pairs, 1) {
-        plain.append(runProcess(policy).wall)
+    func copyHistory(cached: Bool) throws {
         try? FileManager.default.removeItem(atPath: daily)
         let copy = Process()
         copy.executableURL = URL(fileURLWithPath: "/bin/cp")
         copy.arguments = [history, daily]
         try copy.run()
         copy.waitUntilExit()
-        // Yesterday's history is on the disk, and the disk quiet, by the time today's run
-        // starts (a fresh 0.8 GB copy otherwise keeps the file system busy for a few seconds).
+        sync()
+        if !cached { try InputFile.open(daily).forgetCachedPages() }
+    }
+    /// Each run starts on a quiet disk, as a daily job does: what the step before wrote
+    /// and freed (a recording run replaces 0.9 GB) is done with.
+    func settle() {
         sync()
         sleep(3)
+    }
+    // These runs are processes of their own, as a daily job runs them.
+    var plain: [Double] = [], warm: [Double] = [], cold: [Double] = [], dry: [Double] = []
+    var stages: [(String, Double)] = []
+    for _ in 0..<max(pairs, 1) {
+        settle()
+        plain.append(runProcess(policy).wall)
+        try copyHistory(cached: true)
+        settle()
         let remembered = runProcess(policy, extra: ["--history", daily])
-        remembering.append(remembered.wall)
+        warm.append(remembered.wall)
         stages = remembered.stages
+        try copyHistory(cached: false)
+        settle()
+        cold.append(runProcess(policy, extra: ["--history", daily]).wall)
+        settle()
         dry.append(runProcess(policy, extra: ["--history", history, "--dry-run"]).wall)
     }
     try? FileManager.default.removeItem(atPath: history)
     try? FileManager.default.removeItem(atPath: daily)
-    printPairs("--history with \(historyDays) days, a new day, \(max(pairs, 1)) interleaved pairs:", without: plain, with: remembering)
+    printPairs("--history with \(historyDays) days, a new day, the history in the system's cache, \(max(pairs, 1)) interleaved pairs:",
+               without: plain, with: warm)
+    printPairs("--history with \(historyDays) days, a new day, the history read from the disk:", without: plain, with: cold)
     printPairs("--history with \(historyDays) days, --dry-run:", without: plain, with: dry)
-    print("stages of the last run with --history:")
+    print("stages of the last new day's run with the history cached:")
     for (name, seconds) in stages {
         print(String(format: "  %-14@ %.3f s", name as NSString, seconds))
     }
