@@ -72,6 +72,15 @@ struct EvaluatorTests {
         ("\"{name ?? \"friend\"}\"", "Ann"),
         ("99999999999999999999 + 1", "100000000000000000000"),
         ("9223372036854775807 * 10", "92233720368547758070"),
+        ("if orders > 2 then \"many\" else \"few\"", "many"),
+        ("if orders > 5 then \"many\" else \"few\"", "few"),
+        ("if birthday = today then 1 else 2", "2"),
+        ("if orders = 3 then none else spend", "none"),
+        ("if orders = 0 then none else spend", "120.50"),
+        ("if orders > 2 then 1 else 2.5", "1"),
+        ("(if orders > 2 then 10 else 0) + 1", "11"),
+        ("if true then orders / 0 else 1", "none"),
+        ("if false then orders / 0 else 1", "1"),
     ])
     func expressions(expression: String, expected: String) {
         #expect(evaluate(expression) == expected)

@@ -168,6 +168,9 @@ struct FormatterLayoutTests {
         ("let x = a  not  in [b]", "let x = a not in [b]"),
         ("let x = a is  not none", "let x = a is not none"),
         ("let x = a between 1 and 2", "let x = a between 1 and 2"),
+        ("let x = if  a>1 then b  else(c)", "let x = if a > 1 then b else (c)"),
+        ("let x = (if a then 1 else 2)+3", "let x = (if a then 1 else 2) + 3"),
+        ("let x = f(if a then 1 else none , 5)", "let x = f(if a then 1 else none, 5)"),
         ("let x = `Total Spend` + address.city", "let x = `Total Spend` + address.city"),
     ])
     func expressions(_ source: String, _ expected: String) {
@@ -480,6 +483,9 @@ struct RandomProgram {
         let s = String(Self.breakable)
         if depth > 3 { return primary(depth: depth) }
         switch level {
+        case .lowest where chance(10):
+            return "if" + s + expression(.lowest, depth: depth + 1) + s + "then" + s + expression(.lowest, depth: depth + 1)
+                + s + "else" + s + expression(.lowest, depth: depth + 1)
         case .lowest, .or:
             return (0..<(1 + int(2))).map { _ in expression(.and, depth: depth + 1) }.joined(separator: s + "or" + s)
         case .and:
@@ -521,8 +527,8 @@ struct RandomProgram {
         case 2: return pick(["\"text\"", "\"a \\\"q\\\" {name}\"", "\"{{x}}\""])
         case 3: return pick(["2026-11-22", "7 days", "1 year", "true", "false", "none"])
         case 4, 5: return pick(Self.names)
-        case 6: return "(" + expression(.or, depth: depth + 1) + ")"
-        case 7: return pick(Self.functions) + "(" + (0..<int(3)).map { _ in flat(expression(.or, depth: depth + 2)) }.joined(separator: ", ") + ")"
+        case 6: return "(" + expression(.lowest, depth: depth + 1) + ")"
+        case 7: return pick(Self.functions) + "(" + (0..<int(3)).map { _ in flat(expression(.lowest, depth: depth + 2)) }.joined(separator: ", ") + ")"
         case 8: return list(depth: depth)
         default: return "((" + pick(Self.names) + "))"
         }

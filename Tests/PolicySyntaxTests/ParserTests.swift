@@ -39,6 +39,7 @@ func dump(_ e: Expression) -> String {
     case .membership(let v, let list, let negated): return "(\(dump(v)) \(negated ? "not in" : "in") \(dump(list)))"
     case .isNone(let v, let negated): return "(\(dump(v)) is \(negated ? "not " : "")none)"
     case .call(let f, let args): return f.text + "(" + args.map(dump).joined(separator: ", ") + ")"
+    case .conditional(let c, let a, let b): return "(if \(dump(c)) then \(dump(a)) else \(dump(b)))"
     case .error: return "<error>"
     }
 }
@@ -72,6 +73,11 @@ struct ParserTests {
         ("2026-02-28", "2026-2-28"),
         ("2024-02-29", "2024-2-29"),
         ("9999-12-31", "9999-12-31"),
+        ("if a > 1 then b else c + 1", "(if (a > 1) then b else (c + 1))"),
+        ("if a then if b then 1 else 2 else 3", "(if a then (if b then 1 else 2) else 3)"),
+        ("if a then 1 else if b then 2 else none", "(if a then 1 else (if b then 2 else none))"),
+        ("ntile(if count() = 0 then none else spend, 5)", "ntile((if (count() = 0) then none else spend), 5)"),
+        ("(if a then 1 else 2) + 3", "((if a then 1 else 2) + 3)"),
     ])
     func expressions(source: String, expected: String) {
         #expect(dumpExpression(source) == expected)
@@ -96,6 +102,9 @@ struct ParserTests {
         // A fuzzer's find: a huge amount with a fraction crashed while the hint was written.
         ("let x = 50222222222222222222222.2222 year", ["1:9 E0104 a duration needs a whole number"]),
         ("let x = (1 + ", ["1:14 E0107 expected a value, found the end of the file"]),
+        ("let x = if a then 1", ["1:20 E0107 expected `else`, found the end of the file"]),
+        ("let x = if a 1 else 2", ["1:14 E0107 expected `then`, found the number `1`"]),
+        ("let x = 1 + if a then 1 else 2", ["1:13 E0107 a conditional in the middle of an expression needs parentheses"]),
     ])
     func syntaxErrors(source: String, expected: [String]) {
         #expect(parse(source).1 == expected)

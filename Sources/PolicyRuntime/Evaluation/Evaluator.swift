@@ -234,6 +234,9 @@ public struct Evaluator {
         case .coalesce(let a, let b):
             let x = operand(a)
             return x.isNone ? operand(b) : x
+        case .conditional(let c, let a, let b):
+            let x = operand(c)
+            return x.kind == .bool && x.bits != 0 ? operand(a) : operand(b)
         case .between(let v, let lower, let upper):
             let x = operand(v)
             let lo = operand(lower)

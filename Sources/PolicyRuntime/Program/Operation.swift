@@ -31,6 +31,8 @@ enum Operation {
     case or(Int32, Int32)
     case coalesce(Int32, Int32)
     case between(Int32, lower: Int32, upper: Int32)
+    /// `if COND then A else B`: only the value chosen is evaluated.
+    case conditional(Int32, then: Int32, otherwise: Int32)
     /// The items are `operands[first ..< first + count]`.
     case member(Int32, first: Int32, count: Int32, negated: Bool)
     case isNone(Int32, negated: Bool)

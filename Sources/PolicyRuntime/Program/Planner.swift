@@ -156,6 +156,7 @@ struct Planner {
         case .or(let a, let b): planned = .or(op(a), op(b))
         case .coalesce(let a, let b): planned = .coalesce(op(a), op(b))
         case .between(let v, let lo, let hi): planned = .between(op(v), lower: op(lo), upper: op(hi))
+        case .conditional(let c, let a, let b): planned = .conditional(op(c), then: op(a), otherwise: op(b))
         case .member(let v, let items, let negated):
             let x = op(v)
             let (first, count) = list(items)

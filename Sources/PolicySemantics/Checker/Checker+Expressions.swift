@@ -67,7 +67,30 @@ extension Checker {
             return Typed(.isNone(check(value).expression, negated: negated), .bool)
         case .call(let function, let arguments):
             return checkCall(function, arguments, at: e.span)
+        case .conditional(let condition, let then, let otherwise):
+            return checkConditional(condition, then, otherwise, at: e.span)
         }
+    }
+
+    /// `if COND then A else B`: COND true/false, A and B of one type (or one of them `none`).
+    mutating func checkConditional(_ c: Expression, _ a: Expression, _ b: Expression, at span: SourceSpan) -> Typed {
+        let condition = check(c)
+        if condition.type != .bool, !condition.type.isWildcard {
+            diagnostics.error(.typeMismatch, "`if` needs true/false, not \(describe(condition.type))", at: c.span,
+                              help: "write a condition, as in `if count > 0 then ...`")
+        }
+        let then = check(a)
+        let otherwise = check(b, labels: labelSegment(then.type))
+        guard comparable(then.type, otherwise.type) else {
+            diagnostics.error(.typeMismatch, "`if` gives \(describe(then.type)) or \(describe(otherwise.type))", at: span,
+                              help: "both values must be of one type; either may be `none`")
+            return Typed(.literal(.none), .unknown)
+        }
+        // The type both give: a number widens from a whole number.
+        let type = then.type.isWildcard ? otherwise.type
+            : otherwise.type.isWildcard || then.type == otherwise.type ? then.type
+            : then.type == .int ? otherwise.type : then.type
+        return Typed(.conditional(condition.expression, then.expression, otherwise.expression), type)
     }
 
     mutating func checkString(_ parts: [StringPart]) -> Typed {

@@ -139,6 +139,11 @@ enum NoneGuards {
                 let x = effect(a, depth: depth + 1), y = effect(b, depth: depth + 1)
                 return Effect(none: x.none.intersection(y.none), notTrue: x.none.intersection(y.notTrue),
                               notFalse: x.none.intersection(y.notFalse))
+            case .conditional(_, let a, let b):
+                // Whichever value is given: what makes both none makes it none.
+                let x = effect(a, depth: depth + 1), y = effect(b, depth: depth + 1)
+                return Effect(none: x.none.intersection(y.none), notTrue: x.notTrue.intersection(y.notTrue),
+                              notFalse: x.notFalse.intersection(y.notFalse))
             case .isNone(let x, let negated):
                 let none = effect(x, depth: depth + 1).none
                 return negated ? Effect(none: [], notTrue: none, notFalse: []) : Effect(none: [], notTrue: [], notFalse: none)

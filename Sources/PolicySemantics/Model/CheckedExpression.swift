@@ -34,6 +34,8 @@ public indirect enum CheckedExpression: Sendable, Hashable {
     case isNone(CheckedExpression, negated: Bool)
     case call(Builtin, [CheckedExpression])
     case interpolate([InterpolationPart])
+    /// `if COND then A else B`.
+    case conditional(CheckedExpression, CheckedExpression, CheckedExpression)
 }
 
 extension CheckedExpression {
@@ -45,6 +47,7 @@ extension CheckedExpression {
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .coalesce(let a, let b): [a, b]
         case .between(let v, let lo, let hi): [v, lo, hi]
+        case .conditional(let c, let a, let b): [c, a, b]
         case .member(let v, let items, _): [v] + items
         case .call(_, let arguments): arguments
         case .interpolate(let parts): parts.compactMap { if case .value(let x, _) = $0 { x } else { nil } }

@@ -60,6 +60,8 @@ public indirect enum ExpressionKind: Sendable, Hashable {
     case membership(Expression, list: Expression, negated: Bool)
     case isNone(Expression, negated: Bool)
     case call(Name, [Expression])
+    /// `if COND then A else B`: A when COND is true, B when it is false or none.
+    case conditional(Expression, then: Expression, otherwise: Expression)
     /// Stands where a syntax error was reported, so checking can go on quietly.
     case error
 }

@@ -21,6 +21,7 @@ enum Precedence: Int, Comparable {
         case .between, .membership, .isNone: self = .comparison
         case .unary(.not, _): self = .not
         case .unary(.negate, _): self = .unary
+        case .conditional: self = .lowest
         default: self = .primary
         }
     }
@@ -78,6 +79,8 @@ extension Layout {
             return print(value, .coalesce) + (negated ? " not in " : " in ") + print(list)
         case .isNone(let value, let negated):
             return print(value, .coalesce) + (negated ? " is not none" : " is none")
+        case .conditional(let condition, let then, let otherwise):
+            return "if " + print(condition) + " then " + print(then) + " else " + print(otherwise)
         case .error:
             return expression.span.text
         }

@@ -16,7 +16,7 @@ public enum TokenKind: UInt8, Sendable {
 /// Words reserved in expressions: they can never name a field (write such a column
 /// with `from "..."` or backticks).
 public enum Keyword: UInt8, Sendable {
-    case and, or, not, `in`, between, `is`, none, `true`, `false`, when, then, otherwise
+    case and, or, not, `in`, between, `is`, none, `true`, `false`, when, then, otherwise, `if`, `else`
 
     static func match(_ bytes: ArraySlice<UInt8>) -> Keyword? {
         switch bytes.count {
@@ -24,6 +24,7 @@ public enum Keyword: UInt8, Sendable {
             if bytes.elementsEqual("or".utf8) { return .or }
             if bytes.elementsEqual("in".utf8) { return .in }
             if bytes.elementsEqual("is".utf8) { return .is }
+            if bytes.elementsEqual("if".utf8) { return .if }
         case 3:
             if bytes.elementsEqual("and".utf8) { return .and }
             if bytes.elementsEqual("not".utf8) { return .not }
@@ -32,6 +33,7 @@ public enum Keyword: UInt8, Sendable {
             if bytes.elementsEqual("true".utf8) { return .true }
             if bytes.elementsEqual("when".utf8) { return .when }
             if bytes.elementsEqual("then".utf8) { return .then }
+            if bytes.elementsEqual("else".utf8) { return .else }
         case 5:
             if bytes.elementsEqual("false".utf8) { return .false }
         case 7:

@@ -2,7 +2,7 @@ import PolicyValues
 
 /// Expressions, lowest precedence first:
 ///
-///     expression  = or_expr
+///     expression  = "if" expression "then" expression "else" expression | or_expr
 ///     or_expr     = and_expr { "or" and_expr }
 ///     and_expr    = not_expr { "and" not_expr }
 ///     not_expr    = "not" not_expr | comparison
@@ -14,7 +14,15 @@ import PolicyValues
 ///     unary       = "-" unary | primary
 extension Parser {
     public mutating func parseExpression() throws -> Expression {
-        try parseOr()
+        guard let start = consumeKeyword(.if) else { return try parseOr() }
+        try enter()
+        defer { depth -= 1 }
+        let condition = try parseExpression()
+        try expectKeyword(.then, help: "write `if CONDITION then A else B`")
+        let then = try parseExpression()
+        try expectKeyword(.else, help: "a conditional needs both values: `if CONDITION then A else B` (B may be `none`)")
+        let otherwise = try parseExpression()
+        return Expression(.conditional(condition, then: then, otherwise: otherwise), span(start).to(otherwise.span))
     }
 
     mutating func parseOr() throws -> Expression {
@@ -209,6 +217,9 @@ extension Parser {
             case .true?: advance(); return Expression(.bool(true), span(token))
             case .false?: advance(); return Expression(.bool(false), span(token))
             case .none?: advance(); return Expression(.none, span(token))
+            case .if?:
+                throw fail("a conditional in the middle of an expression needs parentheses",
+                           help: "write `(if CONDITION then A else B)`")
             case nil:
                 if startsDeclaration(token) {
                     throw fail("expected a value, found `\(text(token))`", help: "the expression above is not finished")

@@ -99,6 +99,9 @@ struct ReferenceEvaluator {
         case .coalesce(let x, let y):
             let a = value(x)
             return a.isNone ? value(y) : a
+        case .conditional(let c, let x, let y):
+            if case .bool(true) = value(c) { return value(x) }
+            return value(y)
         case .between(let v, let lo, let hi):
             let x = value(v)
             guard let l = Value.compare(x, value(lo)), let h = Value.compare(x, value(hi)) else { return .none }
