@@ -48,6 +48,8 @@ struct ProgramTests {
     rule "Rank" when rank < 0.5 and rank * 100 >= 10 and -orders < -1 then alert ranked severity low "{rank * 100}"
     rule "Dated" when last + 30 days < today and last - 1 month > 2020-01-01 and today - last >= 0
       then contact email "late" within term
+    let scored = ntile(if orders = 0 then none else spend, 5)
+    rule "Scored" when (if vip then scored >= 3 else scored = 5) then points if score > 3 then 50 else 10, tag "{if vip then "vip" else "guest"} {scored}"
     """
 
     /// A deterministic table of customers exercising the edge cases.
