@@ -24,6 +24,37 @@ extension CivilDate {
         self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
+    /// Reads a date cell: `YYYY-MM-DD`, or an ISO date-time `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`
+    /// whose time of day is checked, then dropped: the date as written, with no time-zone
+    /// conversion (`2026-11-22T23:30:00-05:00` is 2026-11-22).
+    public init?(isoDateTimeUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count >= 10, let date = CivilDate(isoUTF8: UnsafeBufferPointer(rebasing: bytes[0..<10])) else { return nil }
+        guard bytes.count > 10 else {
+            self = date
+            return
+        }
+        /// Two digits at `i`, at most `limit`.
+        func pair(_ i: Int, upTo limit: Int) -> Bool {
+            guard i + 1 < bytes.count, let tens = digitValue(bytes[i]), let ones = digitValue(bytes[i + 1]) else { return false }
+            return tens * 10 + ones <= limit
+        }
+        guard bytes[10] == UInt8(ascii: "T"), pair(11, upTo: 23), bytes.count > 13, bytes[13] == UInt8(ascii: ":"),
+              pair(14, upTo: 59) else { return nil }
+        var i = 16
+        if i < bytes.count, bytes[i] == UInt8(ascii: ":") {
+            guard pair(i + 1, upTo: 59) else { return nil }
+            i += 3
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "Z") {
+            i += 1
+        } else if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            guard pair(i + 1, upTo: 23), i + 3 < bytes.count, bytes[i + 3] == UInt8(ascii: ":"), pair(i + 4, upTo: 59) else { return nil }
+            i += 6
+        }
+        guard i == bytes.count else { return nil }
+        self = date
+    }
+
     /// Reads exactly `YYYY-MM-DD`; see `init?(isoUTF8:)`.
     public init?(iso text: String) {
         var text = text
@@ -37,12 +68,15 @@ extension CivilDate {
 ///
 /// Tokens: `d` (day, 1 or 2 digits), `dd` (day, exactly 2), `M` (month, 1 or 2 digits), `MM`
 /// (month, exactly 2), `yyyy` (year, exactly 4), `yy` (year, exactly 2, pivoting at 50:
-/// `00`–`49` are 2000–2049 and `50`–`99` are 1950–1999). Every other character is a literal
-/// that must appear as written (`-`, `/`, `.`, space, or non-ASCII such as `年`), except other
-/// ASCII letters, which are refused so that typos like `MMM`, `yyy` or `H` are caught.
+/// `00`–`49` are 2000–2049 and `50`–`99` are 1950–1999). A time of day may follow: `H` (hour,
+/// 1 or 2 digits) or `HH` (exactly 2), `mm` (minutes), `ss` (seconds); it is read and
+/// checked (hours to 23, minutes and seconds to 59), then dropped: values are dates. Every
+/// other character is a literal that must appear as written (`-`, `/`, `.`, `:`, space, or
+/// non-ASCII such as `年`), except other ASCII letters, which are refused so that typos like
+/// `MMM`, `yyy` or `h` are caught.
 public struct DatePattern: Sendable, Hashable {
     enum Field: Hashable, Sendable {
-        case day, month, year
+        case day, month, year, hour, minute, second
     }
 
     enum Token: Hashable, Sendable {
@@ -62,8 +96,8 @@ public struct DatePattern: Sendable, Hashable {
     // INVARIANT: a constant, valid pattern; the unwrap cannot fail.
     public static let iso = DatePattern("yyyy-MM-dd")!
 
-    /// Compiles a pattern; nil unless it has exactly one day, one month and one year token
-    /// and no other ASCII letters.
+    /// Compiles a pattern; nil unless it has exactly one day, one month and one year token,
+    /// at most one of each time token, and no other ASCII letters.
     public init?(_ pattern: String) {
         var tokens: [Token] = []
         var seen: Set<Field> = []
@@ -73,7 +107,7 @@ public struct DatePattern: Sendable, Hashable {
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            guard character == "d" || character == "M" || character == "y" else {
+            guard "dMyHms".contains(character) else {
                 if character.isASCII && character.isLetter { return nil }
                 literal.append(contentsOf: Array(String(character).utf8))
                 index += 1
@@ -92,6 +126,10 @@ public struct DatePattern: Sendable, Hashable {
                 token = .number(.year, minDigits: 2, maxDigits: 2)
                 shortYear = true
             case ("y", 4): token = .number(.year, minDigits: 4, maxDigits: 4)
+            case ("H", 1): token = .number(.hour, minDigits: 1, maxDigits: 2)
+            case ("H", 2): token = .number(.hour, minDigits: 2, maxDigits: 2)
+            case ("m", 2): token = .number(.minute, minDigits: 2, maxDigits: 2)
+            case ("s", 2): token = .number(.second, minDigits: 2, maxDigits: 2)
             default: return nil
             }
             guard case .number(let field, _, _) = token, seen.insert(field).inserted else { return nil }
@@ -102,7 +140,7 @@ public struct DatePattern: Sendable, Hashable {
             tokens.append(token)
         }
         if !literal.isEmpty { tokens.append(.literal(literal)) }
-        guard seen.count == 3 else { return nil }
+        guard seen.isSuperset(of: [.day, .month, .year]) else { return nil }
         self.text = pattern
         self.tokens = tokens
         self.shortYear = shortYear
@@ -113,6 +151,8 @@ public struct DatePattern: Sendable, Hashable {
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         var index = 0
         var year = 0, month = 0, day = 0
+        // The time of day, checked then dropped.
+        var timeInRange = true
         for token in tokens {
             switch token {
             case .literal(let expected):
@@ -134,10 +174,12 @@ public struct DatePattern: Sendable, Hashable {
                 case .day: day = value
                 case .month: month = value
                 case .year: year = shortYear ? (value < 50 ? 2000 + value : 1900 + value) : value
+                case .hour: timeInRange = timeInRange && value <= 23
+                case .minute, .second: timeInRange = timeInRange && value <= 59
                 }
             }
         }
-        guard index == bytes.count else { return nil }
+        guard index == bytes.count, timeInRange else { return nil }
         return CivilDate(year: year, month: month, day: day)
     }
 }

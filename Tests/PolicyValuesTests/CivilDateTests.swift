@@ -128,6 +128,20 @@ struct CivilDateTests {
         ("2026-00-10", nil), ("2026-11-00", nil), ("+026-11-22", nil), ("２０２６-11-22", nil),
     ]
 
+    static let dateTimeCases: [(String, String?)] = [
+        ("2026-11-22", "2026-11-22"), ("2026-11-22T08:26", "2026-11-22"), ("2026-11-22T08:26:59", "2026-11-22"),
+        ("2026-11-22T23:30:00-05:00", "2026-11-22"), ("2026-11-22T00:00Z", "2026-11-22"), ("2026-11-22T00:00:00+14:00", "2026-11-22"),
+        ("2026-11-22T24:00", nil), ("2026-11-22T08", nil), ("2026-11-22 08:26", nil), ("2026-11-22T08:26:00+5:00", nil),
+        ("2026-11-22T08:26:60", nil), ("2026-02-30T08:00", nil), ("2026-11-22T08:26Zx", nil), ("2026-11-22T", nil),
+        ("2026-11-22T08:26:00.123", nil), ("2026-11-22T8:26", nil), ("2026-11-22T08:60", nil), ("2026-11-2", nil),
+    ]
+
+    /// A date cell takes an ISO date-time too: the date as written, the time checked and dropped.
+    @Test(arguments: dateTimeCases)
+    func isoDateTimeParsing(text: String, expected: String?) {
+        #expect(Array(text.utf8).withUnsafeBufferPointer { CivilDate(isoDateTimeUTF8: $0) }?.iso == expected)
+    }
+
     @Test(arguments: isoCases)
     func isoParsing(text: String, expected: String?) {
         #expect(CivilDate(iso: text)?.iso == expected)
@@ -151,6 +165,10 @@ struct CivilDateTests {
         ("dd-MM-yyyy", "22-11-2026 ", nil), ("dd-MM-yyyy", "22-11-26", nil), ("dd-MM-yyyy", "22/11/2026", nil),
         ("d/M/yy", "5/3/2026", nil), ("d/M/yy", "123/3/26", nil), ("yyyy年M月d日", "2026年11月22日", "2026-11-22"),
         ("yyyyMMdd", "20261122", "2026-11-22"), ("d/M/yyyy", "", nil), ("d/M/yyyy", "//", nil),
+        ("M/d/yyyy H:mm", "12/1/2010 8:26", "2010-12-01"), ("dd/MM/yyyy HH:mm:ss", "22/11/2026 23:59:59", "2026-11-22"),
+        ("dd/MM/yyyy HH:mm", "22/11/2026 24:00", nil), ("dd/MM/yyyy HH:mm", "22/11/2026 12:60", nil),
+        ("yyyy-MM-dd HH:mm:ss", "2026-11-22 08:05:09", "2026-11-22"), ("dd/MM/yyyy HH:mm", "22/11/2026", nil),
+        ("dd/MM/yyyy HH:mm", "22/11/2026 8:05", nil), ("dd-MM-yyyy HH", "22-11-2026 07", "2026-11-22"),
     ]
 
     @Test(arguments: patternCases)
@@ -164,8 +182,9 @@ struct CivilDateTests {
     }
 
     static let badPatterns = [
-        "", "dd-MM", "MM-yyyy", "dd-MM-yyy", "dd-MMM-yyyy", "ddd-MM-yyyy", "dd-MM-yyyy HH", "dd-MM-yyyyy",
+        "", "dd-MM", "MM-yyyy", "dd-MM-yyy", "dd-MMM-yyyy", "ddd-MM-yyyy", "dd-MM-yyyy HHH", "dd-MM-yyyyy",
         "dd-dd-MM-yyyy", "d-M-yy-yyyy", "y-M-d", "dd-mm-yyyy", "DD-MM-YYYY", "yyyy-MM-dd'T'",
+        "dd-MM-yyyy hh:mm", "dd-MM-yyyy HH:MM", "dd-MM-yyyy HH:HH", "dd-MM-yyyy H:m", "dd-MM-yyyy HH:mm:s",
     ]
 
     @Test(arguments: badPatterns)

@@ -64,7 +64,7 @@ public enum CellReader {
         case .patternDate(let i):
             return patterns[i].parse(cell).map { .value(.date($0)) } ?? .bad("a date written \(patterns[i].text)")
         case .isoDate:
-            return CivilDate(isoUTF8: cell).map { .value(.date($0)) } ?? .bad("a date written YYYY-MM-DD")
+            return CivilDate(isoDateTimeUTF8: cell).map { .value(.date($0)) } ?? .bad("a date written YYYY-MM-DD")
         case .duration:
             return Duration(text: String(decoding: cell, as: UTF8.self)).map { .value(.duration($0)) }
                 ?? .bad("a duration such as 30 days, at most 100 years")

@@ -115,7 +115,7 @@ public enum SchemaInference {
             let bytes = Array(text.utf8)
             if int { int = Self.isCanonicalInteger(bytes) }
             if number { number = Self.isCanonicalDecimal(bytes) }
-            if date { date = bytes.withUnsafeBufferPointer { CivilDate(isoUTF8: $0) != nil } }
+            if date { date = bytes.withUnsafeBufferPointer { CivilDate(isoDateTimeUTF8: $0) != nil } }
             if bool { bool = text == "true" || text == "false" }
         }
 

@@ -93,7 +93,7 @@ struct TableBuilder: Sendable {
                 return fillDirectly(slot, column, kind, batch, &writer, { CellReader.number($0, kind: kind) }, { $0.append(decimal: $1) })
             }
             if writer.storesDates, kind == .isoDate {
-                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoUTF8: $0) }, { $0.append(date: $1) })
+                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoDateTimeUTF8: $0) }, { $0.append(date: $1) })
             }
             if writer.storesText, kind == .text {
                 return fillDirectly(slot, column, kind, batch, &writer, { String(decoding: $0, as: UTF8.self) }, { $0.append(text: $1) })
@@ -103,7 +103,7 @@ struct TableBuilder: Sendable {
                 return fillDirectly(slot, column, kind, batch, &writer, { CellReader.number($0, kind: kind) }, { _, _ in })
             }
             if writer.storesNothing, kind == .isoDate {
-                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoUTF8: $0) }, { _, _ in })
+                return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoDateTimeUTF8: $0) }, { _, _ in })
             }
         }
         for row in 0..<batch.count {

@@ -43,7 +43,7 @@ public struct FieldPlan: Sendable {
                     plan.pattern = pattern
                 } else if let span = field.patternSpan {
                     diagnostics.error(.invalidDatePattern, "cannot read dates with the pattern \"\(text)\"", at: span,
-                                      help: "a pattern is made of d or dd, M or MM, yy or yyyy, and separators, as in \"dd-MM-yyyy\"")
+                                      help: "a pattern is made of d or dd, M or MM, yy or yyyy, and separators, as in \"dd-MM-yyyy\"; a time of day of H or HH, mm and ss, as in \"dd/MM/yyyy HH:mm\"")
                 }
             }
             plans.append(plan)
