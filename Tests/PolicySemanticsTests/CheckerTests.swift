@@ -85,7 +85,7 @@ struct CheckerTests {
         ("resolve gift by sum", "1:17 E0405 only discounts and points can be added up | use `first` or `best`"),
         ("resolve discunt by best", "1:9 E0207 unknown action kind `discunt` | did you mean `discount`?"),
         ("let x = ntile(total_spend, 0)", "1:28 E0408 the number of ntile buckets must be a whole number from 1 up | write ntile(total_spend, 5) for quintiles"),
-        ("let x = if orders then 1 else 2", "1:12 E0301 `if` needs true/false, not a whole number | write a condition, as in `if count > 0 then ...`"),
+        ("let x = if orders then 1 else 2", "1:12 E0301 `if` needs true/false, not a whole number | write a condition, as in `if total_spend > 1000 then ...`"),
         ("let x = if orders > 1 then 1 else \"two\"", "1:9 E0301 `if` gives a whole number or text | both values must be of one type; either may be `none`"),
     ])
     func errors(source: String, expected: String) {

@@ -77,7 +77,7 @@ extension Checker {
         let condition = check(c)
         if condition.type != .bool, !condition.type.isWildcard {
             diagnostics.error(.typeMismatch, "`if` needs true/false, not \(describe(condition.type))", at: c.span,
-                              help: "write a condition, as in `if count > 0 then ...`")
+                              help: "write a condition, as in `if total_spend > 1000 then ...`")
         }
         let then = check(a)
         let otherwise = check(b, labels: labelSegment(then.type))
