@@ -93,6 +93,35 @@ struct ActionHistoryTests {
         #expect(try Self.readWhole(last, blockSize: 1 << 20, quick: true).copy == last + "\n")
     }
 
+    /// A copy is made from the file as it is at the end of the reading: a file written
+    /// to meanwhile stops the run rather than be copied as it was not read.
+    @Test func aHistoryWrittenToWhileItIsReadIsAnError() throws {
+        let path = NSTemporaryDirectory() + "history-\(UUID().uuidString).csv"
+        try Data((Self.header + "A,Hello,contact,hi,email,,,,2026-11-20,\n").utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try InputFile.open(path)
+        let reading = ActionHistory.Reading(query: HistoryQuery(path: path, program: try Self.program()), copy: ByteSink())
+        try reading.finish(file)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("B,Hello,contact,hi,email,,,,2026-11-21,\n".utf8))
+        try handle.close()
+        let failure: HistoryError? = {
+            do throws(HistoryError) {
+                try reading.finish(file)
+                return nil
+            } catch {
+                return error
+            }
+        }()
+        guard case .file(let error)? = failure else {
+            Issue.record("not a file error: \(String(describing: failure))")
+            return
+        }
+        #expect(error.message == "cannot read `\(path)`: it changed while it was being read")
+        #expect(error.help == "run one `policy run --history` at a time on a history file")
+    }
+
     /// Reads `text` whole, in blocks of `blockSize`, the quick way or not: what was
     /// found (count, replaced, the records kept) and the copy.
     static func readWhole(_ text: String, blockSize: Int, quick: Bool, mapped: Bool = true,
