@@ -42,7 +42,7 @@ struct KeyIndexTests {
             return builder
         }
         let offsets = Array(repeating: 0, count: builders.count)
-        let rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: 2) { _, origin, _ in (ids[origin], nil) }
+        let rejects = LoadAssembly.rejects(builders, keys: .unique, lineOffsets: offsets, workers: 2) { _, origin, _ in (ids[origin], nil) }
         let result = LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: 2)
         #expect((0..<result.table.count).map { result.table.value(0, $0) } == [.text("A"), .text("B"), .text("C"), .text("D")])
         #expect(result.table.lines == [2, 3, 5, 7])

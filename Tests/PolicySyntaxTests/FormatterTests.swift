@@ -18,9 +18,10 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
         switch declaration {
         case .title(let t, _): return "title \(t)"
         case .use(let p, _): return "use \(p)"
-        case .customer(let block):
-            return "customer " + block.fields.map { f in
-                "{\(f.name.text) \(f.type.text) \(f.datePattern?.text ?? "-") \(f.optional) \(f.isKey) \(opt(f.defaultValue)) \(opt(f.allowed)) \(f.header?.text ?? "-")}"
+        case .customer(let block), .orders(let block):
+            let word = if case .orders = declaration { "orders " } else { "customer " }
+            return word + block.fields.map { f in
+                "{\(f.name.text) \(f.type.text) \(f.datePattern?.text ?? "-") \(f.optional) \(f.isKey) \(f.isCustomer) \(opt(f.defaultValue)) \(opt(f.allowed)) \(f.header?.text ?? "-")}"
             }.joined(separator: " ")
         case .let(let l): return "let \(l.name.text) = \(dump(l.value))"
         case .segment(let s):

@@ -17,7 +17,7 @@ func grammarProductions() throws -> Set<String> {
     return names
 }
 
-/// `parseCustomerBlock` -> `customer_block`, for every parse method of the parser.
+/// `parseFieldBlock` -> `field_block`, for every parse method of the parser.
 func parserMethods() throws -> Set<String> {
     let folder = repository.appendingPathComponent("Sources/PolicySyntax/Parser")
     var names = Set<String>()

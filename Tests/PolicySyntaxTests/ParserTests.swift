@@ -38,7 +38,8 @@ func dump(_ e: Expression) -> String {
     case .between(let v, let lo, let hi): return "(\(dump(v)) between \(dump(lo)) and \(dump(hi)))"
     case .membership(let v, let list, let negated): return "(\(dump(v)) \(negated ? "not in" : "in") \(dump(list)))"
     case .isNone(let v, let negated): return "(\(dump(v)) is \(negated ? "not " : "")none)"
-    case .call(let f, let args): return f.text + "(" + args.map(dump).joined(separator: ", ") + ")"
+    case .call(let f, let args, let filter):
+        return f.text + "(" + args.map(dump).joined(separator: ", ") + (filter.map { " where " + dump($0) } ?? "") + ")"
     case .conditional(let c, let a, let b): return "(if \(dump(c)) then \(dump(a)) else \(dump(b)))"
     case .error: return "<error>"
     }

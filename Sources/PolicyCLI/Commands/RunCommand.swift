@@ -13,6 +13,8 @@ enum RunCommand: Command {
         arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file to apply.")],
         options: [
             OptionSpec(name: "--customers", value: "FILE", help: "The customers: .csv, .tsv, .json, .jsonl/.ndjson, or - for standard input."),
+            OptionSpec(name: "--orders", value: "FILE",
+                       help: "The orders, for a policy with an orders block (any format --customers takes). Without --customers, the customers are the orders' distinct keys."),
             OptionSpec(name: "--as-of", value: "DATE", help: "The date rules are evaluated on (YYYY-MM-DD). Default: today."),
             OptionSpec(name: "--format", value: "csv|jsonl|json|table", help: "The output format. Default: csv."),
             OptionSpec(name: "--output", value: "FILE", help: "Write the actions to FILE (whole or not at all) instead of standard output."),
@@ -24,10 +26,9 @@ enum RunCommand: Command {
                        help: "Write the actions rules produced that are not written (no usable channel, once, resolve, limit), with the reason, to FILE as CSV."),
             OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
             OptionSpec(name: "--strict", value: nil, help: "Write nothing when any row is rejected."),
-            OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say (standard input)."),
+            OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The input files' format, when their names do not say (standard input)."),
         ],
-        usageOptions: ["--customers", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict"],
-        required: ["--customers"])
+        usageOptions: ["--customers", "--orders", "--as-of", "--format", "--output", "--rejects", "--summary", "--strict"])
 
     static func execute(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
@@ -41,7 +42,13 @@ enum RunCommand: Command {
             }
             format = f
         }
-        let policyPath = args.positionals[0], customersPath = args.values["--customers"]!
+        let policyPath = args.positionals[0]
+        guard args.values["--customers"] != nil || args.values["--orders"] != nil else {
+            console.usage(UsageError(message: "missing --customers",
+                                     help: "give the customers with --customers FILE (or, for a policy with an orders block, the orders with --orders FILE)"),
+                          command: spec)
+            throw Stop(code: .usageOrPolicyError)
+        }
         let historyPath = args.values["--history"], dryRun = args.flag("--dry-run")
         if dryRun, historyPath == nil {
             console.usage(UsageError(message: "`--dry-run` needs `--history FILE`: it reads the history and records nothing"),
@@ -51,14 +58,14 @@ enum RunCommand: Command {
         let outputs = [("--output", args.values["--output"]), ("--rejects", args.values["--rejects"]),
                        ("--suppressed", args.values["--suppressed"]), ("--history", historyPath)]
             .compactMap { flag, path in path.map { (flag: flag, path: $0) } }
-        try pipeline.checkOutputs(outputs, inputs: [policyPath, customersPath])
+        try pipeline.checkOutputs(outputs, inputs: [policyPath] + ["--customers", "--orders"].compactMap { args.values[$0] })
         let timings = io.timings
         let asOf = try pipeline.asOf(args.values["--as-of"])
         let loaded = try timings.measure("read policy") { () throws(Stop) in try pipeline.loadPolicy(policyPath) }
         // The files a policy `use`s are inputs too.
         try pipeline.checkOutputs(outputs, inputs: loaded.files.map(\.source.path))
-        let customers = try timings.measure("read file") { () throws(Stop) in
-            try pipeline.readCustomers(customersPath, format: args.values["--input-format"])
+        var (customers, orders) = try timings.measure("read file") { () throws(Stop) in
+            try pipeline.readInputs(args, policy: loaded, command: spec)
         }
         let policy = try pipeline.check(loaded, customers: customers)
         let program = try pipeline.plan(policy, asOf: asOf)
@@ -68,7 +75,8 @@ enum RunCommand: Command {
         defer { reading?.wait() }
         let loadStarted = DispatchTime.now().uptimeNanoseconds
         // The loader takes the file over: its bytes go as soon as every row is read.
-        let data = try pipeline.load(consume customers, program, keep: program.usedFields, workers: workerCount)
+        let data = try pipeline.load(customers: customers.take(), orders: orders.take(), program, keep: program.usedFields,
+                                     workers: workerCount)
         timings?.add("load", Double(DispatchTime.now().uptimeNanoseconds - loadStarted) / 1e9)
         let (history, nextHistory) = try timings.measure("wait history") { () throws(Stop) in
             try reading.map { reading throws(Stop) in try reading.finish(pipeline) } ?? (nil, nil)
@@ -87,7 +95,9 @@ enum RunCommand: Command {
             return .rowsRejected
         }
         var statistics: RunStatistics? = nil
-        let (aggregates, divisions) = timings.measure("aggregates") { AggregateResults.compute(program: program, table: data.table) }
+        let (aggregates, divisions) = timings.measure("aggregates") {
+            AggregateResults.compute(program: program, table: data.table, orders: data.orders?.orders, workers: workerCount)
+        }
         // What earlier runs sent, for the rules that read it. This run's actions go into
         // the history's next version as they are written; it is committed after the output.
         let sent = history?.index
@@ -157,7 +167,7 @@ enum RunCommand: Command {
     }
 
     /// Rejects go to standard error as diagnostics, the first few of them, then a count.
-    static func reportRejects(_ data: LoadResult, console: Console) {
+    static func reportRejects(_ data: RunData, console: Console) {
         guard !data.rejects.isEmpty else { return }
         let shown = 10
         for reject in data.rejects.prefix(shown) { console.report(reject.diagnostic) }

@@ -4,10 +4,17 @@ import PolicyData
 /// The `--summary` report: what was read, rejected, labelled and done.
 enum Summary {
     /// The report's lines.
-    static func lines(_ s: RunStatistics, data: LoadResult, program: Program) -> [String] {
+    static func lines(_ s: RunStatistics, data: RunData, program: Program) -> [String] {
         var out = ["summary:"]
-        out.append("  customers read      \(data.rowsRead)")
-        out.append("  customers rejected  \(data.rejectedRows)")
+        if data.customersRead {
+            out.append("  customers read      \(data.customers.rowsRead)")
+            out.append("  customers rejected  \(data.customers.rejectedRows)")
+        }
+        if let orders = data.orders {
+            out.append("  orders read         \(orders.rowsRead)")
+            out.append("  orders rejected     \(orders.rejectedRows)")
+            if orders.withoutCustomer > 0 { out.append("  orders without a customer \(orders.withoutCustomer)") }
+        }
         out.append("  customers evaluated \(s.customers)")
         for (index, segment) in program.policy.segments.enumerated() {
             var parts = segment.labels.enumerated().map { "\($1) \(s.labelCounts[index][$0])" }

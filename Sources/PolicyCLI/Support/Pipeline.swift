@@ -55,6 +55,35 @@ struct Pipeline {
         }
     }
 
+    /// The files a run reads: `--customers` and `--orders`, at least one of them; the
+    /// orders exactly when the policy has an orders block, and without customers only
+    /// when it has no customer block (the customers are then the orders' own).
+    func readInputs(_ args: ParsedArguments, policy loaded: LoadedPolicy, command: CommandSpec) throws(Stop) -> (customers: CustomerFile?, orders: CustomerFile?) {
+        let customersPath = args.values["--customers"], ordersPath = args.values["--orders"]
+        let hasOrders = loaded.declarations.contains { if case .orders = $0 { true } else { false } }
+        let hasCustomers = loaded.declarations.contains { if case .customer = $0 { true } else { false } }
+        if ordersPath != nil, !hasOrders {
+            console.usage(UsageError(message: "`--orders` gives orders, and this policy has no orders block",
+                                     help: "declare the orders' fields in an `orders { ... }` block, or leave out --orders"), command: command)
+            throw Stop(code: .usageOrPolicyError)
+        }
+        if hasOrders, ordersPath == nil {
+            console.usage(UsageError(message: "this policy reads orders: pass --orders FILE", help: nil), command: command)
+            throw Stop(code: .usageOrPolicyError)
+        }
+        if customersPath == nil, !hasOrders || hasCustomers {
+            let message = hasCustomers ? "this policy declares a customer block: pass --customers FILE" : "pass --customers FILE"
+            console.usage(UsageError(message: message, help: hasOrders
+                ? "without --customers, the customers are the orders' distinct keys, for a policy without a customer block" : nil),
+                          command: command)
+            throw Stop(code: .usageOrPolicyError)
+        }
+        let format = args.values["--input-format"]
+        let customers = try customersPath.map { path throws(Stop) in try readCustomers(path, format: format) }
+        let orders = try ordersPath.map { path throws(Stop) in try readCustomers(path, format: format) }
+        return (customers, orders)
+    }
+
     /// Checks the policy; without a `customer` block the fields come from `customers`.
     func check(_ loaded: LoadedPolicy, customers: CustomerFile?) throws(Stop) -> CheckedPolicy {
         try check(loaded, customers: customers, extra: []).policy
@@ -83,6 +112,30 @@ struct Pipeline {
         if console.report(bag) { throw Stop(code: .usageOrPolicyError) }
         guard let program else { throw Stop(code: .usageOrPolicyError) }
         return program
+    }
+
+    /// Loads the customers and, for a policy with an orders block, the orders (each
+    /// against the program's fields), customers first: each order finds its customer
+    /// as it is read. Without a customer file the customers are the orders'.
+    func load(customers: consuming CustomerFile?, orders: consuming CustomerFile?, _ program: Program,
+              keep: Set<Int>? = nil, workers: Int = 1) throws(Stop) -> RunData {
+        var data = RunData(customers: LoadResult(table: program.makeTable(), rejects: [], rejectedRows: 0), orders: nil)
+        var given = false
+        if let customers = customers.take() {
+            data.customers = try load(customers, program, keep: keep, workers: workers)
+            given = true
+            data.customersRead = true
+        }
+        guard let orders = orders.take() else { return data }
+        do throws(DataError) {
+            let loaded = try OrderLoader.load(orders, program: program, customers: given ? data.customers.table : nil, workers: workers)
+            data.customers.table = loaded.customers
+            data.orders = loaded
+        } catch {
+            console.report(error)
+            throw Stop(code: .usageOrPolicyError)
+        }
+        return data
     }
 
     /// Loads the customers against the program's fields.
@@ -172,4 +225,17 @@ struct Pipeline {
             throw console.report(error)
         }
     }
+}
+
+/// What a run has read: the customers, and the orders when the policy has an orders block.
+struct RunData {
+    var customers: LoadResult
+    var orders: OrderLoad?
+    /// A customer file was read (without one, the customers are the orders').
+    var customersRead = false
+
+    var table: CustomerTable { customers.table }
+    /// The rejects of both files: the customers', then the orders'.
+    var rejects: [Reject] { customers.rejects + (orders?.rejects ?? []) }
+    var rejectedRows: Int { customers.rejectedRows + (orders?.rejectedRows ?? 0) }
 }

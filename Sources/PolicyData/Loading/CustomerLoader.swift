@@ -4,13 +4,35 @@ import PolicySyntax
 import PolicySemantics
 import PolicyRuntime
 
-/// The customers of a file, ready to evaluate, and the rows that could not be used.
+/// The customers (or orders) of a file, ready to evaluate, and the rows that could not be used.
 public struct LoadResult: Sendable {
     public var table: CustomerTable
     public var rejects: [Reject]
     public var rejectedRows: Int
+    /// Orders: per row of `table`, what `KeyCheck.customers` gave for it (its customer's row).
+    public var customerRows: [Int32] = []
+    /// Orders: the rows left out because their customer field is empty (and optional).
+    public var withoutCustomer = 0
     /// Rows read, accepted or not.
-    public var rowsRead: Int { table.count + rejectedRows }
+    public var rowsRead: Int { table.count + rejectedRows + withoutCustomer }
+
+    public init(table: CustomerTable, rejects: [Reject], rejectedRows: Int, customerRows: [Int32] = [], withoutCustomer: Int = 0) {
+        self.table = table
+        self.rejects = rejects
+        self.rejectedRows = rejectedRows
+        self.customerRows = customerRows
+        self.withoutCustomer = withoutCustomer
+    }
+}
+
+/// How the key cells of a load are checked.
+public enum KeyCheck: Sendable {
+    /// Customers: each key on one row; a later row with an earlier row's key is rejected.
+    case unique
+    /// Orders: `customer(key)` is the row of the order's customer; -1 when there is
+    /// none such (the order is rejected), -2 when the cell is empty (the order is
+    /// counted as without a customer, and left out).
+    case customers(@Sendable (Value) -> Int)
 }
 
 /// Loads a customer file against the policy's fields.
@@ -23,27 +45,34 @@ public enum CustomerLoader {
     /// The file is taken over: when the caller hands over its last reference
     /// (`load(consume file, ...)`), the bytes are released as soon as every row is
     /// read, before the pieces are joined.
+    ///
+    /// An orders file is loaded the same way, `keySlot` being its customer field and
+    /// `keys` saying how to find each order's customer; its key is kept only if `keep` says so.
     public static func load(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>? = nil,
-                            workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
+                            keys: KeyCheck = .unique, workers: Int = 1, pieceSize: Int? = nil) throws(DataError) -> LoadResult {
         guard fields.indices.contains(keySlot) else {
             throw DataError(file: file.name, line: 1, column: 1, code: .noColumns,
                             message: "there is no key field to read the customers by",
                             help: "declare the fields, with one `key`, in a `customer` block")
         }
-        // The key is always kept: duplicates are found by comparing stored keys.
-        let keep = keep.map { $0.union([keySlot]) }
+        // A customer key is always kept: duplicates are found by comparing stored keys.
+        var keep = keep
+        var keyHash = Self.keyHash
+        if case .customers(let customer) = keys { keyHash = customer } else { keep = keep.map { $0.union([keySlot]) } }
         // UTF-16 is read as the UTF-8 it converts to; other encodings stop here.
         let file = try CustomerText.prepare(consume file)
         switch file.format {
         case .csv, .tsv:
-            return try loadDelimited(consume file, fields: fields, keySlot: keySlot, keep: keep, workers: workers, pieceSize: pieceSize)
+            return try loadDelimited(consume file, fields: fields, keySlot: keySlot, keep: keep, keys: keys, keyHash: keyHash,
+                                     workers: workers, pieceSize: pieceSize)
         case .json, .jsonl:
             try CustomerText.checkWhole(file)
-            return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep)
+            return try loadJSON(file, fields: fields, keySlot: keySlot, keep: keep, keys: keys, keyHash: keyHash)
         }
     }
 
     static func loadDelimited(_ file: consuming CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?,
+                              keys: KeyCheck, keyHash: @escaping @Sendable (Value) -> Int,
                               workers: Int, pieceSize: Int?) throws(DataError) -> LoadResult {
         var builders: [TableBuilder] = []
         var offsets = [0]
@@ -55,7 +84,8 @@ public enum CustomerLoader {
             let columns = try columnsOf(fields, header: reader.header, file: file.name, place: reader.headerPlace,
                                         duplicates: duplicateNames(reader.headerIssues))
             let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
-            let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+            let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot,
+                                     kept: { table.keeps($0) || $0 == keySlot })
             // A column is named after the field that reads it, or its header.
             var names = reader.header
             for (slot, column) in columns.enumerated() { if let column { names[column] = fields[slot].spec.name } }
@@ -81,7 +111,7 @@ public enum CustomerLoader {
             }
             try CustomerText.check(text, firstFlaw: firstFlaw, in: file)
             builders = pieces.map(\.builder)
-            rejects = LoadAssembly.rejects(builders, lineOffsets: offsets, workers: workers) { _, origin, line in
+            rejects = LoadAssembly.rejects(builders, keys: keys, lineOffsets: offsets, workers: workers) { _, origin, line in
                 reading.keyCell(at: origin, line: line)
             }
         }
@@ -89,13 +119,15 @@ public enum CustomerLoader {
         return LoadAssembly.join(&builders, rejects, lineOffsets: offsets, workers: workers)
     }
 
-    static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?) throws(DataError) -> LoadResult {
+    static func loadJSON(_ file: CustomerFile, fields: [FieldPlan], keySlot: Int, keep: Set<Int>?, keys: KeyCheck,
+                         keyHash: @escaping @Sendable (Value) -> Int) throws(DataError) -> LoadResult {
         let raw = try rawJSON(file)
         let index = Dictionary(raw.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         // A key missing from a JSON record is an empty cell, so absent columns are allowed.
         let columns = fields.map { index[$0.spec.header] }
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
-        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot, kept: table.keeps)
+        let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot,
+                                 kept: { table.keeps($0) || $0 == keySlot })
         var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
         // A column is named after the field that reads it.
         var names: [String: String] = [:]
@@ -113,7 +145,7 @@ public enum CustomerLoader {
             builders = [builder]
             // Duplicate keys come in file order: their places are found reading forward.
             var cursor: TextCursor? = nil
-            return LoadAssembly.rejects(builders, lineOffsets: [0], workers: 1) { _, origin, line in
+            return LoadAssembly.rejects(builders, keys: keys, lineOffsets: [0], workers: 1) { _, origin, line in
                 let key = checks.keyColumn.flatMap { raw.cell(origin, $0) }.map(CellText.trimmed) ?? ""
                 let record = raw.records[origin]
                 let range = JSONLocator.members(named: fields[keySlot].spec.header, inObjectAt: record.offset, of: p).first?.value

@@ -51,13 +51,13 @@ public struct Reject: Sendable, Equatable {
         let sentence: String
         switch code {
         case .emptyRequiredCell: sentence = "`\(field)` is empty, but the field is required"
-        case .badCell, .valueNotAllowed, .duplicateKey: sentence = "`\(field)` is `\(value)`, expected \(expected)"
+        case .badCell, .valueNotAllowed, .duplicateKey, .unknownOrderCustomer: sentence = "`\(field)` is `\(value)`, expected \(expected)"
         case .invalidText: sentence = "\(field.isEmpty ? "the key `\(value)`" : "`\(field)`") is not valid UTF-8 text: \(expected)"
         case .nulByte: sentence = "\(field.isEmpty ? "the key `\(value)`" : "`\(field)`") holds \(expected)"
         default: sentence = expected
         }
         // A repeated key is the customer's id: said once.
-        return customerID.isEmpty || code == .duplicateKey ? sentence : "\(sentence) (customer `\(customerID)`)"
+        return customerID.isEmpty || code == .duplicateKey || code == .unknownOrderCustomer ? sentence : "\(sentence) (customer `\(customerID)`)"
     }
 
     /// The same reject with its lines moved by `lines` (a piece of a file counts its own).

@@ -9,15 +9,19 @@ enum LoadAssembly {
         var rejectedRows = 0
         /// Per piece: its rows to leave out, ascending.
         var dropping: [[Int]] = []
+        /// Orders left out for want of a customer (`KeyCheck.customers`).
+        var withoutCustomer = 0
+        var keys: KeyCheck = .unique
     }
 
     /// The rejects of every piece in file order, duplicate keys across pieces included.
     /// `lineOffsets[k]`: what to add to piece k's lines. `keyCell(k, origin, line)`: the
     /// text and place of the key cell of piece k's row that came from `origin`, on `line`
     /// of the file, for a duplicate's reject (called in file order).
-    static func rejects(_ pieces: [TableBuilder], lineOffsets: [Int], workers: Int,
+    static func rejects(_ pieces: [TableBuilder], keys: KeyCheck, lineOffsets: [Int], workers: Int,
                         keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
-        guard let checks = pieces.first?.checks else { return Rejects() }
+        guard let checks = pieces.first?.checks else { return Rejects(keys: keys) }
+        if case .customers = keys { return orderRejects(pieces, lineOffsets: lineOffsets, keyCell: keyCell) }
         let duplicates = KeyIndex.duplicates(in: pieces, keySlot: checks.keySlot, workers: workers)
         var result = Rejects(rejectedRows: duplicates.count)
         var next = duplicates[...]
@@ -43,6 +47,41 @@ enum LoadAssembly {
         return result
     }
 
+    /// The rejects of an orders file in file order: an order whose customer is not in
+    /// the customer file is rejected; one whose customer cell is empty is left out
+    /// and counted.
+    static func orderRejects(_ pieces: [TableBuilder], lineOffsets: [Int],
+                             keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
+        var result = Rejects(keys: .customers({ _ in 0 }))
+        for k in pieces.indices {
+            let piece = pieces[k]
+            var unknown: [Reject] = []
+            var dropped: [Int] = []
+            var bad = piece.badRows[...]
+            for row in 0..<piece.table.count {
+                if bad.first == row { bad.removeFirst(); continue }
+                let customer = piece.keyHashes[row]
+                guard customer < 0 else { continue }
+                dropped.append(row)
+                if customer == -2 {
+                    result.withoutCustomer += 1
+                    continue
+                }
+                let line = lineOffsets[k] + Int(piece.table.lines[row])
+                let key = keyCell(k, piece.origins[row], line)
+                var reject = piece.checks.reject(line, piece.checks.keySlot, .unknownOrderCustomer,
+                                                 "the key of a customer in the customer file", raw: { _ in key.text })
+                reject.place = key.place
+                unknown.append(reject)
+            }
+            result.rejectedRows += unknown.count + piece.rejectedRows
+            let own = piece.rejects.map { $0.movingLines(by: lineOffsets[k]) }
+            result.rejects.append(contentsOf: mergedByLine(own, unknown))
+            result.dropping.append(mergedAscending(piece.badRows, dropped))
+        }
+        return result
+    }
+
     /// Joins the pieces' tables in file order without the rows `rejects` leaves out.
     /// The pieces are emptied as their columns are copied into the result.
     static func join(_ pieces: inout [TableBuilder], _ rejects: Rejects, lineOffsets: [Int], workers: Int) -> LoadResult {
@@ -50,13 +89,26 @@ enum LoadAssembly {
             return LoadResult(table: CustomerTable(fieldCount: 0), rejects: [], rejectedRows: 0)
         }
         var tables: [CustomerTable] = []
+        // Orders: each kept row's customer.
+        var customerRows: [Int32] = []
+        if case .customers = rejects.keys {
+            customerRows.reserveCapacity(pieces.reduce(0) { $0 + $1.table.count })
+            for k in pieces.indices {
+                var dropping = rejects.dropping[k][...]
+                for (row, customer) in pieces[k].keyHashes.enumerated() {
+                    if dropping.first == row { dropping.removeFirst(); continue }
+                    customerRows.append(Int32(truncatingIfNeeded: customer))
+                }
+            }
+        }
         for k in pieces.indices {
             tables.append(pieces[k].table)
             // Release the piece's share of its columns, so `joining` can free each once copied.
             pieces[k] = TableBuilder(checks: checks, keep: [])
         }
         let table = CustomerTable.joining(&tables, dropping: rejects.dropping, lineOffsets: lineOffsets, workers: workers)
-        return LoadResult(table: table, rejects: rejects.rejects, rejectedRows: rejects.rejectedRows)
+        return LoadResult(table: table, rejects: rejects.rejects, rejectedRows: rejects.rejectedRows, customerRows: customerRows,
+                          withoutCustomer: rejects.withoutCustomer)
     }
 
     // INVARIANT: a row's rejects share its line and no two rows share a line, and a row

@@ -74,7 +74,8 @@ struct TableBuilder: Sendable {
             for row in 0..<batch.count { store(empty(slot, row, batch), slot, row, isKey, first, &writer) }
             return
         }
-        if writer.storesNothing, checks.emptyValues[slot] != nil {
+        // The key is read in full: its hash (or customer) is kept per row.
+        if writer.storesNothing, checks.emptyValues[slot] != nil, !isKey {
             // An empty cell is fine here and nothing is stored: only cells with text can be wrong.
             if checks.emptinessOnly[slot] { return }
             if let rows = batch.rowsHaving(column) { return checkPresent(slot, column, rows, batch) }

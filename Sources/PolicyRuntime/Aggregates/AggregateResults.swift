@@ -9,6 +9,8 @@ public enum AggregateColumn: Sendable {
     case ranks(numerators: [Int32], denominator: Int32)
     /// `ntile`: the bucket, 1...n (0: none).
     case buckets([Int32])
+    /// An aggregate over each customer's orders: the customer's value.
+    case values([Value])
 
     public func value(_ row: Int) -> Value {
         switch self {
@@ -17,6 +19,8 @@ public enum AggregateColumn: Sendable {
         case .buckets(let buckets):
             let b = buckets[row]
             return b == 0 ? .none : .number(ExactDecimal(Int(b)))
+        case .values(let values):
+            return values[row]
         }
     }
 
@@ -33,16 +37,19 @@ public enum AggregateColumn: Sendable {
         switch self {
         case .ranks(let numerators, _): numerators.indices.map(value)
         case .buckets(let buckets): buckets.indices.map(value)
+        case .values(let values): values
         }
     }
 }
 
-/// The computed population aggregates: a column per per-customer aggregate
-/// (`percent_rank`, `ntile`), a single value for the others.
+/// The computed aggregates: a column per per-customer aggregate (`percent_rank`,
+/// `ntile`, any aggregate over orders), a single value for the others.
 public struct AggregateResults: Sendable {
     /// Per aggregate: its column, or nil for an aggregate with one value for everybody.
     public var columns: [AggregateColumn?]
     public var scalars: [Value]
+    /// The customers' orders the aggregates over orders read (nil: nobody has any).
+    public var orders: OrderTable? = nil
     /// The divisions by zero inside lets that computing the aggregates counted, per
     /// customer, so that evaluating the customers does not count them again.
     public var letDivisions: LetDivisions
@@ -62,11 +69,30 @@ public struct AggregateResults: Sendable {
     /// (an aggregate's argument may use lower-indexed aggregates: see
     /// `CheckedPolicy.aggregates`). The divisions by zero counted are each customer's
     /// once, however many aggregates read the let that divides (`letDivisions`).
-    public static func compute(program: Program, table: CustomerTable) -> (AggregateResults, divisionsByZero: Int) {
-        let program = program.laidOut(for: table)
+    /// Aggregates over orders that need none of each other are computed in one pass
+    /// over the orders, on up to `workers` threads.
+    public static func compute(program: Program, table: CustomerTable, orders: OrderTable? = nil,
+                               workers: Int = 1) -> (AggregateResults, divisionsByZero: Int) {
+        let program = program.laidOut(for: table, orders: orders?.table)
         var results = AggregateResults(count: program.aggregates.count)
+        results.orders = orders
         var divisions = 0
-        for (index, aggregate) in program.aggregates.enumerated() {
+        var index = 0
+        while index < program.aggregates.count {
+            if program.aggregates[index].overOrders {
+                var end = index + 1
+                while end < program.aggregates.count, program.aggregates[end].overOrders, program.aggregates[end].needs < index {
+                    end += 1
+                }
+                let pass = OrderAggregation.compute(program, table: table, results: results, run: index..<end, workers: workers)
+                for (offset, column) in pass.columns.enumerated() { results.columns[index + offset] = .values(column) }
+                divisions += pass.divisionsByZero
+                results.letDivisions.formUnion(pass.letDivisions)
+                index = end
+                continue
+            }
+            defer { index += 1 }
+            let aggregate = program.aggregates[index]
             if aggregate.kind.isPerCustomer, let slot = aggregate.argumentField,
                let sorted = Aggregates.sortedByIntegerKeys(slot: slot, of: table) {
                 // The common case, a ranking by a number field: no values built.
@@ -95,6 +121,9 @@ public struct AggregateResults: Sendable {
             case .sum: results.scalars[index] = Aggregates.sum(values)
             case .count:
                 results.scalars[index] = .number(ExactDecimal(aggregate.argument < 0 ? table.count : values.count(where: { !$0.isNone })))
+            case .min, .max, .distinct, .first, .last:
+                // INVARIANT: the checker allows these over orders only.
+                break
             }
         }
         return (results, divisions)

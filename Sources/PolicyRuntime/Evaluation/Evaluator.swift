@@ -20,6 +20,12 @@ public struct Evaluator {
     let rankNumerators: [[Int32]]
     let rankDenominators: [Int32]
     let buckets: [[Int32]]
+    /// Per aggregate over orders: every customer's value.
+    let valueColumns: [[Value]]
+    /// The orders' table, for the aggregates over orders (an empty one without orders).
+    let orders: CustomerTable
+    /// The order being aggregated, a row of `orders`.
+    var orderRow = 0
     let aggregateScalars: [Scalar]
     /// The program's constant pool, and the aggregates' values that do not fit a
     /// `Scalar` inline (boxes in place 0).
@@ -56,7 +62,9 @@ public struct Evaluator {
     /// An evaluator of `program` over `table`, its aggregates computed
     /// (`AggregateResults.compute`; in that pass, those computed so far).
     public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil) {
-        let program = program.laidOut(for: table)
+        let orders = aggregates.orders?.table ?? program.makeOrderTable()
+        let program = program.laidOut(for: table, orders: orders)
+        self.orders = orders
         self.history = history
         limitStarts = program.policy.limits.map { program.windowStart($0.window) }
         windowStarts = (0..<program.rules.count).map { r in
@@ -67,14 +75,15 @@ public struct Evaluator {
         self.ops = program.ops
         self.table = table
         self.aggregates = aggregates
-        var numerators: [[Int32]] = [], denominators: [Int32] = [], buckets: [[Int32]] = []
+        var numerators: [[Int32]] = [], denominators: [Int32] = [], buckets: [[Int32]] = [], valueColumns: [[Value]] = []
         var scalars: [Scalar] = [], pool = program.pool
         for (column, value) in zip(aggregates.columns, aggregates.scalars) {
             switch column {
             case .ranks(let n, let d)?: numerators.append(n); denominators.append(d); buckets.append([])
             case .buckets(let b)?: numerators.append([]); denominators.append(1); buckets.append(b)
-            case nil: numerators.append([]); denominators.append(1); buckets.append([])
+            case .values, nil: numerators.append([]); denominators.append(1); buckets.append([])
             }
+            if case .values(let values)? = column { valueColumns.append(values) } else { valueColumns.append([]) }
             if let inline = Scalar.inline(value) {
                 scalars.append(inline)
             } else {
@@ -82,6 +91,7 @@ public struct Evaluator {
                 scalars.append(Scalar(kind: .boxed, scale: 0, extra: 0, bits: Int64(pool.count - 1)))
             }
         }
+        self.valueColumns = valueColumns
         rankNumerators = numerators
         rankDenominators = denominators
         self.buckets = buckets
@@ -200,6 +210,16 @@ public struct Evaluator {
             return b == 2 ? .none : .bool(b == 1)
         case .field(let slot), .textField(_, let slot):
             return scalar(table.value(Int(slot), row))
+        case .orderDecimalField(let column, let slot):
+            let scale = orders.scales[Int(column)][orderRow]
+            if scale >= 0 { return .decimal(orders.mantissas[Int(column)][orderRow], scale: scale) }
+            if scale == CustomerTable.noneScale { return .none }
+            return scalar(orders.value(Int(slot), orderRow))
+        case .orderDateField(let column):
+            let days = orders.days[Int(column)][orderRow]
+            return days == Int32.min ? .none : .date(days)
+        case .orderField(let slot):
+            return scalar(orders.value(Int(slot), orderRow))
         case .letValue(let i):
             return letValue(Int(i))
         case .segment(let i):
@@ -267,9 +287,10 @@ public struct Evaluator {
 
     // The rarer operations live outside `eval`, so that its common cases stay small.
 
-    /// A rank, a bucket, or the one value everybody has.
+    /// A rank, a bucket, the customer's value over their orders, or the one value everybody has.
     @inline(__always)
-    func aggregate(_ i: Int) -> Scalar {
+    mutating func aggregate(_ i: Int) -> Scalar {
+        if !valueColumns[i].isEmpty { return scalar(valueColumns[i][row]) }
         if !rankNumerators[i].isEmpty {
             let n = rankNumerators[i][row]
             return n < 0 ? .none : .ratio(n, over: rankDenominators[i])

@@ -22,6 +22,15 @@ public struct LetDivisions: Sendable {
         return !words.isEmpty && words[row >> 6] & (1 << UInt64(row & 63)) != 0
     }
 
+    /// Adds what another pass noted (over other rows, or the same).
+    mutating func formUnion(_ other: LetDivisions) {
+        if other.bits.count > bits.count { bits += Array(repeating: [], count: other.bits.count - bits.count) }
+        for (i, words) in other.bits.enumerated() where !words.isEmpty {
+            if bits[i].isEmpty { bits[i] = words; continue }
+            for w in words.indices { bits[i][w] |= words[w] }
+        }
+    }
+
     /// Notes that the divisions of `letIndex` for `row`, one of `rows`, have been counted.
     mutating func insert(_ letIndex: Int, row: Int, rows: Int) {
         if letIndex >= bits.count { bits += Array(repeating: [], count: letIndex + 1 - bits.count) }

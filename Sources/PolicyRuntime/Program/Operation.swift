@@ -15,11 +15,16 @@ enum Operation {
     case boolField(column: Int32)
     /// A text column, read through `CustomerTable.value` (but written into a message in place).
     case textField(column: Int32, slot: Int32)
+    /// A field of the order being aggregated (`OrderTable`), read through `CustomerTable.value`.
+    case orderField(slot: Int32)
+    /// The same for an order's decimal and date columns, read in place.
+    case orderDecimalField(column: Int32, slot: Int32)
+    case orderDateField(column: Int32)
     /// A `let`'s value, computed once per customer.
     case letValue(Int32)
     /// A segment's label for the customer, decided once per customer.
     case segment(Int32)
-    /// A population aggregate: a rank, a bucket, or one value for everybody.
+    /// An aggregate: a rank, a bucket, a value per customer over their orders, or one value for everybody.
     case aggregate(Int32)
     /// A question to the history of earlier runs, by index into `Program.historyQueries`.
     case history(Int32)

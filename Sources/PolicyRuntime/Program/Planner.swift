@@ -8,20 +8,29 @@ extension Program {
     /// conditions, the parts of a condition `explain` shows). Errors here are rare:
     /// constants too large to hold, date patterns that cannot be read.
     public static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression] = []) -> (Program?, DiagnosticBag) {
-        plan(policy, asOf: asOf, expressions: expressions, layout: nil)
+        plan(policy, asOf: asOf, expressions: expressions, layout: nil, orderLayout: nil)
     }
 
-    /// This program for a table laid out otherwise than `makeTable` lays it out
-    /// (every field kept, or kept as values): itself when the layouts agree.
-    public func laidOut(for table: CustomerTable) -> Program {
-        if table.layout == layout { return self }
+    /// This program for tables laid out otherwise than `makeTable` and
+    /// `makeOrderTable` lay them out (every field kept, or kept as values): itself
+    /// when the layouts agree.
+    public func laidOut(for table: CustomerTable, orders: CustomerTable? = nil) -> Program {
+        let ordersLayout = orders?.layout ?? orderLayout
+        if table.layout == layout, ordersLayout == orderLayout { return self }
         // INVARIANT: planning succeeded once for this policy and date; the layout
         // does not change what can be planned.
-        return Program.plan(policy, asOf: asOf, expressions: expressionSources, layout: table.layout).0!
+        return Program.plan(policy, asOf: asOf, expressions: expressionSources, layout: table.layout, orderLayout: ordersLayout).0!
     }
 
-    static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression], layout: [CustomerTable.Column]?) -> (Program?, DiagnosticBag) {
-        let (fields, diagnostics) = FieldPlan.plan(policy.schema)
+    static func plan(_ policy: CheckedPolicy, asOf: CivilDate, expressions: [CheckedExpression], layout: [CustomerTable.Column]?,
+                     orderLayout: [CustomerTable.Column]?) -> (Program?, DiagnosticBag) {
+        var (fields, diagnostics) = FieldPlan.plan(policy.schema)
+        var orderFields: [FieldPlan] = []
+        if let orders = policy.orders {
+            let (plans, orderDiagnostics) = FieldPlan.plan(orders)
+            orderFields = plans
+            diagnostics.append(contentsOf: orderDiagnostics)
+        }
         let formatter = ValueFormatter(labels: policy.segments.map(\.labels))
         var planner = Planner(asOf: asOf, formatter: formatter)
         planner.plan(policy, expressions: expressions)
@@ -30,8 +39,10 @@ extension Program {
         if all.hasErrors { return (nil, all) }
         let used = planner.usedFields.union([policy.schema.keySlot])
         let layout = layout ?? CustomerTable(types: fields.map(\.columnType), keep: used).layout
-        planner.readFields(from: layout)
+        let orderLayout = orderLayout ?? CustomerTable(types: orderFields.map(\.columnType), keep: planner.usedOrderFields).layout
+        planner.readFields(from: layout, orders: orderLayout)
         let program = Program(policy: policy, asOf: asOf, fields: fields, formatter: formatter, layout: layout,
+                              orderFields: orderFields, orderLayout: orderLayout,
                               planned: planner, usedFields: used, expressionSources: expressions)
         return (program, all)
     }
@@ -61,6 +72,7 @@ struct Planner {
     var expressions: [Int32] = []
     var historyQueries: [HistoryQuery] = []
     var usedFields = Set<Int>()
+    var usedOrderFields = Set<Int>()
 
     init(asOf: CivilDate, formatter: ValueFormatter) {
         self.asOf = asOf
@@ -87,11 +99,19 @@ struct Planner {
             rules.append(planned)
             for spec in rule.actions { action(spec, rule: index) }
         }
+        var needs = AggregateNeeds(policy)
         aggregates = policy.aggregates.map { a in
             var argumentField: Int? = nil
-            if case .field(let slot)? = a.argument?.expression { argumentField = slot }
-            return PlannedAggregate(kind: a.kind, argument: a.argument.map { op($0.expression) } ?? -1, argumentField: argumentField,
-                                    buckets: a.buckets)
+            if !a.overOrders, case .field(let slot)? = a.argument?.expression { argumentField = slot }
+            var planned = PlannedAggregate(kind: a.kind, argument: a.argument.map { op($0.expression) } ?? -1,
+                                           argumentField: argumentField, buckets: a.buckets)
+            planned.overOrders = a.overOrders
+            planned.filter = a.filter.map { op($0) } ?? -1
+            if a.overOrders, a.kind == .first || a.kind == .last, let date = policy.orders?.firstDateSlot {
+                planned.orderDate = op(.orderField(date))
+            }
+            planned.needs = needs.highest(in: a)
+            return planned
         }
         resolutions = policy.resolutions.values.sorted { $0.kind.rawValue < $1.kind.rawValue }.map { spec in
             var cap: ExactDecimal? = nil
@@ -140,6 +160,9 @@ struct Planner {
         case .field(let slot):
             usedFields.insert(slot)
             planned = .field(slot: Int32(slot))
+        case .orderField(let slot):
+            usedOrderFields.insert(slot)
+            planned = .orderField(slot: Int32(slot))
         case .letValue(let i): planned = .letValue(Int32(i))
         case .segment(let i): planned = .segment(Int32(i))
         case .label(_, let index): planned = constant(.label(index))
@@ -180,9 +203,17 @@ struct Planner {
         return Int32(ops.count - 1)
     }
 
-    /// Field reads go to the columns the table keeps them in.
-    mutating func readFields(from layout: [CustomerTable.Column]) {
+    /// Field reads go to the columns the tables keep them in.
+    mutating func readFields(from layout: [CustomerTable.Column], orders: [CustomerTable.Column]) {
         for i in ops.indices {
+            if case .orderField(let slot) = ops[i] {
+                let column = orders[Int(slot)]
+                switch column.storage {
+                case .decimal: ops[i] = .orderDecimalField(column: Int32(column.index), slot: slot)
+                case .date: ops[i] = .orderDateField(column: Int32(column.index))
+                case .bool, .text, .other, .skipped: break
+                }
+            }
             guard case .field(let slot) = ops[i] else { continue }
             let column = layout[Int(slot)]
             switch column.storage {

@@ -19,6 +19,13 @@ public final class Program: @unchecked Sendable {
     public let formatter: ValueFormatter
     /// How the table this program reads is laid out (see `makeTable`).
     let layout: [CustomerTable.Column]
+    /// The orders block's fields (empty without one), and how the orders' table is laid out (see `makeOrderTable`).
+    public let orderFields: [FieldPlan]
+    let orderLayout: [CustomerTable.Column]
+    /// The order field slots any expression reads (kept in the orders' table).
+    public let keptOrderFields: Set<Int>
+    /// Those and the customer field (every one is read while loading).
+    public let usedOrderFields: Set<Int>
 
     let ops: UnsafeMutableBufferPointer<Operation>
     /// Constant text: names, message pieces, constant fields of records.
@@ -58,12 +65,17 @@ public final class Program: @unchecked Sendable {
     let hasLimits: Bool
 
     init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
+         orderFields: [FieldPlan], orderLayout: [CustomerTable.Column],
          planned: Planner, usedFields: Set<Int>, expressionSources: [CheckedExpression]) {
         self.policy = policy
         self.asOf = asOf
         self.fields = fields
         self.formatter = formatter
         self.layout = layout
+        self.orderFields = orderFields
+        self.orderLayout = orderLayout
+        keptOrderFields = planned.usedOrderFields
+        usedOrderFields = policy.orders.map { planned.usedOrderFields.union([$0.keySlot]) } ?? []
         ops = Self.buffer(planned.ops)
         arena = Self.buffer(planned.arena)
         operands = Self.buffer(planned.operands)
@@ -182,6 +194,12 @@ public final class Program: @unchecked Sendable {
     public func makeTable() -> CustomerTable {
         CustomerTable(types: fields.map(\.columnType), keep: usedFields)
     }
+
+    /// The same for the orders: the order fields expressions read are kept (the
+    /// customer field is read to find each order's customer, and kept only if read).
+    public func makeOrderTable() -> CustomerTable {
+        CustomerTable(types: orderFields.map(\.columnType), keep: keptOrderFields)
+    }
 }
 
 /// A segment: its name, its cases and its labels' names.
@@ -248,13 +266,22 @@ struct PlannedAction {
     var isConstant: Bool
 }
 
-/// A population aggregate and the per-customer value it aggregates (-1: none, `count()`).
+/// An aggregate and the value it aggregates (-1: none, `count()`): per customer over
+/// the population, or per order over each customer's orders.
 struct PlannedAggregate {
     var kind: AggregateKind
     var argument: Int32
     /// The argument's slot, when it is a plain field (ranked without building values).
     var argumentField: Int?
     var buckets: Int
+    var overOrders = false
+    /// `where COND` over orders (-1: none).
+    var filter: Int32 = -1
+    /// `first` and `last`: the order's date (the orders block's first date field).
+    var orderDate: Int32 = -1
+    /// The highest index of an aggregate its argument or filter reads, through lets
+    /// and segments too (-1: none): it must be computed before this one.
+    var needs = -1
 }
 
 /// A `resolve` line, its cap as a number.

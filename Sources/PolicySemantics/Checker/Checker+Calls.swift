@@ -1,9 +1,14 @@
 import PolicySyntax
 
 extension Checker {
-    mutating func checkCall(_ function: Name, _ arguments: [Expression], at span: SourceSpan) -> Typed {
-        if let kind = AggregateKind(rawValue: function.text) {
-            return checkAggregate(kind, arguments, at: span)
+    mutating func checkCall(_ function: Name, _ arguments: [Expression], filter: Expression?, at span: SourceSpan) -> Typed {
+        // `min` and `max` of one value are aggregates over orders; of two, builtins.
+        if let kind = AggregateKind(rawValue: function.text), !((kind == .min || kind == .max) && arguments.count != 1) {
+            return checkAggregate(kind, arguments, filter: filter, at: span)
+        }
+        if let filter {
+            diagnostics.error(.invalidOrderAggregate, "`where` picks the orders an aggregate reads; `\(function.text)` is no aggregate",
+                              at: filter.span, help: "write count(orders where ...), sum(orders.amount where ...) and the like")
         }
         if Self.historyFunctions.contains(function.text) {
             return checkHistoryCall(function, arguments, at: span)
@@ -124,23 +129,64 @@ extension Checker {
     }
 
     /// Aggregates become entries of `aggregates`; the expression refers to them by index.
-    mutating func checkAggregate(_ kind: AggregateKind, _ arguments: [Expression], at span: SourceSpan) -> Typed {
+    /// One whose argument or `where` reads an `orders.` field (or `count(orders)`)
+    /// aggregates each customer's own orders; any other, the whole population.
+    mutating func checkAggregate(_ kind: AggregateKind, _ arguments: [Expression], filter: Expression?, at span: SourceSpan) -> Typed {
         let expected = kind == .ntile ? 2 : (kind == .count ? 0 : 1)
         if arguments.count != expected, !(kind == .count && arguments.count == 1) {
-            let form = kind == .ntile ? "ntile(value, buckets)" : (kind == .count ? "count()" : "\(kind.rawValue)(value)")
             diagnostics.error(.argumentCount, "`\(kind.rawValue)` takes \(expected) argument\(expected == 1 ? "" : "s"), not \(arguments.count)",
-                              at: span, help: "write \(form)")
+                              at: span, help: "write \(form(kind))")
             return Typed(.literal(.none), .unknown)
         }
+        // The argument and the filter are read in a scope of their own: an order's
+        // field there makes this an aggregate over orders (nested aggregates have theirs).
+        let outer = orderScope
+        orderScope = OrderScope(allowed: orderSchema != nil, used: false)
         var argument: Typed? = nil
         if let first = arguments.first {
-            let typed = check(first)
-            argument = typed
+            if kind == .count, orderSchema != nil, case .name(let name) = first.kind, name.text == "orders" {
+                orderScope.used = true
+            } else {
+                argument = check(first)
+            }
+        }
+        let checkedFilter = filter.map { checkCondition($0) }
+        let overOrders = orderScope.used
+        orderScope = outer
+
+        if let filter, !overOrders {
+            diagnostics.error(.invalidOrderAggregate, "`where` picks the customer's orders an aggregate reads, and this one reads none",
+                              at: filter.span, help: orderSchema == nil ? "declare an `orders { ... }` block to aggregate orders"
+                                : "aggregate an order's field, as in count(orders where orders.amount > 100)")
+            return Typed(.literal(.none), .unknown)
+        }
+        if !overOrders, [.min, .max, .distinct, .first, .last].contains(kind) {
+            let help = orderSchema == nil ? "declare an `orders { ... }` block, and write \(form(kind))" : "write \(form(kind))"
+            let what = kind == .min || kind == .max
+                ? "`\(kind.rawValue)` of one value works over a customer's orders; of two values, write \(kind.rawValue)(a, b)"
+                : "`\(kind.rawValue)` works over a customer's orders"
+            diagnostics.error(.invalidOrderAggregate, what, at: span, help: help)
+            return Typed(.literal(.none), .unknown)
+        }
+        if overOrders, [.percentRank, .ntile, .median].contains(kind) {
+            let help = kind == .median ? "over orders, write mean(...), min(...) or max(...)"
+                : "rank a value per customer, as in \(kind.rawValue)(sum(orders.amount)\(kind == .ntile ? ", 5" : ""))"
+            diagnostics.error(.invalidOrderAggregate, "`\(kind.rawValue)` works over the customers, not a customer's orders", at: span,
+                              help: help)
+            return Typed(.literal(.none), .unknown)
+        }
+        if overOrders, kind == .first || kind == .last, orderSchema?.firstDateSlot == nil {
+            diagnostics.error(.invalidOrderAggregate, "`\(kind.rawValue)` takes the value of the \(kind == .first ? "earliest" : "latest") order, and the orders block has no date field",
+                              at: span, help: "declare the orders' date, as in `ordered_on date from \"InvoiceDate\"`")
+            return Typed(.literal(.none), .unknown)
+        }
+        if let typed = argument, let first = arguments.first {
             let ok: Bool
             switch kind {
-            case .percentRank, .ntile: ok = typed.type.isNumeric || typed.type == .date || typed.type == .text
+            case .percentRank, .ntile, .min, .max: ok = typed.type.isNumeric || typed.type == .date || typed.type == .text
             case .mean, .median, .sum: ok = typed.type.isNumeric
-            case .count: ok = true
+            case .count, .distinct, .first, .last:
+                if case .list = typed.type { ok = false } else { ok = true }
             }
             if !ok, !typed.type.isWildcard {
                 diagnostics.error(.argumentType, "`\(kind.rawValue)` cannot take \(describe(typed.type))", at: first.span)
@@ -159,12 +205,27 @@ extension Checker {
         let type: ValueType
         switch kind {
         case .percentRank: type = .number
-        case .ntile, .count: type = .int
+        case .ntile, .count, .distinct: type = .int
         case .mean: type = argumentType == .money ? .money : (argumentType == .percent ? .percent : .number)
         case .median: type = argumentType == .int ? .number : argumentType
-        case .sum: type = argumentType
+        case .sum, .min, .max, .first, .last: type = argumentType
         }
-        aggregates.append(AggregateSpec(kind: kind, argument: argument, buckets: buckets, type: type, span: span))
+        var spec = AggregateSpec(kind: kind, argument: argument, buckets: buckets, type: type, span: span)
+        spec.overOrders = overOrders
+        spec.filter = checkedFilter
+        aggregates.append(spec)
         return Typed(.aggregate(aggregates.count - 1), type)
+    }
+
+    /// How an aggregate is written, for hints.
+    func form(_ kind: AggregateKind) -> String {
+        switch kind {
+        case .ntile: "ntile(value, buckets)"
+        case .count: orderSchema == nil ? "count()" : "count() or count(orders)"
+        case .min, .max: "\(kind.rawValue)(orders.ordered_on)"
+        case .distinct: "distinct(orders.invoice)"
+        case .first, .last: "\(kind.rawValue)(orders.amount)"
+        default: "\(kind.rawValue)(value)"
+        }
     }
 }

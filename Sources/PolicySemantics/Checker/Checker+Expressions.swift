@@ -65,8 +65,8 @@ extension Checker {
             return checkMembership(value, list, negated: negated)
         case .isNone(let value, let negated):
             return Typed(.isNone(check(value).expression, negated: negated), .bool)
-        case .call(let function, let arguments):
-            return checkCall(function, arguments, at: e.span)
+        case .call(let function, let arguments, let filter):
+            return checkCall(function, arguments, filter: filter, at: e.span)
         case .conditional(let condition, let then, let otherwise):
             return checkConditional(condition, then, otherwise, at: e.span)
         }
@@ -116,6 +116,9 @@ extension Checker {
         if let segment = labels, let index = labelIndexes[segment][name.text] {
             return Typed(.label(segment: segment, index: index), .label(segment: segment))
         }
+        if let orders = orderSchema, name.text.hasPrefix("orders.") {
+            return checkOrderField(name, orders)
+        }
         switch names[name.text] {
         case .field(let slot)?:
             return Typed(.field(slot), schema.fields[slot].type.valueType)
@@ -147,6 +150,26 @@ extension Checker {
                               help: guess.map { "did you mean `\($0)`?" } ?? unknownNameHelp)
         }
         return Typed(.literal(.none), .unknown)
+    }
+
+    /// `orders.NAME`: a field of one order, read inside an aggregate over orders.
+    mutating func checkOrderField(_ name: Name, _ orders: Schema) -> Typed {
+        let fieldName = String(name.text.dropFirst("orders.".count))
+        guard let slot = orders.slot(named: fieldName) else {
+            let guess = Suggest.closest(to: fieldName, among: orders.fields.map(\.name))
+            diagnostics.error(.unknownName, "the orders block has no field `\(fieldName)`", at: name.span,
+                              help: guess.map { "did you mean `orders.\($0)`?" }
+                                ?? "its fields are \(orders.fields.prefix(12).map { "`orders.\($0.name)`" }.joined(separator: ", "))")
+            return Typed(.literal(.none), .unknown)
+        }
+        guard orderScope.allowed else {
+            diagnostics.error(.orderFieldOutsideAggregate, "`\(name.text)` is one order's value, and a customer has many orders",
+                              at: name.span,
+                              help: "aggregate it over the customer's orders, as in sum(\(name.text)), max(\(name.text)) or count(orders where \(name.text) ...)")
+            return Typed(.literal(.none), .unknown)
+        }
+        orderScope.used = true
+        return Typed(.orderField(slot), orders.fields[slot].type.valueType)
     }
 
     private var unknownNameHelp: String {

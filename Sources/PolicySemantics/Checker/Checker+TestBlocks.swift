@@ -12,14 +12,26 @@ extension Checker {
         }
         var records: [TestRecord] = []
         for record in d.customers {
-            records.append(checkTestRecord(record))
+            records.append(checkTestRecord(record, schema: schema, what: "customer"))
+        }
+        var orders: [TestRecord] = []
+        if let orderSchema {
+            orders = d.orders.map { checkTestRecord($0, schema: orderSchema, what: "order") }
+        } else {
+            for place in d.orders.map(\.span) + d.orderFiles.map(\.span) {
+                diagnostics.error(.invalidTest, "this policy has no orders block, so a test has no orders to give", at: place,
+                                  help: "declare the orders' fields in an `orders { ... }` block")
+            }
         }
         var expectations: [TestExpectation] = []
         for expectation in d.expectations {
             if let checked = checkExpectation(expectation) { expectations.append(checked) }
         }
-        return TestSpec(name: d.name, asOf: asOf, customers: records, customerFiles: d.customerFiles,
-                        expectations: expectations, span: d.span, sent: d.sent.compactMap { checkSent($0) })
+        var test = TestSpec(name: d.name, asOf: asOf, customers: records, customerFiles: d.customerFiles,
+                            expectations: expectations, span: d.span, sent: d.sent.compactMap { checkSent($0) })
+        test.orders = orders
+        test.orderFiles = orderSchema == nil ? [] : d.orderFiles
+        return test
     }
 
     /// A `sent { ... }` record: `customer`, `rule` and `as_of` are required; `action`,
@@ -75,7 +87,7 @@ extension Checker {
 
     /// A record's values must be constants of their fields' types, and every required
     /// field (no `?`, no default) must be given.
-    mutating func checkTestRecord(_ record: TestCustomer) -> TestRecord {
+    mutating func checkTestRecord(_ record: TestCustomer, schema: Schema, what: String) -> TestRecord {
         var values: [(slot: Int, value: Literal)] = []
         // A field written with a wrong value is reported once, not also as missing.
         var given = Set<Int>()
@@ -99,7 +111,7 @@ extension Checker {
         }
         if !missing.isEmpty {
             let names = missing.map { "`\(schema.fields[$0].name)`" }.joined(separator: ", ")
-            diagnostics.error(.invalidTest, "this test customer has no \(names), which \(missing.count == 1 ? "is" : "are") required",
+            diagnostics.error(.invalidTest, "this test \(what) has no \(names), which \(missing.count == 1 ? "is" : "are") required",
                               at: record.span, help: "give every field that has no `?` and no default")
         }
         return TestRecord(values: values, span: record.span)

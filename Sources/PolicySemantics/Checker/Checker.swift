@@ -14,6 +14,10 @@ public struct Checker {
     enum State { case unchecked, checking, done }
 
     var schema: Schema
+    /// The orders block's fields, when the policy has one.
+    var orderSchema: Schema? = nil
+    /// Where `orders.` fields may be used, and whether the aggregate being checked used one.
+    var orderScope = OrderScope()
     var diagnostics = DiagnosticBag()
     var names: [String: Entry] = [:]
 
@@ -36,6 +40,13 @@ public struct Checker {
     /// The lets and segments being checked, innermost last: the path of a cycle.
     var checkingStack: [String] = []
 
+    /// Inside an aggregate's argument and `where`: `orders.` fields may be read there
+    /// (`allowed`), and reading one (`used`) makes it an aggregate over orders.
+    struct OrderScope {
+        var allowed = false
+        var used = false
+    }
+
     init(schema: Schema) {
         self.schema = schema
     }
@@ -54,7 +65,7 @@ public struct Checker {
                              extra: [Expression]) -> (CheckedPolicy?, [Typed], DiagnosticBag) {
         var bag = DiagnosticBag()
         let declarations = program.declarations
-        let blocks = declarations.compactMap { d -> CustomerBlock? in
+        let blocks = declarations.compactMap { d -> FieldBlock? in
             if case .customer(let block) = d { return block }
             return nil
         }
@@ -62,11 +73,25 @@ public struct Checker {
             bag.error(.duplicateCustomerBlock, "a policy has one customer block; this is a second one", at: extra.span,
                       help: "merge the fields into the first customer block")
         }
+        let orderBlocks = declarations.compactMap { d -> FieldBlock? in
+            if case .orders(let block) = d { return block }
+            return nil
+        }
+        for extra in orderBlocks.dropFirst() {
+            bag.error(.invalidOrders, "a policy has one orders block; this is a second one", at: extra.span,
+                      help: "merge the fields into the first orders block")
+        }
+        let orders = orderBlocks.first.map { SchemaBuilder.buildOrders($0, diagnostics: &bag) }
         let schema: Schema
         if let block = blocks.first {
             schema = SchemaBuilder.build(block, diagnostics: &bag)
         } else if let inferredSchema {
             schema = inferredSchema
+        } else if let orders, orders.fields.indices.contains(orders.keySlot) {
+            // The customers are the orders' distinct customers (SPEC section 5): the key alone.
+            let customer = orders.fields[orders.keySlot]
+            schema = Schema(fields: [FieldSpec(name: customer.name, type: customer.type, isKey: true, span: customer.span)],
+                            keySlot: 0, inferred: true)
         } else {
             let main = program.files[0].source
             bag.error(.noSchema, "this policy has no customer block, so its fields are not known",
@@ -75,6 +100,14 @@ public struct Checker {
             return (nil, [], bag)
         }
         var checker = Checker(schema: schema)
+        checker.orderSchema = orders
+        if let orders, orders.fields.indices.contains(orders.keySlot), schema.fields.indices.contains(schema.keySlot) {
+            let customer = orders.fields[orders.keySlot], key = schema.fields[schema.keySlot]
+            if customer.type != key.type {
+                bag.error(.invalidOrders, "the orders' `\(customer.name)` is \(customer.type.rawValue), but the customers' key `\(key.name)` is \(key.type.rawValue)",
+                          at: customer.span ?? orderBlocks[0].span, help: "declare both as \(key.type.rawValue), so that an order finds its customer")
+            }
+        }
         checker.diagnostics = bag
         var policy = checker.checkAll(program)
         // An extra that does not check on its own (a bare label) is simply not
@@ -84,6 +117,7 @@ public struct Checker {
         for e in extra { extras.append(checker.check(e)) }
         checker.diagnostics = diagnostics
         policy.aggregates = checker.aggregates
+        policy.orders = orders
         return (checker.diagnostics.hasErrors ? nil : policy, extras, checker.diagnostics)
     }
 
@@ -99,7 +133,7 @@ public struct Checker {
         for declaration in program.declarations {
             switch declaration {
             case .title(let text, _): title = title ?? text
-            case .use, .customer: break
+            case .use, .customer, .orders: break
             case .let(let d):
                 if register(d.name, as: .letValue(letDeclarations.count)) {
                     letDeclarations.append(d)
@@ -178,6 +212,10 @@ public struct Checker {
             let declaration = letDeclarations[index]
             letStates[index] = .checking
             checkingStack.append(declaration.name.text)
+            // A let is the customer's: an order's field means nothing there, outside an aggregate.
+            let scope = orderScope
+            orderScope = OrderScope()
+            defer { orderScope = scope }
             var value = check(declaration.value)
             if case .list = value.type {
                 diagnostics.error(.typeMismatch, "a let cannot hold a list", at: declaration.value.span,
@@ -201,6 +239,9 @@ public struct Checker {
             let declaration = segmentDeclarations[index]
             segmentStates[index] = .checking
             checkingStack.append(declaration.name.text)
+            let scope = orderScope
+            orderScope = OrderScope()
+            defer { orderScope = scope }
             var cases: [(Int, CheckedExpression?)] = []
             for (position, c) in declaration.cases.enumerated() {
                 guard let label = labelIndexes[index][c.label.text] else { continue }

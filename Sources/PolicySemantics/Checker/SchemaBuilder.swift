@@ -1,12 +1,17 @@
 import PolicySyntax
 
-/// Builds the schema from a `customer` block, checking each field declaration.
+/// Builds the schema from a `customer` or `orders` block, checking each field declaration.
 enum SchemaBuilder {
-    static func build(_ block: CustomerBlock, diagnostics: inout DiagnosticBag) -> Schema {
+    /// The customer block: exactly one field is the `key`.
+    static func build(_ block: FieldBlock, diagnostics: inout DiagnosticBag) -> Schema {
         var fields: [FieldSpec] = []
         var keySlots: [Int] = []
         for declaration in block.fields {
             guard let field = buildField(declaration, diagnostics: &diagnostics) else { continue }
+            if declaration.isCustomer {
+                diagnostics.error(.invalidOrders, "`customer` marks the customer's key in an orders block", at: declaration.span,
+                                  help: "in the customer block, the field that identifies a customer is marked `key`")
+            }
             if fields.contains(where: { $0.name == field.name }) {
                 diagnostics.error(.duplicateName, "the field `\(field.name)` is declared twice", at: declaration.name.span)
                 continue
@@ -23,6 +28,47 @@ enum SchemaBuilder {
                               at: fields[extra].span ?? block.span)
         }
         return Schema(fields: fields, keySlot: keySlots.first ?? 0)
+    }
+
+    /// The orders block: exactly one field is marked `customer` (its `keySlot`), and no
+    /// field is a `key` (a customer has many orders).
+    static func buildOrders(_ block: FieldBlock, diagnostics: inout DiagnosticBag) -> Schema {
+        var fields: [FieldSpec] = []
+        var customerSlots: [Int] = []
+        for declaration in block.fields {
+            var plain = declaration
+            plain.isKey = false
+            guard var field = buildField(plain, diagnostics: &diagnostics) else { continue }
+            if declaration.isKey {
+                diagnostics.error(.invalidOrders, "orders have no `key`: a customer has many of them", at: declaration.span,
+                                  help: "mark the field that holds the customer's key with `customer`, as in `customer_id text customer`")
+            }
+            if fields.contains(where: { $0.name == field.name }) {
+                diagnostics.error(.duplicateName, "the field `\(field.name)` is declared twice", at: declaration.name.span)
+                continue
+            }
+            if declaration.isCustomer {
+                if declaration.defaultValue != nil {
+                    diagnostics.error(.invalidOrders, "the customer field `\(field.name)` cannot have a default", at: declaration.name.span,
+                                      help: "an order belongs to the customer it names; mark it `?` to count orders without one")
+                }
+                if field.type != .text, field.type != .int {
+                    diagnostics.error(.invalidOrders, "the customer field is text or int, not \(field.type.rawValue)", at: declaration.type.span)
+                }
+                field.isKey = true
+                customerSlots.append(fields.count)
+            }
+            fields.append(field)
+        }
+        if customerSlots.isEmpty {
+            diagnostics.error(.invalidOrders, "the orders block has no `customer` field", at: block.span,
+                              help: "mark the field that holds the customer's key, as in `customer_id text customer`")
+        }
+        for extra in customerSlots.dropFirst() {
+            diagnostics.error(.invalidOrders, "an orders block has exactly one `customer` field; `\(fields[extra].name)` is a second",
+                              at: fields[extra].span ?? block.span)
+        }
+        return Schema(fields: fields, keySlot: customerSlots.first ?? 0)
     }
 
     static func buildField(_ d: FieldDeclaration, diagnostics: inout DiagnosticBag) -> FieldSpec? {

@@ -120,7 +120,7 @@ enum NoneGuards {
                 let spec = policy.aggregates[index]
                 guard spec.kind.isPerCustomer, let argument = spec.argument else { return Effect() }
                 return .strict(effect(argument.expression, depth: depth + 1).none)
-            case .literal, .segment, .label, .today, .interpolate, .history:
+            case .literal, .segment, .label, .today, .interpolate, .history, .orderField:
                 return Effect()
             case .not(let x):
                 let e = effect(x, depth: depth + 1)

@@ -89,6 +89,7 @@ enum UnusedNames {
         case .letValue(let index): r.lets.insert(index)
         case .aggregate(let index):
             if let argument = policy.aggregates[index].argument { collect(argument.expression, policy, into: &r) }
+            if let filter = policy.aggregates[index].filter { collect(filter, policy, into: &r) }
         default:
             for x in bound.children { collect(x, policy, into: &r) }
         }
@@ -100,7 +101,7 @@ private extension Declaration {
     var usesNames: Bool {
         switch self {
         case .segment, .rule, .test: true
-        case .title, .use, .customer, .let, .resolve, .limit: false
+        case .title, .use, .customer, .orders, .let, .resolve, .limit: false
         }
     }
 }

@@ -12,6 +12,8 @@ public enum Builtin: String, Sendable, CaseIterable {
 /// runs.
 public enum AggregateKind: String, Sendable, CaseIterable {
     case percentRank = "percent_rank", ntile, mean, median, sum, count
+    /// Over a customer's orders only (SPEC section 5); `min` and `max` of two values are builtins.
+    case min, max, distinct, first, last
 
     /// Whether each customer gets their own value (a rank) rather than one shared value.
     public var isPerCustomer: Bool { self == .percentRank || self == .ntile }

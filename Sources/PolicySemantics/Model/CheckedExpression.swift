@@ -15,8 +15,10 @@ public indirect enum CheckedExpression: Sendable, Hashable {
     case segment(Int)
     /// A label constant: `Gold` compared with `tier`.
     case label(segment: Int, index: Int)
-    /// A population aggregate, by index into `CheckedPolicy.aggregates`.
+    /// An aggregate (over the population or the customer's orders), by index into `CheckedPolicy.aggregates`.
     case aggregate(Int)
+    /// A field of one order, by slot of the orders schema: only inside an aggregate over orders.
+    case orderField(Int)
     /// The as-of date.
     case today
     /// What earlier runs recorded for the customer (`last_sent("Rule")`, ...).
@@ -42,7 +44,7 @@ extension CheckedExpression {
     /// The direct sub-expressions, in order (not looking into lets, segments or aggregates).
     public var children: [CheckedExpression] {
         switch self {
-        case .literal, .field, .letValue, .segment, .label, .aggregate, .today, .history: []
+        case .literal, .field, .orderField, .letValue, .segment, .label, .aggregate, .today, .history: []
         case .negate(let x), .not(let x), .isNone(let x, _): [x]
         case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b),
              .coalesce(let a, let b): [a, b]

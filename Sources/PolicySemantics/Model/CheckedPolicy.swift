@@ -17,15 +17,21 @@ public struct SegmentSpec: Sendable {
     public var span: SourceSpan
 }
 
-/// A population aggregate used somewhere in the policy.
+/// An aggregate used somewhere in the policy: over the population, or over each
+/// customer's own orders.
 public struct AggregateSpec: Sendable {
     public var kind: AggregateKind
-    /// The per-customer value aggregated (nil for `count()`).
+    /// The per-customer value aggregated (nil for `count()`), or, over orders, the
+    /// per-order value (nil for `count(orders)`).
     public var argument: Typed?
     /// The bucket count of `ntile`.
     public var buckets: Int
     public var type: ValueType
     public var span: SourceSpan
+    /// Aggregates the customer's own orders: each customer gets a value.
+    public var overOrders = false
+    /// `where COND`: the orders that count.
+    public var filter: CheckedExpression? = nil
 }
 
 /// Where a contact goes: a fixed channel name, or a field or let holding it.
@@ -108,6 +114,9 @@ public struct TestSpec: Sendable {
     /// `customers "file"` paths as written (relative to the policy file's folder).
     public var customerFiles: [(path: String, span: SourceSpan)]
     public var expectations: [TestExpectation]
+    /// Inline `order { ... }` records (`slot` of the orders schema), and `orders "file"` paths.
+    public var orders: [TestRecord] = []
+    public var orderFiles: [(path: String, span: SourceSpan)] = []
     /// The test's name in the source.
     public var span: SourceSpan
     /// The history the test runs with (`sent { ... }`).
@@ -183,4 +192,11 @@ public struct CheckedPolicy: Sendable {
     public var files: [PolicyFile]
     /// The `limit` lines, in file order (the order they apply in).
     public var limits: [LimitSpec] = []
+    /// The `orders` block's fields (`keySlot`: the field marked `customer`), if the policy has one.
+    public var orders: Schema? = nil
+}
+
+extension Schema {
+    /// In an orders schema: the first `date` field, which orders `first` and `last`.
+    public var firstDateSlot: Int? { fields.firstIndex { $0.type == .date } }
 }

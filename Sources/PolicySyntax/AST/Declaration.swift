@@ -16,7 +16,9 @@ public struct PolicyFile: Sendable {
 public enum Declaration: Sendable {
     case title(String, SourceSpan)
     case use(path: String, span: SourceSpan)
-    case customer(CustomerBlock)
+    case customer(FieldBlock)
+    /// `orders { ... }`: the fields of the orders export (SPEC section 5).
+    case orders(FieldBlock)
     case `let`(LetDeclaration)
     case segment(SegmentDeclaration)
     case rule(RuleDeclaration)
@@ -25,19 +27,21 @@ public enum Declaration: Sendable {
     case test(TestDeclaration)
 }
 
-/// `customer { ... }`: the fields a dataset must provide.
-public struct CustomerBlock: Sendable {
+/// `customer { ... }` or `orders { ... }`: the fields a dataset must provide.
+public struct FieldBlock: Sendable {
     public var fields: [FieldDeclaration]
     public var span: SourceSpan
 }
 
-/// `name type ["pattern"][?] [key] [= default] [in [..]] [from "Header"]`.
+/// `name type ["pattern"][?] [key | customer] [= default] [in [..]] [from "Header"]`.
 public struct FieldDeclaration: Sendable {
     public var name: Name
     public var type: Name
     public var datePattern: (text: String, span: SourceSpan)?
     public var optional: Bool
     public var isKey: Bool
+    /// Marked `customer`: in an `orders` block, the field holding the customer's key.
+    public var isCustomer: Bool = false
     public var defaultValue: Expression?
     public var allowed: Expression?
     public var header: (text: String, span: SourceSpan)?
@@ -131,11 +135,14 @@ public struct TestDeclaration: Sendable {
     public var customers: [TestCustomer]
     public var customerFiles: [(path: String, span: SourceSpan)]
     public var expectations: [Expectation]
+    /// Inline `order { ... }` records, and `orders "file"` paths.
+    public var orders: [TestCustomer] = []
+    public var orderFiles: [(path: String, span: SourceSpan)] = []
     /// `sent { customer: "T1", rule: "Birthday", as_of: 2026-11-20 }`: the history the test runs with.
     public var sent: [TestCustomer] = []
 }
 
-/// An inline `customer { field: value, ... }` record of a test.
+/// An inline `customer { field: value, ... }` (or `order { ... }`, `sent { ... }`) record of a test.
 public struct TestCustomer: Sendable {
     public var values: [(name: Name, value: Expression)]
     public var span: SourceSpan

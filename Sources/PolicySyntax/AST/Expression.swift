@@ -59,7 +59,8 @@ public indirect enum ExpressionKind: Sendable, Hashable {
     case between(Expression, lower: Expression, upper: Expression)
     case membership(Expression, list: Expression, negated: Bool)
     case isNone(Expression, negated: Bool)
-    case call(Name, [Expression])
+    /// A call; an aggregate over orders may end in `where COND` (`count(orders where orders.amount > 100)`).
+    case call(Name, [Expression], filter: Expression?)
     /// `if COND then A else B`: A when COND is true, B when it is false or none.
     case conditional(Expression, then: Expression, otherwise: Expression)
     /// Stands where a syntax error was reported, so checking can go on quietly.

@@ -31,6 +31,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case duplicateLabel = "E0212"
     case unknownType = "E0213"
     case unknownRule = "E0214"
+    case orderFieldOutsideAggregate = "E0215"
 
     // E03xx: types.
     case typeMismatch = "E0301"
@@ -54,6 +55,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidTest = "E0410"
     case invalidOnce = "E0411"
     case invalidLimit = "E0412"
+    case invalidOrders = "E0413"
+    case invalidOrderAggregate = "E0414"
 
     // E05xx: customer data (a row is rejected, or the file cannot be used).
     case missingColumn = "E0501"
@@ -72,6 +75,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case otherEncoding = "E0514"
     // E0515 was a file that is not text; that is E0609 now. Codes are not reused.
     case malformedHistory = "E0516"
+    case unknownOrderCustomer = "E0517"
 
     // E06xx: the command line and files.
     case unreadableFile = "E0601"
@@ -122,6 +126,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .duplicateLabel: "a label listed twice in one segment"
         case .unknownType: "a field type that does not exist"
         case .unknownRule: "a history function naming a rule the policy does not have"
+        case .orderFieldOutsideAggregate: "an `orders.` field used outside an aggregate over the customer's orders"
         case .typeMismatch: "an operator applied to values of types it does not take"
         case .conditionNotBool: "a `when` condition or `expect` that is not true/false"
         case .argumentCount: "a function called with the wrong number of arguments"
@@ -141,6 +146,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidTest: "a malformed test block"
         case .invalidOnce: "a `once per` window that is not a duration written out"
         case .invalidLimit: "a `limit` line that cannot apply: its count, its window, `per channel` or a rule after `except`"
+        case .invalidOrders: "an orders block without exactly one `customer` field, or a second orders block"
+        case .invalidOrderAggregate: "an aggregate that cannot work over orders: `where` on a population aggregate, a ranking of orders, first/last without a date field"
         case .missingColumn: "a declared field whose column is not in the data's header"
         case .badCell: "a cell that cannot be read as its field's type (the row is rejected)"
         case .emptyRequiredCell: "an empty cell in a required field (the row is rejected)"
@@ -156,6 +163,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .nulByte: "a cell or key that holds a NUL byte (the row is rejected; in the header, the file cannot be used)"
         case .otherEncoding: "a file in another encoding than UTF-8: GB18030, Latin-1, or UTF-16 without a byte order mark"
         case .malformedHistory: "a history file (`--history`) that is not one: its header, a record's cells or its date"
+        case .unknownOrderCustomer: "an order whose customer is not in the customer file (the order is rejected)"
         case .unreadableFile: "a file named on the command line that cannot be read"
         case .unwritableFile: "an output file that cannot be written"
         case .usage: "a command line that does not fit the command"

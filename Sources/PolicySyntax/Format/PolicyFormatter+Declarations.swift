@@ -22,7 +22,9 @@ extension Layout {
             case .use(_, let span):
                 lines.append(FormatLine(indent: 0, "use " + text(token(at: span.start, 1)), source: span.start..<span.end))
             case .customer(let block):
-                layOutCustomer(block)
+                layOutFields(block, word: "customer")
+            case .orders(let block):
+                layOutFields(block, word: "orders")
             case .let(let declaration):
                 if i == 0 || !together[i] {
                     // A new run of lets: their `=` signs line up.
@@ -65,7 +67,7 @@ extension Layout {
     func sourceRange(_ declaration: Declaration) -> Range<Int> {
         switch declaration {
         case .title(_, let span), .use(_, let span): span.start..<span.end
-        case .customer(let block): block.span.start..<block.span.end
+        case .customer(let block), .orders(let block): block.span.start..<block.span.end
         case .let(let l): token(before: l.name.span.start).start..<l.value.span.end
         case .segment(let s): s.span.start..<s.span.end
         case .rule(let r): token(before: r.nameSpan.start).start..<(r.actions.last?.span.end ?? r.condition.span.end)
@@ -87,12 +89,12 @@ extension Layout {
         lines.append(line)
     }
 
-    // MARK: - customer
+    // MARK: - customer and orders
 
     /// One field per line: names padded to the longest, then the type and modifiers.
-    mutating func layOutCustomer(_ block: CustomerBlock) {
+    mutating func layOutFields(_ block: FieldBlock, word: String) {
         let open = token(at: block.span.start, 1)
-        lines.append(FormatLine(indent: 0, "customer {", source: block.span.start..<open.end))
+        lines.append(FormatLine(indent: 0, word + " {", source: block.span.start..<open.end))
         let group = newGroup()
         let width = block.fields.map { PolicyFormatter.displayWidth($0.name.span.text) }.max() ?? 0
         for field in block.fields {
@@ -102,12 +104,13 @@ extension Layout {
         closeBlock(block.span)
     }
 
-    /// `name type ["pattern"][?] [key] [= default] [in [..]] [from "Header"]`, in that order.
+    /// `name type ["pattern"][?] [key | customer] [= default] [in [..]] [from "Header"]`, in that order.
     func fieldText(_ field: FieldDeclaration, nameWidth: Int) -> String {
         var out = Self.pad(field.name.span.text, nameWidth) + " " + field.type.span.text
         if let pattern = field.datePattern { out += " " + pattern.span.text }
         if field.optional { out += "?" }
         if field.isKey { out += " key" }
+        if field.isCustomer { out += " customer" }
         if let value = field.defaultValue { out += " = " + print(value, .coalesce) }
         if let allowed = field.allowed { out += " in " + print(allowed) }
         if let header = field.header { out += " from " + header.span.text }

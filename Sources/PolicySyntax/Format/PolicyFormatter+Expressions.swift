@@ -59,8 +59,9 @@ extension Layout {
             return name.span.text
         case .list(let items):
             return "[" + items.map { print($0) }.joined(separator: ", ") + "]"
-        case .call(let function, let arguments):
-            return function.span.text + "(" + arguments.map { print($0) }.joined(separator: ", ") + ")"
+        case .call(let function, let arguments, let filter):
+            let filterText = filter.map { " where " + print($0) } ?? ""
+            return function.span.text + "(" + arguments.map { print($0) }.joined(separator: ", ") + filterText + ")"
         case .unary(.not, let operand):
             return "not " + print(operand, .not)
         case .unary(.negate, let operand):

@@ -4,16 +4,15 @@ extension Layout {
     /// back the order they were written in.
     private enum TestItem {
         case asOf(Expression)
-        case record(TestCustomer)
-        case sent(TestCustomer)
-        case file(SourceSpan)
+        case record(TestCustomer, word: String)
+        case file(SourceSpan, word: String)
         case expectation(Expectation)
 
         var start: Int {
             switch self {
             case .asOf(let e): e.span.start
-            case .record(let r), .sent(let r): r.span.start
-            case .file(let span): span.start
+            case .record(let r, _): r.span.start
+            case .file(let span, _): span.start
             case .expectation(let e): e.span.start
             }
         }
@@ -25,21 +24,21 @@ extension Layout {
         lines.append(FormatLine(indent: 0, "test " + text(name) + " {", source: test.span.start..<open.end))
         let group = newGroup()
         var items: [TestItem] = test.asOf.map { [.asOf($0)] } ?? []
-        items += test.customers.map { .record($0) }
-        items += test.sent.map { .sent($0) }
-        items += test.customerFiles.map { .file($0.span) }
+        items += test.customers.map { .record($0, word: "customer") }
+        items += test.orders.map { .record($0, word: "order") }
+        items += test.sent.map { .record($0, word: "sent") }
+        items += test.customerFiles.map { .file($0.span, word: "customers") }
+        items += test.orderFiles.map { .file($0.span, word: "orders") }
         items += test.expectations.map { .expectation($0) }
         for item in items.sorted(by: { $0.start < $1.start }) {
             switch item {
             case .asOf(let date):
                 let keyword = token(at: date.span.start, -2)
                 lines.append(FormatLine(indent: 2, "as of " + print(date), source: keyword.start..<date.span.end, group: group))
-            case .record(let record):
-                layOutRecord(record, word: "customer", group: group)
-            case .sent(let record):
-                layOutRecord(record, word: "sent", group: group)
-            case .file(let span):
-                lines.append(FormatLine(indent: 2, "customers " + span.text, source: token(before: span.start).start..<span.end, group: group))
+            case .record(let record, let word):
+                layOutRecord(record, word: word, group: group)
+            case .file(let span, let word):
+                lines.append(FormatLine(indent: 2, word + " " + span.text, source: token(before: span.start).start..<span.end, group: group))
             case .expectation(let expectation):
                 lines.append(FormatLine(indent: 2, expectationText(expectation),
                                         source: expectation.span.start..<expectation.span.end, group: group))

@@ -2,20 +2,21 @@ extension Parser {
     /// The type names a field may have.
     static let typeNames: Set<String> = ["text", "int", "number", "money", "bool", "date", "duration"]
 
-    /// customer_block = "customer" "{" { field_decl } "}"
-    mutating func parseCustomerBlock() throws -> CustomerBlock {
+    /// field_block = ( "customer" | "orders" ) "{" { field_decl } "}"
+    mutating func parseFieldBlock() throws -> FieldBlock {
         let start = advance()
-        try expect(.leftBrace, "`{` to open the customer block")
+        let what = text(start) == "orders" ? "orders" : "customer"
+        try expect(.leftBrace, "`{` to open the \(what) block")
         var fields: [FieldDeclaration] = []
         while current.kind != .rightBrace, current.kind != .end {
             fields.append(try parseField())
         }
-        try expect(.rightBrace, "`}` to close the customer block")
-        return CustomerBlock(fields: fields, span: span(from: start))
+        try expect(.rightBrace, "`}` to close the \(what) block")
+        return FieldBlock(fields: fields, span: span(from: start))
     }
 
     /// field_decl = name type_name [ string ] [ "?" ] { field_modifier }
-    /// field_modifier = "key" | "=" expression | "in" list | "from" string
+    /// field_modifier = "key" | "customer" | "=" expression | "in" list | "from" string
     ///
     /// A field may be named like a type or a modifier (`date date`, `text text`,
     /// `key text`): the grammar is not newline-sensitive, so where the words alone are
@@ -42,14 +43,17 @@ extension Parser {
             pattern = (p.text, p.span)
             if consume(.question) != nil { optional = true }
         }
-        var isKey = false
+        var isKey = false, isCustomer = false
         var defaultValue: Expression? = nil
         var allowed: Expression? = nil
         var header: (String, SourceSpan)? = nil
         while true {
-            if isWord("key"), !keyStartsField() {
+            if isWord("key"), !modifierStartsField() {
                 advance()
                 isKey = true
+            } else if isWord("customer"), !modifierStartsField() {
+                advance()
+                isCustomer = true
             } else if current.kind == .equal || current.kind == .doubleEqual {
                 if current.kind == .doubleEqual {
                     diagnostics.error(.doubleEquals, "a default is written with a single `=`", at: span(current))
@@ -69,16 +73,17 @@ extension Parser {
             }
         }
         return FieldDeclaration(name: name, type: type, datePattern: pattern, optional: optional, isKey: isKey,
-                                defaultValue: defaultValue, allowed: allowed, header: header, span: span(from: start))
+                                isCustomer: isCustomer, defaultValue: defaultValue, allowed: allowed, header: header,
+                                span: span(from: start))
     }
 
-    /// Whether the word `key` standing after a field's type starts the next field (one
-    /// named `key`) rather than marking this one as the key. It does only when a type
+    /// Whether the word `key` (or `customer`) standing after a field's type starts the
+    /// next field (one named `key`) rather than marking this one as the key. It does only when a type
     /// name follows it on its own line, and either it begins that line (`key text`
     /// under `id text`) or nothing on the line could be the next field's type
     /// (`id text key text }`). So `id text key` followed by `date date` on the next
     /// line, or on the same line, is the key `id` and a field `date`.
-    func keyStartsField() -> Bool {
+    func modifierStartsField() -> Bool {
         let type = peek(), after = peek(2)
         guard isTypeName(type), !type.startsLine else { return false }
         if current.startsLine { return true }

@@ -1,5 +1,5 @@
 extension Parser {
-    /// declaration = title | use | customer_block | let_decl | segment_decl | rule_decl
+    /// declaration = title | use | field_block | let_decl | segment_decl | rule_decl
     ///             | resolve_decl | test_decl
     mutating func parseDeclaration() throws -> Declaration {
         let token = current
@@ -9,7 +9,8 @@ extension Parser {
         switch text(token) {
         case "policy": return try parseTitle()
         case "use": return try parseUse()
-        case "customer": return .customer(try parseCustomerBlock())
+        case "customer": return .customer(try parseFieldBlock())
+        case "orders": return .orders(try parseFieldBlock())
         case "let": return .let(try parseLet())
         case "segment": return .segment(try parseSegment())
         case "rule": return .rule(try parseRule())
@@ -18,7 +19,7 @@ extension Parser {
         case "test": return .test(try parseTest())
         case let word:
             var help = declarationHelp
-            if let guess = Suggest.closest(to: word, among: Array(Self.declarationWords)) {
+            if let guess = Suggest.closest(to: word, among: Array(Self.declarationWords) + ["orders"]) {
                 help = "did you mean `\(guess)`?"
             }
             throw fail("`\(word)` does not start a declaration", help: help, code: .unknownDeclaration)
@@ -26,7 +27,7 @@ extension Parser {
     }
 
     private var declarationHelp: String {
-        "a declaration starts with policy, use, customer, let, segment, rule, resolve, limit or test"
+        "a declaration starts with policy, use, customer, orders, let, segment, rule, resolve, limit or test"
     }
 
     /// title = "policy" string

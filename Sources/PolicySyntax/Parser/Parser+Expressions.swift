@@ -242,13 +242,19 @@ extension Parser {
         try enter()
         defer { depth -= 1 }
         var arguments: [Expression] = []
+        var filter: Expression? = nil
         if current.kind != .rightParen {
             repeat {
                 arguments.append(try parseExpression())
             } while consume(.comma) != nil
+            // `where` is a plain word everywhere else: here it can only start the filter.
+            if isWord("where") {
+                advance()
+                filter = try parseExpression()
+            }
         }
         try expect(.rightParen, "`)` to close the call of `\(function.text)`")
-        return Expression(.call(function, arguments), function.span.to(span(tokens[index - 1])))
+        return Expression(.call(function, arguments, filter: filter), function.span.to(span(tokens[index - 1])))
     }
 
     /// `[a, b, c]` (a trailing comma is allowed).

@@ -1,6 +1,7 @@
 extension Parser {
     /// test_decl = "test" string "{" { test_item } "}"
-    /// test_item = "as" "of" expression | "customer" record | "customers" string | "sent" record | expectation
+    /// test_item = "as" "of" expression | "customer" record | "customers" string | "order" record
+    ///           | "orders" string | "sent" record | expectation
     mutating func parseTest() throws -> TestDeclaration {
         let start = advance()
         let name = try readPlainString("the test's name in quotes")
@@ -20,10 +21,17 @@ extension Parser {
             } else if consumeWord("customers") != nil {
                 let file = try readPlainString("a customer file's path in quotes")
                 test.customerFiles.append((file.text, file.span))
+            } else if isWord("order"), peek().kind == .leftBrace {
+                advance()
+                test.orders.append(try parseTestRecord())
+            } else if isWord("orders"), peek().kind == .string {
+                advance()
+                let file = try readPlainString("an orders file's path in quotes")
+                test.orderFiles.append((file.text, file.span))
             } else if isWord("expect") {
                 test.expectations.append(try parseExpectation())
             } else {
-                throw fail("expected `as of`, `customer`, `customers`, `sent` or `expect` in the test, found \(describe(current))",
+                throw fail("expected `as of`, `customer`, `customers`, `order`, `orders`, `sent` or `expect` in the test, found \(describe(current))",
                            code: .invalidTest)
             }
             if index == before { advance() }
@@ -35,7 +43,7 @@ extension Parser {
 
     /// record = "{" [ name ":" expression { "," name ":" expression } [","] ] "}"
     mutating func parseTestRecord() throws -> TestCustomer {
-        let open = try expect(.leftBrace, "`{` to open the customer record")
+        let open = try expect(.leftBrace, "`{` to open the record")
         var values: [(Name, Expression)] = []
         while current.kind != .rightBrace {
             let name = try parseName("a field name")
@@ -43,7 +51,7 @@ extension Parser {
             values.append((name, try parseExpression()))
             if consume(.comma) == nil { break }
         }
-        try expect(.rightBrace, "`,` or `}` in the customer record")
+        try expect(.rightBrace, "`,` or `}` in the record")
         return TestCustomer(values: values, span: span(from: open))
     }
 
@@ -100,7 +108,7 @@ extension Parser {
         switch current.kind {
         case .rightBrace, .end: return false
         case .identifier:
-            if current.startsLine && ["expect", "customer", "customers", "as", "sent"].contains(text(current)) { return false }
+            if current.startsLine && ["expect", "customer", "customers", "order", "orders", "as", "sent"].contains(text(current)) { return false }
             return !isWord("expect")
         default: return true
         }

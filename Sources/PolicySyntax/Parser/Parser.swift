@@ -63,7 +63,11 @@ public struct Parser {
     /// A declaration word at the start of a line: where one declaration surely ends
     /// and the next begins, even after an unfinished expression.
     func startsDeclaration(_ token: Token) -> Bool {
-        token.startsLine && token.kind == .identifier && token.keyword == nil && Self.declarationWords.contains(text(token))
+        guard token.startsLine, token.kind == .identifier, token.keyword == nil else { return false }
+        let word = text(token)
+        if Self.declarationWords.contains(word) { return true }
+        // `orders` may be a customer field's name too: only `orders {` opens the block.
+        return word == "orders" && token.start == current.start && peek().kind == .leftBrace
     }
 
     // MARK: - Token access

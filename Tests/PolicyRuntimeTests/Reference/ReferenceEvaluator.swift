@@ -15,6 +15,12 @@ struct ReferenceEvaluator {
     let table: CustomerTable
     let aggregates: AggregateResults
 
+    /// The orders, and each order's customer row: aggregates over orders are worked
+    /// out here by reading every order in file order, not from the program's groups.
+    var orders = CustomerTable(fieldCount: 0)
+    var orderCustomers: [Int32] = []
+    var orderRow = -1
+
     var letValues: [Int: Value] = [:]
     var segmentValues: [Int: Value] = [:]
     var row = -1
@@ -62,6 +68,46 @@ struct ReferenceEvaluator {
         return result
     }
 
+    /// An aggregate over the customer's orders, as SPEC section 5 words it.
+    mutating func orderAggregate(_ spec: AggregateSpec) -> Value {
+        var values: [(value: Value, date: Value)] = []
+        let dateSlot = policy.orders?.firstDateSlot
+        for order in orderCustomers.indices where Int(orderCustomers[order]) == row {
+            orderRow = order
+            if let filter = spec.filter, !holds(filter) { continue }
+            let v = spec.argument.map { value($0.expression) } ?? .bool(true)
+            if v.isNone { continue }
+            values.append((v, dateSlot.map { orders.value($0, order) } ?? .none))
+        }
+        orderRow = -1
+        let numbers = values.compactMap { if case .number(let n) = $0.value { n } else { nil } }
+        switch spec.kind {
+        case .count: return .number(ExactDecimal(values.count))
+        case .sum: return .number(numbers.reduce(.zero, +))
+        case .mean: return numbers.isEmpty ? .none : numbers.reduce(.zero, +).divided(by: ExactDecimal(numbers.count)).map { .number($0) } ?? .none
+        case .min, .max:
+            var best: Value? = nil
+            for (v, _) in values {
+                guard let b = best, let c = Value.compare(v, b) else { best = best ?? v; continue }
+                if spec.kind == .min ? c < 0 : c > 0 { best = v }
+            }
+            return best ?? .none
+        case .distinct:
+            var seen: [Value] = []
+            for (v, _) in values where !seen.contains(where: { Value.compare($0, v) == 0 }) { seen.append(v) }
+            return .number(ExactDecimal(seen.count))
+        case .first, .last:
+            var best: (value: Value, date: CivilDate)? = nil
+            for (v, date) in values {
+                guard case .date(let d) = date else { continue }
+                if let b = best, spec.kind == .first ? d >= b.date : d < b.date { continue }
+                best = (v, d)
+            }
+            return best?.value ?? .none
+        case .percentRank, .ntile, .median: return .none
+        }
+    }
+
     mutating func value(_ b: CheckedExpression) -> Value {
         switch b {
         case .literal(let l): return l.value ?? .none
@@ -69,7 +115,9 @@ struct ReferenceEvaluator {
         case .letValue(let i): return letValue(i)
         case .segment(let i): return segmentValue(i)
         case .label(_, let i): return .label(i)
+        case .aggregate(let i) where policy.aggregates[i].overOrders: return orderAggregate(policy.aggregates[i])
         case .aggregate(let i): return aggregates.value(i, row: row)
+        case .orderField(let slot): return orders.value(slot, orderRow)
         case .today: return .date(asOf)
         case .history(.timesSent): return .number(.zero)    // no history here
         case .history: return .none
