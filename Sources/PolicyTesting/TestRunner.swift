@@ -50,7 +50,7 @@ public struct TestRunner {
         }
         let table = population.table
         result.customers = table.count
-        let (aggregates, _) = AggregateResults.compute(program: program, table: table)
+        let (aggregates, _) = AggregateResults.compute(program: program, table: table, orders: population.orders)
         let sent = HistoryIndex(program: program, records: test.sent.map {
             (customer: $0.customer, rule: $0.rule, action: $0.action, channel: $0.channel, asOf: $0.asOf, occasion: $0.occasion)
         })

@@ -166,9 +166,11 @@ public struct Explainer {
         return "\(left.span.text) is \(amount) \(rising ? "short of" : "over") \(bound) for \"\(rule)\""
     }
 
-    /// The fields and lets the policy's segments and rules use, with their values.
+    /// The fields and lets the policy's segments and rules use, with their values;
+    /// for a policy with orders, the customer's number of orders and each aggregate
+    /// over them that is used.
     func values(row: Int, evaluator: inout Evaluator) -> [(name: String, value: String, definition: String?)] {
-        var fields = Set<Int>(), lets = Set<Int>()
+        var fields = Set<Int>(), lets = Set<Int>(), overOrders = Set<Int>()
         var visited = Set<Int>()
         func collect(_ b: CheckedExpression) {
             switch b {
@@ -176,7 +178,13 @@ public struct Explainer {
             case .letValue(let i):
                 lets.insert(i)
                 if visited.insert(i).inserted { collect(policy.lets[i].value.expression) }
-            case .aggregate(let i): if let a = policy.aggregates[i].argument { collect(a.expression) }
+            case .aggregate(let i):
+                let spec = policy.aggregates[i]
+                if spec.overOrders {
+                    overOrders.insert(i)
+                    if let f = spec.filter { collect(f) }
+                }
+                if let a = spec.argument { collect(a.expression) }
             case .segment(let s): for c in policy.segments[s].cases { if let cond = c.condition { collect(cond) } }
             default: b.children.forEach(collect)
             }
@@ -194,6 +202,16 @@ public struct Explainer {
         for slot in fields.sorted() {
             let field = policy.schema.fields[slot]
             result.append((field.name, shown(evaluator.table.value(slot, row), type: field.type.valueType), nil))
+        }
+        if policy.orders != nil {
+            let count = evaluator.aggregates.orders.map { row < $0.customerCount ? $0.count(of: row) : 0 } ?? 0
+            result.append(("orders", "\(count)", nil))
+            // An aggregate that is a let's whole definition is shown as that let.
+            let letDefinitions = Set(lets.map { policy.lets[$0].value.expression })
+            for i in overOrders.sorted() where !letDefinitions.contains(.aggregate(i)) {
+                let spec = policy.aggregates[i]
+                result.append((spec.span.text, shown(evaluator.aggregates.value(i, row: row), type: spec.type), nil))
+            }
         }
         for i in lets.sorted() {
             let spec = policy.lets[i]
