@@ -16,6 +16,13 @@ public struct LoadResult: Sendable {
     /// Rows read, accepted or not.
     public var rowsRead: Int { table.count + rejectedRows + withoutCustomer }
 
+    /// The table, taken out (this result keeps an empty one with the same counts of rejects).
+    public mutating func takeTable() -> CustomerTable {
+        var taken = CustomerTable(fieldCount: 0)
+        swap(&taken, &table)
+        return taken
+    }
+
     public init(table: CustomerTable, rejects: [Reject], rejectedRows: Int, customerRows: [Int32] = [], withoutCustomer: Int = 0) {
         self.table = table
         self.rejects = rejects

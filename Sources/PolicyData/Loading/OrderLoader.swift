@@ -27,15 +27,16 @@ public enum OrderLoader {
         let customerSlot = program.policy.orders?.keySlot ?? 0
         if let customers {
             let lookup = CustomerLookup(customers, keySlot: program.policy.schema.keySlot)
-            let loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
+            var loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
                                                  keep: program.keptOrderFields, keys: .customers({ lookup.row(of: $0) }),
                                                  workers: workers, pieceSize: pieceSize)
-            let orders = OrderTable(table: loaded.table, customers: loaded.customerRows, customerCount: customers.count)
+            let orders = OrderTable(table: loaded.takeTable(), customers: loaded.customerRows, customerCount: customers.count,
+                                    workers: workers)
             return OrderLoad(orders: orders, customers: customers, rejects: loaded.rejects, rejectedRows: loaded.rejectedRows,
                              withoutCustomer: loaded.withoutCustomer)
         }
         // Every order with a customer names one: the customers are read off the orders.
-        let loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
+        var loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
                                              keep: program.keptOrderFields.union([customerSlot]),
                                              keys: .customers({ $0.isNone ? -2 : 0 }), workers: workers, pieceSize: pieceSize)
         var table = program.makeTable()
@@ -56,7 +57,7 @@ public enum OrderLoader {
             table.append(values, line: Int(loaded.table.lines[order]))
             customerRows.append(row)
         }
-        let orders = OrderTable(table: loaded.table, customers: customerRows, customerCount: table.count)
+        let orders = OrderTable(table: loaded.takeTable(), customers: customerRows, customerCount: table.count, workers: workers)
         return OrderLoad(orders: orders, customers: table, rejects: loaded.rejects, rejectedRows: loaded.rejectedRows,
                          withoutCustomer: loaded.withoutCustomer)
     }

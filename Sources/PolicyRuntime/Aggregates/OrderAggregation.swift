@@ -43,15 +43,25 @@ enum OrderAggregation {
         var columns = Array(repeating: [Value](), count: run.count)
         for i in columns.indices { columns[i].reserveCapacity(rows.count) }
         var accumulators = aggregates.map { Accumulator(kind: $0.kind) }
+        // A `where` shared by several aggregates (one operation: see `Planner.op`) is
+        // worked out once per order: per aggregate, its place among the distinct filters.
+        let filters = Array(Set(aggregates.map(\.filter).filter { $0 >= 0 })).sorted()
+        let filterOf = aggregates.map { a in a.filter < 0 ? -1 : filters.firstIndex(of: a.filter)! }
+        var verdicts = [Int8](repeating: -1, count: filters.count)
         let orders = results.orders
         for row in rows {
             evaluator.begin(row: row)
             for i in accumulators.indices { accumulators[i].reset() }
             if let orders, row < orders.customerCount {
                 for order in orders.orders(of: row) {
-                    evaluator.orderRow = Int(order)
+                    evaluator.begin(order: Int(order))
+                    for f in verdicts.indices { verdicts[f] = -1 }
                     for (i, aggregate) in aggregates.enumerated() {
-                        if aggregate.filter >= 0, !evaluator.holds(aggregate.filter) { continue }
+                        let f = filterOf[i]
+                        if f >= 0 {
+                            if verdicts[f] < 0 { verdicts[f] = evaluator.holds(aggregate.filter) ? 1 : 0 }
+                            if verdicts[f] == 0 { continue }
+                        }
                         accumulators[i].add(aggregate, &evaluator)
                     }
                 }

@@ -12,11 +12,16 @@ enum TextBuiltins {
         case .length: return .number(ExactDecimal(t.count))
         default:
             guard arguments.count == 2, case .text(let s) = arguments[1] else { return .none }
-            switch builtin {
-            case .contains: return .bool(s.isEmpty || t.contains(s))
-            case .startsWith: return .bool(t.hasPrefix(s))
-            default: return .bool(t.hasSuffix(s))
-            }
+            return .bool(holds(builtin, t, s))
+        }
+    }
+
+    /// `contains`, `starts_with` or `ends_with` of `t` and `s`.
+    static func holds(_ builtin: Builtin, _ t: String, _ s: String) -> Bool {
+        switch builtin {
+        case .contains: s.isEmpty || t.contains(s)
+        case .startsWith: t.hasPrefix(s)
+        default: t.hasSuffix(s)
         }
     }
 }

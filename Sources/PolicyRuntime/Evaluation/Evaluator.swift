@@ -24,8 +24,12 @@ public struct Evaluator {
     let valueColumns: [[Value]]
     /// The orders' table, for the aggregates over orders (an empty one without orders).
     let orders: CustomerTable
-    /// The order being aggregated, a row of `orders`.
-    var orderRow = 0
+    /// The order being aggregated, a row of `orders` (see `begin(order:)`).
+    private(set) var orderRow = 0
+    /// Counts `begin(order:)` calls: the shared values stamped under another are stale.
+    private var orderGeneration = 0
+    var sharedValues: [Scalar]
+    var sharedStamps: [Int]
     let aggregateScalars: [Scalar]
     /// The program's constant pool, and the aggregates' values that do not fit a
     /// `Scalar` inline (boxes in place 0).
@@ -103,7 +107,15 @@ public struct Evaluator {
         letStamps = Array(repeating: -1, count: program.lets.count)
         segmentValues = Array(repeating: .none, count: program.segments.count)
         segmentStamps = Array(repeating: -1, count: program.segments.count)
+        sharedValues = Array(repeating: .none, count: program.sharedCount)
+        sharedStamps = Array(repeating: -1, count: program.sharedCount)
         countedLetDivisions = aggregates.letDivisions
+    }
+
+    /// Starts evaluating an order of the current customer (a row of the orders' table).
+    mutating func begin(order: Int) {
+        orderRow = order
+        orderGeneration += 1
     }
 
     /// Starts evaluating a customer.
@@ -218,8 +230,16 @@ public struct Evaluator {
         case .orderDateField(let column):
             let days = orders.days[Int(column)][orderRow]
             return days == Int32.min ? .none : .date(days)
+        case .orderTextField(let column):
+            return orders.texts[Int(column)][orderRow].map { box(.text($0)) } ?? .none
         case .orderField(let slot):
             return scalar(orders.value(Int(slot), orderRow))
+        case .shared(let x, let slot):
+            if sharedStamps[Int(slot)] == orderGeneration { return sharedValues[Int(slot)] }
+            let v = eval(x)
+            sharedValues[Int(slot)] = v
+            sharedStamps[Int(slot)] = orderGeneration
+            return v
         case .letValue(let i):
             return letValue(Int(i))
         case .segment(let i):
@@ -347,6 +367,17 @@ public struct Evaluator {
 
     /// A built-in call: `none` as soon as an argument is `none`.
     mutating func call(_ builtin: Builtin, first: Int, count: Int) -> Scalar {
+        if count == 2, builtin == .startsWith || builtin == .endsWith || builtin == .contains {
+            // Text against text, the commonest test of an export's codes, without an argument array.
+            let x = operand(program.operands[first])
+            if x.isNone { return .none }
+            let y = operand(program.operands[first + 1])
+            if y.isNone { return .none }
+            if case .text(let t) = value(of: x), case .text(let s) = value(of: y) {
+                return .bool(TextBuiltins.holds(builtin, t, s))
+            }
+            return call(builtin, values: [value(of: x), value(of: y)])
+        }
         if count == 1, builtin.takesOneDate {
             let x = operand(program.operands[first])
             guard x.kind == .date else { return x.kind == .boxed ? call(builtin, values: [value(of: x)]) : .none }

@@ -2,8 +2,9 @@ import PolicySyntax
 import PolicySemantics
 
 /// One operation of a planned expression; operands are indexes of other operations
-/// (always lower ones: an operation comes after what it reads). Plain values only,
-/// so that reading one costs no reference counting.
+/// (lower ones: an operation comes after what it reads, but for `shared`, which
+/// stands where its operation was first planned). Plain values only, so that reading
+/// one costs no reference counting.
 enum Operation {
     case constant(Scalar)
     /// A field read through `CustomerTable.value`: text, durations, and any field
@@ -20,6 +21,10 @@ enum Operation {
     /// The same for an order's decimal and date columns, read in place.
     case orderDecimalField(column: Int32, slot: Int32)
     case orderDateField(column: Int32)
+    case orderTextField(column: Int32)
+    /// An operation on one order that several others read (the same `where` in three
+    /// aggregates): worked out once per order, its value kept in `slot`.
+    case shared(Int32, slot: Int32)
     /// A `let`'s value, computed once per customer.
     case letValue(Int32)
     /// A segment's label for the customer, decided once per customer.

@@ -40,6 +40,7 @@ extension Program {
         let used = planner.usedFields.union([policy.schema.keySlot])
         let layout = layout ?? CustomerTable(types: fields.map(\.columnType), keep: used).layout
         let orderLayout = orderLayout ?? CustomerTable(types: orderFields.map(\.columnType), keep: planner.usedOrderFields).layout
+        planner.shareOrderOperations()
         planner.readFields(from: layout, orders: orderLayout)
         let program = Program(policy: policy, asOf: asOf, fields: fields, formatter: formatter, layout: layout,
                               orderFields: orderFields, orderLayout: orderLayout,
@@ -73,6 +74,14 @@ struct Planner {
     var historyQueries: [HistoryQuery] = []
     var usedFields = Set<Int>()
     var usedOrderFields = Set<Int>()
+    /// Each expression planned so far, and its operation: an expression written twice
+    /// (a `where` repeated over several aggregates) is one operation.
+    var planned: [CheckedExpression: Int32] = [:]
+    /// Per operation: how many times it is read, and whether it reads an order's field.
+    var uses: [Int32] = []
+    var readsOrder: [Bool] = []
+    /// How many operations are `shared`.
+    var sharedCount = 0
 
     init(asOf: CivilDate, formatter: ValueFormatter) {
         self.asOf = asOf
@@ -149,8 +158,61 @@ struct Planner {
         return (first, Int32(indexes.count))
     }
 
-    /// Appends an expression's operations (operands first) and returns the index of its own.
+    /// Appends an expression's operations (operands first) and returns the index of its
+    /// own; an expression already planned is not planned again (operations are pure).
     mutating func op(_ bound: CheckedExpression) -> Int32 {
+        if let known = self.planned[bound] {
+            uses[Int(known)] += 1
+            return known
+        }
+        let index = newOp(bound)
+        self.planned[bound] = index
+        uses.append(1)
+        readsOrder.append(Self.readsOrder(bound))
+        return index
+    }
+
+    /// Whether an expression reads a field of the order being aggregated (a let, a
+    /// segment or an aggregate is the customer's, whatever it reads).
+    static func readsOrder(_ e: CheckedExpression) -> Bool {
+        switch e {
+        case .orderField: true
+        case .letValue, .segment, .aggregate: false
+        default: e.children.contains(where: readsOrder)
+        }
+    }
+
+    /// Makes each operation on an order that is read more than once `shared`: the
+    /// operation moves to the end, and its first place keeps its value per order.
+    mutating func shareOrderOperations() {
+        for i in 0..<ops.count where uses[i] > 1 && readsOrder[i] {
+            switch ops[i] {
+            case .constant, .shared: continue
+            default: break
+            }
+            ops.append(ops[i])
+            ops[i] = .shared(Int32(ops.count - 1), slot: Int32(sharedCount))
+            sharedCount += 1
+        }
+    }
+
+    /// The value of arithmetic on constants (`today - 90 days`), worked out once here; nil
+    /// for anything else, and for a division by zero (counted when it is met).
+    func folded(_ e: CheckedExpression) -> Value? {
+        switch e {
+        case .literal(let literal): return literal.value
+        case .today: return .date(asOf)
+        case .negate(let x): return folded(x).map(ValueOperations.negate)
+        case .arithmetic(let o, let a, let b):
+            guard let x = folded(a), let y = folded(b) else { return nil }
+            var divisions = 0
+            let v = ValueOperations.arithmetic(o, x, y, divisionsByZero: &divisions)
+            return divisions == 0 ? v : nil
+        default: return nil
+        }
+    }
+
+    private mutating func newOp(_ bound: CheckedExpression) -> Int32 {
         let planned: Operation
         switch bound {
         case .literal(let literal):
@@ -171,9 +233,9 @@ struct Planner {
         case .history(let query):
             historyQueries.append(query)
             planned = .history(Int32(historyQueries.count - 1))
-        case .negate(let x): planned = .negate(op(x))
+        case .negate(let x): planned = folded(bound).map { constant($0) } ?? .negate(op(x))
         case .not(let x): planned = .not(op(x))
-        case .arithmetic(let o, let a, let b): planned = .arithmetic(o, op(a), op(b))
+        case .arithmetic(let o, let a, let b): planned = folded(bound).map { constant($0) } ?? .arithmetic(o, op(a), op(b))
         case .compare(let o, let a, let b): planned = .compare(o, op(a), op(b))
         case .and(let a, let b): planned = .and(op(a), op(b))
         case .or(let a, let b): planned = .or(op(a), op(b))
@@ -211,7 +273,8 @@ struct Planner {
                 switch column.storage {
                 case .decimal: ops[i] = .orderDecimalField(column: Int32(column.index), slot: slot)
                 case .date: ops[i] = .orderDateField(column: Int32(column.index))
-                case .bool, .text, .other, .skipped: break
+                case .text: ops[i] = .orderTextField(column: Int32(column.index))
+                case .bool, .other, .skipped: break
                 }
             }
             guard case .field(let slot) = ops[i] else { continue }

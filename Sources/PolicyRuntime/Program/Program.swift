@@ -63,6 +63,8 @@ public final class Program: @unchecked Sendable {
     let modifiedRuleCount: Int
     /// The policy has `limit` lines.
     let hasLimits: Bool
+    /// How many operations are `shared` (see `Planner.shareOrderOperations`).
+    let sharedCount: Int
 
     init(policy: CheckedPolicy, asOf: CivilDate, fields: [FieldPlan], formatter: ValueFormatter, layout: [CustomerTable.Column],
          orderFields: [FieldPlan], orderLayout: [CustomerTable.Column],
@@ -104,6 +106,7 @@ public final class Program: @unchecked Sendable {
         }
         modifiedRuleCount = next
         hasLimits = !policy.limits.isEmpty
+        sharedCount = planned.sharedCount
     }
 
     deinit {

@@ -158,6 +158,46 @@ extension CustomerTable {
         return joined
     }
 
+    /// The same rows in another order: row `i` of the result is row `order[i]` of this
+    /// table. Each column is gathered in turn (on up to `workers` threads), and this
+    /// table's copy of it released as soon as it is, so that at most a column or two is
+    /// held twice.
+    public mutating func reorder(_ order: [Int32], workers: Int = 1) {
+        func reorderAll<T: Sendable>(_ columns: WritableKeyPath<CustomerTable, [[T]]>) {
+            var first = 0
+            while first < self[keyPath: columns].count {
+                let group = first..<min(self[keyPath: columns].count, first + max(1, workers))
+                let sources = group.map { self[keyPath: columns][$0] }
+                for i in group { self[keyPath: columns][i] = [] }
+                let done = parallelMap(sources.count, workers: workers) { Self.gathered(sources[$0], order) }
+                for (j, i) in group.enumerated() { self[keyPath: columns][i] = done[j] }
+                first = group.upperBound
+            }
+        }
+        reorderAll(\.mantissas)
+        reorderAll(\.scales)
+        reorderAll(\.days)
+        reorderAll(\.bools)
+        reorderAll(\.texts)
+        reorderAll(\.others)
+        if wide.contains(where: { !$0.isEmpty }) {
+            var position = [Int32](repeating: 0, count: order.count)
+            for (i, row) in order.enumerated() { position[Int(row)] = Int32(i) }
+            wide = wide.map { column in Dictionary(uniqueKeysWithValues: column.map { (Int(position[$0.key]), $0.value) }) }
+        }
+        lines = Self.gathered(lines, order)
+    }
+
+    /// `column[order[0]], column[order[1]], ...`.
+    private static func gathered<T>(_ column: [T], _ order: [Int32]) -> [T] {
+        [T](unsafeUninitializedCapacity: order.count) { buffer, count in
+            column.withUnsafeBufferPointer { source in
+                for (i, row) in order.enumerated() { (buffer.baseAddress! + i).initialize(to: source[Int(row)]) }
+            }
+            count = order.count
+        }
+    }
+
     /// The same table with no rows.
     private func emptied() -> CustomerTable {
         var table = self
