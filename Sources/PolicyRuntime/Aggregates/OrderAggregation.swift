@@ -77,7 +77,11 @@ enum OrderAggregation {
     struct Accumulator {
         let kind: AggregateKind
         var count = 0
-        var sum = ExactDecimal.zero
+        /// The sum: `mantissa / 10^scale` while it fits an `Int64` (no `ExactDecimal`
+        /// per order), then `wideSum` from the first value that would not fit.
+        var mantissa: Int64 = 0
+        var scale: Int8 = 0
+        var wideSum: ExactDecimal? = nil
         var best = Scalar.none
         var bestDay: Int64 = 0
         /// `distinct`: the values seen, searched in turn while they are few, then hashed.
@@ -88,7 +92,9 @@ enum OrderAggregation {
 
         mutating func reset() {
             count = 0
-            sum = .zero
+            mantissa = 0
+            scale = 0
+            wideSum = nil
             best = .none
             if !seen.isEmpty { seen.removeAll(keepingCapacity: true) }
             if !seenValues.isEmpty { seenValues.removeAll(keepingCapacity: true) }
@@ -106,9 +112,9 @@ enum OrderAggregation {
                 count += 1
             case .sum, .mean:
                 if v.kind == .decimal {
-                    sum = sum + ExactDecimal(smallMantissa: v.bits, scale: Int32(v.scale))
+                    addSmall(v.bits, scale: v.scale)
                 } else if case .number(let n) = evaluator.value(of: v) {
-                    sum = sum + n
+                    wideSum = sum + n
                 }
                 count += 1
             case .min, .max:
@@ -133,9 +139,33 @@ enum OrderAggregation {
             }
         }
 
+        /// Adds `m / 10^s` to the sum, in the mantissa while it fits.
+        @inline(__always)
+        private mutating func addSmall(_ m: Int64, scale s: Int8) {
+            if wideSum == nil {
+                if s == scale {
+                    let (total, overflow) = mantissa.addingReportingOverflow(m)
+                    if !overflow { mantissa = total; return }
+                } else if s < scale, Int(scale - s) < ExactDecimal.powersOfTen.count {
+                    let (scaled, o1) = m.multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(scale - s)])
+                    let (total, o2) = mantissa.addingReportingOverflow(scaled)
+                    if !o1, !o2 { mantissa = total; return }
+                } else if s > scale, Int(s - scale) < ExactDecimal.powersOfTen.count {
+                    let (scaled, o1) = mantissa.multipliedReportingOverflow(by: ExactDecimal.powersOfTen[Int(s - scale)])
+                    let (total, o2) = scaled.addingReportingOverflow(m)
+                    if !o1, !o2 { mantissa = total; scale = s; return }
+                }
+            }
+            wideSum = sum + ExactDecimal(smallMantissa: m, scale: Int32(s))
+        }
+
+        /// The sum so far.
+        var sum: ExactDecimal { wideSum ?? ExactDecimal(smallMantissa: mantissa, scale: Int32(scale)) }
+
         private mutating func addDistinct(_ v: Scalar, _ evaluator: inout Evaluator) {
             if seen.count < 32, seenValues.isEmpty {
-                for s in seen where (Evaluator.quickOrder(v, s) ?? evaluator.order(v, s)) == 0 { return }
+                // Latest first: the lines of one invoice come together.
+                for s in seen.reversed() where (Evaluator.quickOrder(v, s) ?? evaluator.order(v, s)) == 0 { return }
                 seen.append(v)
                 return
             }

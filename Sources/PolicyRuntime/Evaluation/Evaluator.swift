@@ -231,7 +231,8 @@ public struct Evaluator {
             let days = orders.days[Int(column)][orderRow]
             return days == Int32.min ? .none : .date(days)
         case .orderTextField(let column):
-            return orders.texts[Int(column)][orderRow].map { box(.text($0)) } ?? .none
+            return orders.texts[Int(column)][orderRow] == nil ? .none
+                : Scalar(kind: .orderText, scale: 0, extra: column, bits: Int64(orderRow))
         case .orderField(let slot):
             return scalar(orders.value(Int(slot), orderRow))
         case .shared(let x, let slot):
@@ -373,7 +374,7 @@ public struct Evaluator {
             if x.isNone { return .none }
             let y = operand(program.operands[first + 1])
             if y.isNone { return .none }
-            if case .text(let t) = value(of: x), case .text(let s) = value(of: y) {
+            if let t = text(of: x), let s = text(of: y) {
                 return .bool(TextBuiltins.holds(builtin, t, s))
             }
             return call(builtin, values: [value(of: x), value(of: y)])
@@ -412,6 +413,9 @@ public struct Evaluator {
                 return x < y ? -1 : (x == y ? 0 : 1)
             case .ratio:
                 if let c = Self.orderRatios(a, b) { return c }
+            case .orderText:
+                let x = text(of: a)!, y = text(of: b)!
+                return x == y ? 0 : (x < y ? -1 : 1)
             case .boxed: break
             }
         } else if a.isNone || b.isNone {
@@ -455,8 +459,21 @@ public struct Evaluator {
     /// The `Value` a scalar stands for.
     // `mutating` only so that `self` is passed in place, not copied per call.
     mutating func value(of s: Scalar) -> Value {
+        if s.kind == .orderText { return .text(orders.texts[Int(s.extra)][Int(s.bits)] ?? "") }
         guard s.kind == .boxed else { return s.inlineValue }
         return s.scale == 0 ? pool[Int(s.bits)] : scratch[Int(s.bits)]
+    }
+
+    /// The text a scalar holds, read in place for an order's cell; nil for any other value.
+    @inline(__always)
+    func text(of s: Scalar) -> String? {
+        switch s.kind {
+        case .orderText: return orders.texts[Int(s.extra)][Int(s.bits)]
+        case .boxed:
+            if case .text(let t) = s.scale == 0 ? pool[Int(s.bits)] : scratch[Int(s.bits)] { return t }
+            return nil
+        default: return nil
+        }
     }
 
     /// A value as a scalar: inline when it fits, else boxed in the customer's scratch values.

@@ -15,6 +15,9 @@ struct Scalar {
         case ratio
         /// A `Value` in the constant pool (`scale` 0) or the customer's scratch values (`scale` 1).
         case boxed
+        /// The text of an order's cell, read where it is kept: `extra` the text column of
+        /// the orders' table, `bits` the order's row (never none: an empty cell is `none`).
+        case orderText
     }
 
     var kind: Kind
@@ -67,7 +70,7 @@ struct Scalar {
     /// The value of an inline scalar (not a box: see `Evaluator.value(of:)`).
     var inlineValue: Value {
         switch kind {
-        case .none, .boxed: return .none
+        case .none, .boxed, .orderText: return .none
         case .bool: return .bool(bits != 0)
         case .decimal: return .number(ExactDecimal(smallMantissa: bits, scale: Int32(scale)))
         case .date: return .date(CivilDate(daysSinceEpoch: Int32(truncatingIfNeeded: bits)))
