@@ -1,3 +1,4 @@
+import PolicyFiles
 import Foundation
 import Testing
 import PolicySemantics
@@ -21,7 +22,7 @@ struct DelimitedPiecesTests {
         let reader = try CSVReader(bytes: bytes)
         let table = CustomerTable(types: LoadFixture.fields.map(\.columnType), keep: LoadFixture.keep)
         let checks = FieldChecks(file: "c.csv", fields: LoadFixture.fields, columns: Array(0..<8), keySlot: 0, kept: table.keeps)
-        let reading = DelimitedPieces.Reading(bytes: bytes, delimiter: .comma, width: 8, checks: checks,
+        let reading = DelimitedPieces.Reading(bytes: FileBytes(bytes), delimiter: .comma, width: 8, checks: checks,
                                               keep: LoadFixture.keep, keyHash: { $0.hashValue },
                                               columnNames: LoadFixture.header.components(separatedBy: ","))
         let cuts = bytes.withUnsafeBufferPointer { DelimitedPieces.cuts($0, from: reader.dataStart.position, size: 50) }
@@ -46,7 +47,7 @@ struct LoaderBoundsTests {
         let fields = [FieldPlan(spec: FieldSpec(name: "id", type: .text, isKey: true)),
                       FieldPlan(spec: FieldSpec(name: "name", type: .text))]
         let checks = FieldChecks(file: "c.csv", fields: fields, columns: [nil, 1], keySlot: 0, kept: { _ in true })
-        let reading = DelimitedPieces.Reading(bytes: bytes, delimiter: .comma, width: 2, checks: checks,
+        let reading = DelimitedPieces.Reading(bytes: FileBytes(bytes), delimiter: .comma, width: 2, checks: checks,
                                               keep: nil, keyHash: { $0.hashValue }, columnNames: ["id", "name"])
         let piece = reading.read(8..<bytes.count)
         #expect(piece.builder.rejects.map(\.code) == [.emptyRequiredCell, .fieldCount])

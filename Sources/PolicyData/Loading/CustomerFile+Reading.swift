@@ -19,6 +19,10 @@ extension CustomerFile {
                             reason: "it is not text: it holds NUL and control bytes, as a binary file does",
                             help: "pass the customer export itself, as CSV, TSV, JSON or JSON Lines")
         }
+        // A regular CSV/TSV file is read in place, a piece at a time (`DelimitedPieces`).
+        if format == .csv || format == .tsv, let mapped = MappedFile(input) {
+            return CustomerFile(name: name, bytes: FileBytes(mapped: mapped), format: format)
+        }
         let bytes = try input.readAll(limit: limit, tooLarge: tooLarge)
         return CustomerFile(name: name, bytes: bytes, format: format)
     }

@@ -256,9 +256,10 @@ public enum CustomerLoader {
     }
 
     static func rawJSON(_ file: CustomerFile) throws(DataError) -> RawTable {
-        if file.format == .jsonl { return JSONRecords.fromLines(bytes: file.bytes) }
+        // INVARIANT: a JSON file is held in memory, not mapped (`CustomerFile.read`).
+        if file.format == .jsonl { return JSONRecords.fromLines(bytes: file.bytes.asArray) }
         do {
-            return try JSONRecords.fromArray(bytes: file.bytes)
+            return try JSONRecords.fromArray(bytes: file.bytes.asArray)
         } catch {
             let place = file.bytes.withUnsafeBufferPointer { DataPlace.at(line: error.line, column: error.column, in: $0) }
             throw DataError(file: file.name, place: place, code: .malformedFile,

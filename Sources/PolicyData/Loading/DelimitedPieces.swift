@@ -1,5 +1,6 @@
 import PolicyValues
 import PolicyRuntime
+import PolicyFiles
 
 /// Reading the records of a CSV/TSV file in pieces, each on its own thread, with the
 /// exact result of one reading from start to end.
@@ -48,7 +49,7 @@ enum DelimitedPieces {
 
     /// What every piece shares.
     struct Reading: Sendable {
-        let bytes: [UInt8]
+        let bytes: FileBytes
         let delimiter: CSVDelimiter
         /// The header's number of cells.
         let width: Int
@@ -62,8 +63,12 @@ enum DelimitedPieces {
 
         /// Reads the records that start in `range`, the first line of the range being
         /// line `firstLine`.
+        /// A mapped file's pages go once the piece is read (read again, they come back).
         func read(_ range: Range<Int>, firstLine: Int = 0) -> Piece {
-            bytes.withUnsafeBufferPointer { read(range, firstLine: firstLine, in: $0) }
+            bytes.prefetch(range)
+            let piece = bytes.withUnsafeBufferPointer { read(range, firstLine: firstLine, in: $0) }
+            bytes.release(piece.start..<piece.end)
+            return piece
         }
 
         // Plain locals and a pointer, no closure capturing them: captured variables are

@@ -1,3 +1,5 @@
+import PolicyFiles
+
 /// The customer file formats `policy run` reads.
 public enum InputFormat: String, Sendable, CaseIterable {
     case csv, tsv, json, jsonl
@@ -16,10 +18,14 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// A customer file read into memory: its name for messages, its bytes, its format.
 public struct CustomerFile: Sendable {
     public var name: String
-    public var bytes: [UInt8]
+    public var bytes: FileBytes
     public var format: InputFormat
 
     public init(name: String, bytes: [UInt8], format: InputFormat) {
+        self.init(name: name, bytes: FileBytes(bytes), format: format)
+    }
+
+    public init(name: String, bytes: FileBytes, format: InputFormat) {
         self.name = name
         self.bytes = bytes
         self.format = format

@@ -1,5 +1,7 @@
 // Streaming, zero-copy reader of a whole CSV/TSV file held in memory.
 
+import PolicyFiles
+
 /// Reads a CSV or TSV file record by record without turning it into strings.
 ///
 /// ```swift
@@ -19,7 +21,7 @@
 /// A quote that never closes is an error at the line where its field started.
 public struct CSVReader: Sendable {
     /// The whole file. Fields are spans into it.
-    public let bytes: [UInt8]
+    public let bytes: FileBytes
     /// Header names, trimmed as cells are (``CellText``), in file order.
     public let header: [String]
     /// Empty and duplicate header names, for the caller to accept or refuse.
@@ -46,6 +48,10 @@ public struct CSVReader: Sendable {
     /// - Parameter delimiter: forces the delimiter (pass `.tab` for TSV files); `nil` detects it from the header line.
     /// - Throws: ``CSVError`` when the file is empty, holds only blank lines, or the header has an unterminated quote.
     public init(bytes: [UInt8], delimiter: CSVDelimiter? = nil) throws(CSVError) {
+        try self.init(bytes: FileBytes(bytes), delimiter: delimiter)
+    }
+
+    public init(bytes: FileBytes, delimiter: CSVDelimiter? = nil) throws(CSVError) {
         self.bytes = bytes
         let (start, firstLine) = bytes.withUnsafeBufferPointer { p in
             CSVReader.firstContent(p)
@@ -58,7 +64,7 @@ public struct CSVReader: Sendable {
                            message: empty ? CSVError.emptyFile : CSVError.onlyBlankLines)
         }
         self.headerStart = start
-        let chosen = delimiter ?? CSVDelimiter.detect(headerLine: bytes[start...])
+        let chosen = delimiter ?? bytes.withUnsafeBufferPointer { CSVDelimiter.detect(headerLine: UnsafeBufferPointer(rebasing: $0[start...])) }
         self.delimiter = chosen
         var scanner = CSVScanner(position: start, line: firstLine, delimiter: chosen)
         var fields: [CSVField] = []
