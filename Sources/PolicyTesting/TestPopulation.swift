@@ -121,7 +121,7 @@ struct TestPopulation {
             do {
                 let file = try CustomerFile.read(InputFile.open(full), name: full, format: format, memory: MemoryBudget.available())
                 loaded = try CustomerLoader.load(file.inUTF8(), fields: program.orderFields, keySlot: customerSlot,
-                                                 keys: .customers({ $0.isNone ? -2 : 0 }))
+                                                 keys: .customers(nil))
             } catch let error as FileError {
                 let place = full == path ? "" : " (looked for `\(full)`)"
                 return TestSetupError(message: "cannot read the orders file `\(path)`\(place): \(error.reason)")

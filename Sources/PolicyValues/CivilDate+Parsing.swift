@@ -86,9 +86,21 @@ public struct DatePattern: Sendable, Hashable {
         case literal([UInt8])
     }
 
+    /// One step of reading a cell: a byte that must match, or a number. Plain values,
+    /// so that reading a cell copies and counts no references.
+    struct Step: Hashable, Sendable {
+        /// nil: the literal `byte`.
+        var field: Field?
+        var byte: UInt8
+        var minDigits: Int8
+        var maxDigits: Int8
+    }
+
     /// The pattern as written.
     public let text: String
     let tokens: [Token]
+    /// The tokens as steps, a literal byte by byte (what `parse` walks).
+    let steps: [Step]
     /// True when the year is written with two digits and needs the pivot.
     let shortYear: Bool
 
@@ -144,6 +156,12 @@ public struct DatePattern: Sendable, Hashable {
         self.text = pattern
         self.tokens = tokens
         self.shortYear = shortYear
+        steps = tokens.flatMap { token -> [Step] in
+            switch token {
+            case .literal(let bytes): bytes.map { Step(field: nil, byte: $0, minDigits: 0, maxDigits: 0) }
+            case .number(let field, let low, let high): [Step(field: field, byte: 0, minDigits: Int8(low), maxDigits: Int8(high))]
+            }
+        }
     }
 
     /// Reads one cell; nil when it does not match the pattern exactly or the day is not on
@@ -153,30 +171,27 @@ public struct DatePattern: Sendable, Hashable {
         var year = 0, month = 0, day = 0
         // The time of day, checked then dropped.
         var timeInRange = true
-        for token in tokens {
-            switch token {
-            case .literal(let expected):
-                guard bytes.count - index >= expected.count else { return nil }
-                for byte in expected {
-                    guard bytes[index] == byte else { return nil }
-                    index += 1
-                }
-            case .number(let field, let minDigits, let maxDigits):
-                var value = 0, count = 0
-                // Greedy up to maxDigits: `d/M` read `12/3` as day 12, as people expect.
-                while count < maxDigits, index < bytes.count, let digit = digitValue(bytes[index]) {
-                    value = value * 10 + digit
-                    count += 1
-                    index += 1
-                }
-                guard count >= minDigits else { return nil }
-                switch field {
-                case .day: day = value
-                case .month: month = value
-                case .year: year = shortYear ? (value < 50 ? 2000 + value : 1900 + value) : value
-                case .hour: timeInRange = timeInRange && value <= 23
-                case .minute, .second: timeInRange = timeInRange && value <= 59
-                }
+        for step in steps {
+            guard let field = step.field else {
+                guard index < bytes.count, bytes[index] == step.byte else { return nil }
+                index += 1
+                continue
+            }
+            let minDigits = Int(step.minDigits), maxDigits = Int(step.maxDigits)
+            var value = 0, count = 0
+            // Greedy up to maxDigits: `d/M` read `12/3` as day 12, as people expect.
+            while count < maxDigits, index < bytes.count, let digit = digitValue(bytes[index]) {
+                value = value * 10 + digit
+                count += 1
+                index += 1
+            }
+            guard count >= minDigits else { return nil }
+            switch field {
+            case .day: day = value
+            case .month: month = value
+            case .year: year = shortYear ? (value < 50 ? 2000 + value : 1900 + value) : value
+            case .hour: timeInRange = timeInRange && value <= 23
+            case .minute, .second: timeInRange = timeInRange && value <= 59
             }
         }
         guard index == bytes.count, timeInRange else { return nil }

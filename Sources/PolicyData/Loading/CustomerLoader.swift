@@ -36,10 +36,27 @@ public struct LoadResult: Sendable {
 public enum KeyCheck: Sendable {
     /// Customers: each key on one row; a later row with an earlier row's key is rejected.
     case unique
-    /// Orders: `customer(key)` is the row of the order's customer; -1 when there is
-    /// none such (the order is rejected), -2 when the cell is empty (the order is
-    /// counted as without a customer, and left out).
-    case customers(@Sendable (Value) -> Int)
+    /// Orders: each order's customer is found in `lookup` (nil: none is looked up, every
+    /// order with a customer is kept); an order whose customer is not there is
+    /// rejected, one whose customer cell is empty is counted as without a customer,
+    /// and left out.
+    case customers(CustomerLookup?)
+
+    /// The hash the loader keeps per row: a customer's key's, or an order's customer
+    /// row (-1: none such, -2: the cell is empty; 0 for any customer without a lookup).
+    var keyHash: @Sendable (Value) -> Int {
+        switch self {
+        case .unique: CustomerLoader.keyHash
+        case .customers(let lookup?): { lookup.row(of: $0) }
+        case .customers(nil): { $0.isNone ? -2 : 0 }
+        }
+    }
+
+    /// The customers orders are looked up in, if any.
+    var lookup: CustomerLookup? {
+        if case .customers(let lookup?) = self { return lookup }
+        return nil
+    }
 }
 
 /// Loads a customer file against the policy's fields.
@@ -64,8 +81,8 @@ public enum CustomerLoader {
         }
         // A customer key is always kept: duplicates are found by comparing stored keys.
         var keep = keep
-        var keyHash = Self.keyHash
-        if case .customers(let customer) = keys { keyHash = customer } else { keep = keep.map { $0.union([keySlot]) } }
+        let keyHash = keys.keyHash
+        if case .unique = keys { keep = keep.map { $0.union([keySlot]) } }
         // UTF-16 is read as the UTF-8 it converts to; other encodings stop here.
         let file = try CustomerText.prepare(consume file)
         switch file.format {
@@ -97,7 +114,8 @@ public enum CustomerLoader {
             var names = reader.header
             for (slot, column) in columns.enumerated() { if let column { names[column] = fields[slot].spec.name } }
             let reading = DelimitedPieces.Reading(bytes: file.bytes, delimiter: reader.delimiter, width: reader.header.count,
-                                                  checks: checks, keep: keep, keyHash: keyHash, columnNames: names)
+                                                  checks: checks, keep: keep, keyHash: keyHash, lookup: keys.lookup,
+                                                  columnNames: names)
             let (start, firstLine) = reader.dataStart
             let dataBytes = file.bytes.count - start
             // A few pieces per worker even out their speeds; one worker reads one piece.
@@ -135,7 +153,7 @@ public enum CustomerLoader {
         let table = CustomerTable(types: fields.map(\.columnType), keep: keep)
         let checks = FieldChecks(file: file.name, fields: fields, columns: columns, keySlot: keySlot,
                                  kept: { table.keeps($0) || $0 == keySlot })
-        var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash)
+        var builder = TableBuilder(checks: checks, keep: keep, keyHash: keyHash, lookup: keys.lookup)
         // A column is named after the field that reads it.
         var names: [String: String] = [:]
         for field in fields { names[field.spec.header] = field.spec.name }

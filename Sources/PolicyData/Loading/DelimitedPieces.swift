@@ -56,6 +56,8 @@ enum DelimitedPieces {
         let checks: FieldChecks
         let keep: Set<Int>?
         let keyHash: @Sendable (Value) -> Int
+        /// Orders: the customers they are looked up in (see `TableBuilder.lookup`).
+        var lookup: CustomerLookup? = nil
         /// Per column: the name of the field that reads it, or its header, for rejects.
         let columnNames: [String]
         /// Rows per batch: the fields of a batch stay in cache while its columns are read.
@@ -75,7 +77,8 @@ enum DelimitedPieces {
         // boxed, and every access to a box is checked for exclusivity at run time.
         private func read(_ range: Range<Int>, firstLine: Int, in p: UnsafeBufferPointer<UInt8>) -> Piece {
             // Real exports run 60 to 200 bytes a row: guess generously, untouched capacity is free.
-            var builder = TableBuilder(checks: checks, keep: keep, expectedRows: range.count / 48 + 16, keyHash: keyHash)
+            var builder = TableBuilder(checks: checks, keep: keep, expectedRows: range.count / 48 + 16, keyHash: keyHash,
+                                       lookup: lookup)
             var scanner = CSVScanner(position: range.lowerBound, line: firstLine, delimiter: delimiter)
             var pending = PendingRecords(width: width, rows: batchRows)
             var text = TextState(scanned: range.lowerBound)

@@ -52,7 +52,7 @@ enum LoadAssembly {
     /// and counted.
     static func orderRejects(_ pieces: [TableBuilder], lineOffsets: [Int],
                              keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
-        var result = Rejects(keys: .customers({ _ in 0 }))
+        var result = Rejects(keys: .customers(nil))
         for k in pieces.indices {
             let piece = pieces[k]
             var unknown: [Reject] = []

@@ -28,7 +28,7 @@ public enum OrderLoader {
         if let customers {
             let lookup = CustomerLookup(customers, keySlot: program.policy.schema.keySlot)
             var loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
-                                                 keep: program.keptOrderFields, keys: .customers({ lookup.row(of: $0) }),
+                                                 keep: program.keptOrderFields, keys: .customers(lookup),
                                                  workers: workers, pieceSize: pieceSize)
             let orders = OrderTable(table: loaded.takeTable(), customers: loaded.customerRows, customerCount: customers.count,
                                     workers: workers)
@@ -38,7 +38,7 @@ public enum OrderLoader {
         // Every order with a customer names one: the customers are read off the orders.
         var loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
                                              keep: program.keptOrderFields.union([customerSlot]),
-                                             keys: .customers({ $0.isNone ? -2 : 0 }), workers: workers, pieceSize: pieceSize)
+                                             keys: .customers(nil), workers: workers, pieceSize: pieceSize)
         var table = program.makeTable()
         var rows: [Value: Int32] = [:]
         var customerRows: [Int32] = []

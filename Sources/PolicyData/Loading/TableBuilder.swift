@@ -27,6 +27,9 @@ struct TableBuilder: Sendable {
     var origins: [Int] = []
     /// The hash of keys (a test forces collisions through it).
     let keyHash: @Sendable (Value) -> Int
+    /// Orders: the customers they are looked up in. A text key written in ASCII is
+    /// looked up by its bytes (`keyHash` would give the same row), without a `Value`.
+    let lookup: CustomerLookup?
     /// A batch's bad cells: (row in batch, reject, the column read or nil), in slot order.
     private var problems: [(row: Int, reject: Reject, column: Int?)] = []
     /// Where the last place was found: places are found reading forward from it.
@@ -36,9 +39,10 @@ struct TableBuilder: Sendable {
 
     /// `expectedRows`: a guess of the row count, to reserve the columns once.
     init(checks: FieldChecks, keep: Set<Int>?, expectedRows: Int = 0,
-         keyHash: @escaping @Sendable (Value) -> Int = { $0.hashValue }) {
+         keyHash: @escaping @Sendable (Value) -> Int = { $0.hashValue }, lookup: CustomerLookup? = nil) {
         self.checks = checks
         self.keyHash = keyHash
+        self.lookup = lookup
         table = CustomerTable(types: checks.fields.map(\.columnType), keep: keep)
         if expectedRows > 0 {
             table.reserveCapacity(expectedRows)
@@ -88,6 +92,9 @@ struct TableBuilder: Sendable {
         let kind = checks.kinds[slot]
         let patterns = checks.patterns
         let allowed = checks.checksAllowed[slot] ? checks.fields[slot].allowed : nil
+        if isKey, let lookup, kind == .text, allowed == nil, writer.storesNothing {
+            return fillCustomers(slot, column, batch, first: first, lookup, &writer)
+        }
         if allowed == nil, !isKey {
             // The commonest columns, read straight into the column without a `Value` per cell.
             if writer.storesDecimals, CellReader.isNumber(kind) {
@@ -123,6 +130,32 @@ struct TableBuilder: Sendable {
                 value = .none
             }
             store(value, slot, row, isKey, first, &writer)
+        }
+    }
+
+    /// `fill` for the customer cells of orders, looked up by their bytes where they are
+    /// ASCII; the others go the general way.
+    private mutating func fillCustomers<Batch: CellBatch>(_ slot: Int, _ column: Int, _ batch: Batch, first: Int,
+                                                         _ lookup: CustomerLookup, _ writer: inout CustomerTable.ColumnWriter) {
+        for row in 0..<batch.count {
+            let cells = batch.cells(row)
+            let found = cells.withCell(column) { raw -> Int? in
+                let cell = CellText.trimmed(raw)
+                return cell.isEmpty ? nil : lookup.row(ofText: cell)
+            }
+            if let found {
+                keyHashes[first + row] = found
+                continue
+            }
+            let value: Value
+            switch cells.withCell(column, { CellReader.read($0, kind: .text, patterns: checks.patterns) }) {
+            case .value(let v): value = v
+            case .empty: value = empty(slot, row, batch)
+            case .bad(let expected):
+                problem(row, batch, slot, .badCell, expected)
+                value = .none
+            }
+            store(value, slot, row, true, first, &writer)
         }
     }
 

@@ -38,3 +38,13 @@ private final class ParallelResults<T: Sendable>: @unchecked Sendable {
         lock.withLock { slots.map { $0! } }
     }
 }
+
+/// A pointer handed to the threads of `parallelMap`, each of which touches only its
+/// own part of the memory it points to.
+package struct UnsafeSendable<Pointer>: @unchecked Sendable {
+    package let pointer: Pointer
+
+    package init(_ pointer: Pointer) {
+        self.pointer = pointer
+    }
+}

@@ -164,14 +164,10 @@ extension CustomerTable {
     /// held twice.
     public mutating func reorder(_ order: [Int32], workers: Int = 1) {
         func reorderAll<T: Sendable>(_ columns: WritableKeyPath<CustomerTable, [[T]]>) {
-            var first = 0
-            while first < self[keyPath: columns].count {
-                let group = first..<min(self[keyPath: columns].count, first + max(1, workers))
-                let sources = group.map { self[keyPath: columns][$0] }
-                for i in group { self[keyPath: columns][i] = [] }
-                let done = parallelMap(sources.count, workers: workers) { Self.gathered(sources[$0], order) }
-                for (j, i) in group.enumerated() { self[keyPath: columns][i] = done[j] }
-                first = group.upperBound
+            for i in self[keyPath: columns].indices {
+                var source: [T] = []
+                swap(&source, &self[keyPath: columns][i])
+                self[keyPath: columns][i] = Self.gathered(source, order, workers: workers)
             }
         }
         reorderAll(\.mantissas)
@@ -185,14 +181,25 @@ extension CustomerTable {
             for (i, row) in order.enumerated() { position[Int(row)] = Int32(i) }
             wide = wide.map { column in Dictionary(uniqueKeysWithValues: column.map { (Int(position[$0.key]), $0.value) }) }
         }
-        lines = Self.gathered(lines, order)
+        lines = Self.gathered(lines, order, workers: workers)
     }
 
-    /// `column[order[0]], column[order[1]], ...`.
-    private static func gathered<T>(_ column: [T], _ order: [Int32]) -> [T] {
-        [T](unsafeUninitializedCapacity: order.count) { buffer, count in
+    /// `column[order[0]], column[order[1]], ...`, a stretch of the result per thread.
+    private static func gathered<T: Sendable>(_ column: [T], _ order: [Int32], workers: Int) -> [T] {
+        let stretches = order.count < 1 << 16 ? 1 : max(1, workers)
+        let size = (order.count + stretches - 1) / max(1, stretches)
+        return [T](unsafeUninitializedCapacity: order.count) { buffer, count in
+            let target = UnsafeSendable(buffer.baseAddress)
             column.withUnsafeBufferPointer { source in
-                for (i, row) in order.enumerated() { (buffer.baseAddress! + i).initialize(to: source[Int(row)]) }
+                let from = UnsafeSendable(source.baseAddress)
+                order.withUnsafeBufferPointer { rows in
+                    let rows = UnsafeSendable(rows.baseAddress)
+                    _ = parallelMap(stretches, workers: workers) { k in
+                        for i in (k * size)..<min(order.count, (k + 1) * size) {
+                            (target.pointer! + i).initialize(to: from.pointer![Int(rows.pointer![i])])
+                        }
+                    }
+                }
             }
             count = order.count
         }

@@ -107,6 +107,14 @@ public struct CustomerTable: Sendable {
         }
     }
 
+    /// The text of a text field, read from its column (nil: none, or not text).
+    public func text(_ slot: Int, _ row: Int) -> String? {
+        let column = layout[slot]
+        if column.storage == .text { return texts[column.index][row] }
+        if case .text(let t) = readValue(slot, row) { return t }
+        return nil
+    }
+
     /// Appends one customer; `values` holds one value per field slot.
     public mutating func append(_ values: [Value], line: Int) {
         // INVARIANT: callers pass exactly one value per field, of the field's type.

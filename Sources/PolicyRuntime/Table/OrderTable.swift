@@ -12,14 +12,37 @@ public struct OrderTable: Sendable {
     // INVARIANT: every entry of `customers` is a row of the customer table (0 ..< customerCount).
     /// The table is taken over, so that its columns go as they are reordered.
     public init(table: consuming CustomerTable, customers: [Int32], customerCount: Int, workers: Int = 1) {
+        // A counting sort: each thread counts a stretch of the orders, then places them.
+        let stretches = customers.count < 1 << 16 ? 1 : max(1, workers)
+        let size = (customers.count + stretches - 1) / max(1, stretches)
+        let counts = parallelMap(stretches, workers: workers) { k in
+            var counts = [Int32](repeating: 0, count: customerCount)
+            for i in (k * size)..<min(customers.count, (k + 1) * size) { counts[Int(customers[i])] += 1 }
+            return counts
+        }
         var starts = [Int32](repeating: 0, count: customerCount + 1)
-        for c in customers { starts[Int(c) + 1] += 1 }
-        for c in 0..<customerCount { starts[c + 1] += starts[c] }
-        var next = starts
+        // Where each thread's orders of each customer go: after the earlier threads'.
+        var nexts = counts.map { _ in [Int32](repeating: 0, count: customerCount) }
+        var at: Int32 = 0
+        for c in 0..<customerCount {
+            starts[c] = at
+            for k in 0..<stretches {
+                nexts[k][c] = at
+                at += counts[k][c]
+            }
+        }
+        starts[customerCount] = at
         var order = [Int32](repeating: 0, count: customers.count)
-        for (row, c) in customers.enumerated() {
-            order[Int(next[Int(c)])] = Int32(row)
-            next[Int(c)] += 1
+        order.withUnsafeMutableBufferPointer { order in
+            let target = UnsafeSendable(order.baseAddress)
+            _ = parallelMap(stretches, workers: workers) { [nexts] k in
+                var next = nexts[k]
+                for i in (k * size)..<min(customers.count, (k + 1) * size) {
+                    let c = Int(customers[i])
+                    target.pointer![Int(next[c])] = Int32(i)
+                    next[c] += 1
+                }
+            }
         }
         table.reorder(order, workers: workers)
         self.table = table
