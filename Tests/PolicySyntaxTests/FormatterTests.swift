@@ -173,6 +173,8 @@ struct FormatterLayoutTests {
         ("let x = (if a then 1 else 2)+3", "let x = (if a then 1 else 2) + 3"),
         ("let x = f(if a then 1 else none , 5)", "let x = f(if a then 1 else none, 5)"),
         ("let x = `Total Spend` + address.city", "let x = `Total Spend` + address.city"),
+        ("let x = sum( orders.a*orders.b   where orders.c>1 )", "let x = sum(orders.a * orders.b where orders.c > 1)"),
+        ("let x = count(orders  where(if a then b else c))", "let x = count(orders where (if a then b else c))"),
     ])
     func expressions(_ source: String, _ expected: String) {
         #expect(formatted(source) == expected + "\n")
@@ -529,7 +531,11 @@ struct RandomProgram {
         case 3: return pick(["2026-11-22", "7 days", "1 year", "true", "false", "none"])
         case 4, 5: return pick(Self.names)
         case 6: return "(" + expression(.lowest, depth: depth + 1) + ")"
-        case 7: return pick(Self.functions) + "(" + (0..<int(3)).map { _ in flat(expression(.lowest, depth: depth + 2)) }.joined(separator: ", ") + ")"
+        case 7:
+            let arguments = (0..<int(3)).map { _ in flat(expression(.lowest, depth: depth + 2)) }
+            // An aggregate over orders ends in `where COND`.
+            let filter = !arguments.isEmpty && chance(20) ? " where " + flat(expression(.lowest, depth: depth + 2)) : ""
+            return pick(Self.functions) + "(" + arguments.joined(separator: ", ") + filter + ")"
         case 8: return list(depth: depth)
         default: return "((" + pick(Self.names) + "))"
         }

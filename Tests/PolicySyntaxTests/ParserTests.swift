@@ -195,6 +195,60 @@ struct ParserTests {
         #expect(parse(source).1 == expected)
     }
 
+    @Test func ordersBlockMarksItsCustomerField() throws {
+        let (file, errors) = parse("""
+        orders {
+          customer_id text? customer from "CustomerID"
+          customer    text
+          placed      date "yyyy-MM-dd HH:mm:ss" from "InvoiceDate"
+        }
+        """)
+        #expect(errors.isEmpty)
+        guard case .orders(let block)? = file.declarations.first else { Issue.record("no orders block"); return }
+        #expect(block.fields.map(\.name.text) == ["customer_id", "customer", "placed"])
+        #expect(block.fields.map(\.isCustomer) == [true, false, false])
+        #expect(block.fields[0].optional && block.fields[0].header?.text == "CustomerID")
+    }
+
+    /// `orders` starts a declaration only as `orders {`: a customer field may be called `orders`.
+    @Test func ordersAtALineStartIsAFieldUnlessABlockOpens() {
+        let (file, errors) = parse("""
+        let x = 1 +
+        orders
+        let y = count(orders where orders.amount > 100)
+        """)
+        #expect(errors.isEmpty)
+        guard case .let(let x)? = file.declarations.first, case .let(let y)? = file.declarations.last else {
+            Issue.record("no lets"); return
+        }
+        #expect(dump(x.value) == "(1 + orders)")
+        #expect(dump(y.value) == "count(orders where (orders.amount > 100))")
+    }
+
+    @Test func whereEndsTheArgumentsOfACall() {
+        #expect(parse("let s = sum(orders.a * orders.b where orders.c > 0 and orders.d = \"x\")").1.isEmpty)
+        // `where` is no reserved word: it can name a field elsewhere.
+        let (file, errors) = parse("let w = where + 1")
+        #expect(errors.isEmpty)
+        guard case .let(let w)? = file.declarations.first else { Issue.record("no let"); return }
+        #expect(dump(w.value) == "(where + 1)")
+        #expect(parse("let s = sum(where)").1.isEmpty)
+        #expect(parse("let s = count(orders where)").1 == ["1:27 E0107 expected a value, found `)`"])
+    }
+
+    @Test func testsTakeOrderRecordsAndFiles() {
+        let (file, errors) = parse("""
+        test "orders" {
+          order { customer_id: "T1", amount: 10 }
+          orders "data/orders.csv"
+          expect tag "x"
+        }
+        """)
+        #expect(errors.isEmpty)
+        guard case .test(let t)? = file.declarations.first else { Issue.record("no test"); return }
+        #expect(t.orders.count == 1 && t.orderFiles.map(\.path) == ["data/orders.csv"])
+    }
+
     @Test func actionsAndResolve() {
         let (file, errors) = parse("""
         rule "Service" when c > 0 then alert open_complaint severity high "call {name}", contact phone "callback" within 1 day, discount 5%

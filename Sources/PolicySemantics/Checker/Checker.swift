@@ -103,7 +103,8 @@ public struct Checker {
         checker.orderSchema = orders
         if let orders, orders.fields.indices.contains(orders.keySlot), schema.fields.indices.contains(schema.keySlot) {
             let customer = orders.fields[orders.keySlot], key = schema.fields[schema.keySlot]
-            if customer.type != key.type {
+            // A customer field of no key type at all is reported as that.
+            if customer.type != key.type, customer.type == .text || customer.type == .int {
                 bag.error(.invalidOrders, "the orders' `\(customer.name)` is \(customer.type.rawValue), but the customers' key `\(key.name)` is \(key.type.rawValue)",
                           at: customer.span ?? orderBlocks[0].span, help: "declare both as \(key.type.rawValue), so that an order finds its customer")
             }
