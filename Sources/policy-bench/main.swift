@@ -20,6 +20,10 @@ import PolicyValues
 /// date with one `--history` file, then runs it with and without that history in
 /// interleaved pairs (recording the day, as a daily run does; each a `policy` process
 /// of its own) and prints both.
+///
+/// With `--orders DIR` it runs the orders workload instead (see `OrdersBench`):
+///
+///     swift run -c release policy-bench --orders /tmp/orders-bench/c1m --peer PEER_DUCKDB_ORDERS.py --pairs 5
 
 var count = 1_000_000
 var file: String? = nil
@@ -28,6 +32,8 @@ var keep = false
 var seed: UInt64 = 20_261_122
 var pairs = 3
 var historyDays = 0
+var ordersDirectory: String? = nil
+var peer: String? = nil
 var arguments = Array(CommandLine.arguments.dropFirst())
 while !arguments.isEmpty {
     let flag = arguments.removeFirst()
@@ -39,13 +45,22 @@ while !arguments.isEmpty {
     case "--seed": seed = UInt64(value) ?? seed
     case "--pairs": pairs = Int(value) ?? pairs
     case "--history-days": historyDays = Int(value) ?? 0
+    case "--orders": ordersDirectory = value
+    case "--peer": peer = value
     case "--keep": keep = true; if !value.isEmpty { arguments.insert(value, at: 0) }
     default:
         let stderr = StandardStreams.sink(2)
-        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--pairs N] [--history-days N] [--keep]\n")
+        stderr.write("usage: policy-bench [--customers N] [--file CSV] [--policy FILE] [--seed S] [--pairs N] [--history-days N] [--keep]\n"
+                     + "       policy-bench --orders DIR [--peer PEER.py] [--policy FILE] [--pairs N]\n")
         stderr.flush()
         exit(2)
     }
+}
+
+if let ordersDirectory {
+    OrdersBench(directory: ordersDirectory, policy: policy == "Rules/retail.policy" ? "Rules/rfm_workload.policy" : policy,
+                peer: peer, runs: pairs).run()
+    exit(0)
 }
 
 let directory = FileManager.default.temporaryDirectory.path

@@ -31,7 +31,8 @@ struct OrderLoaderTests {
         return try #require(Program.plan(policy, asOf: CivilDate(year: 2026, month: 11, day: 22)!).0)
     }
 
-    static let customerIDs = ["C1", "C2", "王伟", "C4", "C 5"]
+    /// Keys kept in a lookup's slot, one compared in the table (over 16 bytes), one not ASCII.
+    static let customerIDs = ["C1", "C2", "王伟", "C4", "C 5", "customer-0000000000017"]
 
     static func customers(_ program: Program) -> CustomerTable {
         var table = program.makeTable()
@@ -130,7 +131,8 @@ struct OrderLoaderTests {
     @Test func lookingUpBytesIsLookingUpTheValue() throws {
         let program = try Self.program()
         let lookup = CustomerLookup(Self.customers(program), keySlot: 0)
-        for key in Self.customerIDs + ["C9", "c1", "C", "C11", "王", "Zoë", "C 5 ", "e\u{301}"] {
+        for key in Self.customerIDs + ["C9", "c1", "C", "C11", "王", "Zoë", "C 5 ", "e\u{301}", "customer-0000000000018",
+                                       "customer-000000000001", "0123456789abcdef", "0123456789abcdeg"] {
             let byValue = lookup.row(of: .text(key))
             let byBytes = Array(key.utf8).withUnsafeBufferPointer { lookup.row(ofText: $0) }
             #expect(byBytes == nil ? !key.utf8.allSatisfy { $0 < 0x80 } : byBytes == byValue, "\(key)")

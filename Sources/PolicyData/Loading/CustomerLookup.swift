@@ -3,30 +3,58 @@ import PolicyRuntime
 
 /// Finds a customer's row by key, for the orders that name it: open addressing
 /// over the keys' hashes (`CustomerLoader.keyHash`), a hit confirmed against the key.
-/// A slot holds the hash and the row together, so a probe reads one place.
+/// A slot holds the hash, the row, and a key of up to 16 ASCII bytes itself, so that
+/// looking up a cell reads one place (the customers' keys are not read again).
 public struct CustomerLookup: Sendable {
     private let table: CustomerTable
     private let keySlot: Int
-    /// Per slot: the hash of the key there, and its row (-1: empty).
-    private let slots: [(hash: Int, row: Int32)]
+    private let slots: [Slot]
     private let mask: Int
+
+    struct Slot: Sendable {
+        var hash: Int
+        /// -1: empty.
+        var row: Int32 = -1
+        /// The key's bytes when it is ASCII and fits (-1: it is compared in the table).
+        var length: Int32 = -1
+        var bytes: (UInt64, UInt64) = (0, 0)
+    }
 
     // INVARIANT: the table's keys are distinct (a customer load rejects a repeated key).
     public init(_ table: CustomerTable, keySlot: Int) {
         var capacity = 16
         while capacity < table.count * 2 { capacity *= 2 }
-        var slots = [(hash: Int, row: Int32)](repeating: (0, -1), count: capacity)
+        var slots = [Slot](repeating: Slot(hash: 0), count: capacity)
         let mask = capacity - 1
         for row in 0..<table.count {
-            let hash = CustomerLoader.keyHash(table.value(keySlot, row))
-            var i = hash & mask
+            let key = table.value(keySlot, row)
+            var slot = Slot(hash: CustomerLoader.keyHash(key), row: Int32(row))
+            if case .text(var text) = key {
+                text.withUTF8 { bytes in
+                    if bytes.count <= 16, CustomerLoader.asciiHash(bytes) != nil {
+                        slot.length = Int32(bytes.count)
+                        slot.bytes = Self.packed(bytes)
+                    }
+                }
+            }
+            var i = slot.hash & mask
             while slots[i].row >= 0 { i = (i + 1) & mask }
-            slots[i] = (hash, Int32(row))
+            slots[i] = slot
         }
         self.table = table
         self.keySlot = keySlot
         self.slots = slots
         self.mask = mask
+    }
+
+    /// Up to 16 bytes as two words, zeros after the last.
+    @inline(__always)
+    static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            for (i, byte) in bytes.prefix(16).enumerated() { target[i] = byte }
+        }
+        return words
     }
 
     /// The row of the customer with this key: -1 when there is none, -2 for an empty key.
@@ -46,11 +74,17 @@ public struct CustomerLookup: Sendable {
     /// ASCII text is equal exactly when its bytes are, and hashes as `row(of:)` hashes it.
     public func row(ofText bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let hash = CustomerLoader.asciiHash(bytes) else { return nil }
+        let short = bytes.count <= 16
+        let words = short ? Self.packed(bytes) : (0, 0)
         var i = hash & mask
         while slots[i].row >= 0 {
-            if slots[i].hash == hash, var key = table.text(keySlot, Int(slots[i].row)) {
-                let same = key.withUTF8 { $0.elementsEqual(bytes) }
-                if same { return Int(slots[i].row) }
+            let slot = slots[i]
+            if slot.hash == hash {
+                if slot.length >= 0 {
+                    if short, Int(slot.length) == bytes.count, slot.bytes == words { return Int(slot.row) }
+                } else if var key = table.text(keySlot, Int(slot.row)), key.withUTF8({ $0.elementsEqual(bytes) }) {
+                    return Int(slot.row)
+                }
             }
             i = (i + 1) & mask
         }
