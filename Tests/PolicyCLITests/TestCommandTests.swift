@@ -54,6 +54,59 @@ struct TestCommandTests {
     }
     """
 
+    /// Tests give orders inline and in files; a test without customers takes them from its orders.
+    @Test func testsRunOverOrders() throws {
+        let policyText = """
+        orders {
+          customer_id text customer
+          invoice     text
+          ordered_on  date
+          amount      money
+        }
+
+        let spend     = sum(orders.amount)
+        let frequency = distinct(orders.invoice)
+        let opening   = first(orders.invoice)
+
+        rule "big" when spend >= 100 then tag "big"
+        rule "regular" when frequency >= 2 then tag "regular since {opening}"
+
+        test "inline orders" {
+          order { customer_id: "A", invoice: "1", ordered_on: 2026-10-01, amount: 60 }
+          order { customer_id: "A", invoice: "2", ordered_on: 2026-11-01, amount: 50 }
+          order { customer_id: "B", invoice: "3", ordered_on: 2026-11-02, amount: 10 }
+          expect customer "A" tag "big"
+          expect customer "A" tag "regular since 1"
+          expect customer "B" no tag
+        }
+
+        test "orders file" {
+          orders "o.csv"
+          expect customer "A" spend = 25
+          expect customer "Z" no tag
+        }
+
+        test "a wrong expectation" {
+          order { customer_id: "A", invoice: "1", ordered_on: 2026-10-01, amount: 60 }
+          expect tag "big"
+        }
+        """
+        try withFiles(["t.policy": policyText, "o.csv": "customer_id,invoice,ordered_on,amount\nA,7,2026-11-01,20\nZ,8,2026-11-02,1\nA,9,2026-11-03,5\n"]) { (dir: URL) throws in
+            let outcome = policy(["test", dir.appendingPathComponent("t.policy").path])
+            #expect(outcome.code == 1)
+            #expect(outcome.stderr == "")
+            #expect(masked(outcome.stdout, dir) == """
+            PASS  t.policy: inline orders  (… ms)
+            PASS  t.policy: orders file  (… ms)
+            FAIL  t.policy: a wrong expectation  (… ms)
+                  t.policy:32:3: expect tag "big"
+                    customer A: no tag; got no actions
+            2 passed, 1 failed
+
+            """)
+        }
+    }
+
     @Test func reportsPassAndEveryKindOfFailure() throws {
         try withFiles(["t.policy": Self.policyText]) { (dir: URL) throws in
             let outcome = policy(["test", dir.appendingPathComponent("t.policy").path])

@@ -9,12 +9,12 @@ public struct LoadResult: Sendable {
     public var table: CustomerTable
     public var rejects: [Reject]
     public var rejectedRows: Int
-    /// Orders: per row of `table`, what `KeyCheck.customers` gave for it (its customer's row).
-    public var customerRows: [Int32] = []
     /// Orders: the rows left out because their customer field is empty (and optional).
     public var withoutCustomer = 0
+    /// Orders looked up in a customer file: grouped by customer (`table` is then empty).
+    public var orders: OrderTable? = nil
     /// Rows read, accepted or not.
-    public var rowsRead: Int { table.count + rejectedRows + withoutCustomer }
+    public var rowsRead: Int { (orders?.table.count ?? table.count) + rejectedRows + withoutCustomer }
 
     /// The table, taken out (this result keeps an empty one with the same counts of rejects).
     public mutating func takeTable() -> CustomerTable {
@@ -23,11 +23,10 @@ public struct LoadResult: Sendable {
         return taken
     }
 
-    public init(table: CustomerTable, rejects: [Reject], rejectedRows: Int, customerRows: [Int32] = [], withoutCustomer: Int = 0) {
+    public init(table: CustomerTable, rejects: [Reject], rejectedRows: Int, withoutCustomer: Int = 0) {
         self.table = table
         self.rejects = rejects
         self.rejectedRows = rejectedRows
-        self.customerRows = customerRows
         self.withoutCustomer = withoutCustomer
     }
 }

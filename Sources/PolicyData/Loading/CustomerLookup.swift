@@ -47,6 +47,9 @@ public struct CustomerLookup: Sendable {
         self.mask = mask
     }
 
+    /// How many customers there are to find.
+    public var count: Int { table.count }
+
     /// Up to 16 bytes as two words, zeros after the last.
     @inline(__always)
     static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {

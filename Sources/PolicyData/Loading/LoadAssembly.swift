@@ -21,7 +21,7 @@ enum LoadAssembly {
     static func rejects(_ pieces: [TableBuilder], keys: KeyCheck, lineOffsets: [Int], workers: Int,
                         keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
         guard let checks = pieces.first?.checks else { return Rejects(keys: keys) }
-        if case .customers = keys { return orderRejects(pieces, lineOffsets: lineOffsets, keyCell: keyCell) }
+        if case .customers = keys { return orderRejects(pieces, keys: keys, lineOffsets: lineOffsets, keyCell: keyCell) }
         let duplicates = KeyIndex.duplicates(in: pieces, keySlot: checks.keySlot, workers: workers)
         var result = Rejects(rejectedRows: duplicates.count)
         var next = duplicates[...]
@@ -50,9 +50,9 @@ enum LoadAssembly {
     /// The rejects of an orders file in file order: an order whose customer is not in
     /// the customer file is rejected; one whose customer cell is empty is left out
     /// and counted.
-    static func orderRejects(_ pieces: [TableBuilder], lineOffsets: [Int],
+    static func orderRejects(_ pieces: [TableBuilder], keys: KeyCheck, lineOffsets: [Int],
                              keyCell: (Int, Int, Int) -> (text: String, place: DataPlace?)) -> Rejects {
-        var result = Rejects(keys: .customers(nil))
+        var result = Rejects(keys: keys)
         for k in pieces.indices {
             let piece = pieces[k]
             var unknown: [Reject] = []
@@ -88,26 +88,32 @@ enum LoadAssembly {
         guard let checks = pieces.first?.checks else {
             return LoadResult(table: CustomerTable(fieldCount: 0), rejects: [], rejectedRows: 0)
         }
-        var tables: [CustomerTable] = []
-        // Orders: each kept row's customer.
-        var customerRows: [Int32] = []
-        if case .customers = rejects.keys {
-            customerRows.reserveCapacity(pieces.reduce(0) { $0 + $1.table.count })
+        // Orders found in a customer file: placed by customer at once, from the pieces.
+        if let lookup = rejects.keys.lookup {
+            var tables: [CustomerTable] = []
+            var customers: [[Int32]] = []
             for k in pieces.indices {
-                var dropping = rejects.dropping[k][...]
-                for (row, customer) in pieces[k].keyHashes.enumerated() {
-                    if dropping.first == row { dropping.removeFirst(); continue }
-                    customerRows.append(Int32(truncatingIfNeeded: customer))
-                }
+                var rows = pieces[k].keyHashes.map { Int32(truncatingIfNeeded: $0) }
+                for row in rejects.dropping[k] { rows[row] = -1 }
+                customers.append(rows)
+                tables.append(pieces[k].table)
+                pieces[k] = TableBuilder(checks: checks, keep: [])
             }
+            let orders = OrderTable(parts: &tables, customers: customers, lineOffsets: lineOffsets, customerCount: lookup.count,
+                                    workers: workers)
+            var result = LoadResult(table: CustomerTable(fieldCount: 0), rejects: rejects.rejects, rejectedRows: rejects.rejectedRows,
+                                    withoutCustomer: rejects.withoutCustomer)
+            result.orders = orders
+            return result
         }
+        var tables: [CustomerTable] = []
         for k in pieces.indices {
             tables.append(pieces[k].table)
             // Release the piece's share of its columns, so `joining` can free each once copied.
             pieces[k] = TableBuilder(checks: checks, keep: [])
         }
         let table = CustomerTable.joining(&tables, dropping: rejects.dropping, lineOffsets: lineOffsets, workers: workers)
-        return LoadResult(table: table, rejects: rejects.rejects, rejectedRows: rejects.rejectedRows, customerRows: customerRows,
+        return LoadResult(table: table, rejects: rejects.rejects, rejectedRows: rejects.rejectedRows,
                           withoutCustomer: rejects.withoutCustomer)
     }
 

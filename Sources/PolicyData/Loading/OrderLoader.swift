@@ -27,11 +27,11 @@ public enum OrderLoader {
         let customerSlot = program.policy.orders?.keySlot ?? 0
         if let customers {
             let lookup = CustomerLookup(customers, keySlot: program.policy.schema.keySlot)
-            var loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
+            let loaded = try CustomerLoader.load(consume file, fields: program.orderFields, keySlot: customerSlot,
                                                  keep: program.keptOrderFields, keys: .customers(lookup),
                                                  workers: workers, pieceSize: pieceSize)
-            let orders = OrderTable(table: loaded.takeTable(), customers: loaded.customerRows, customerCount: customers.count,
-                                    workers: workers)
+            // INVARIANT: a load with a lookup gives its orders grouped (`LoadAssembly.join`).
+            let orders = loaded.orders!
             return OrderLoad(orders: orders, customers: customers, rejects: loaded.rejects, rejectedRows: loaded.rejectedRows,
                              withoutCustomer: loaded.withoutCustomer)
         }

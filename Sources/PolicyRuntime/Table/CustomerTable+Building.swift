@@ -158,50 +158,63 @@ extension CustomerTable {
         return joined
     }
 
-    /// The same rows in another order: row `i` of the result is row `order[i]` of this
-    /// table. Each column is gathered in turn (on up to `workers` threads), and this
-    /// table's copy of it released as soon as it is, so that at most a column or two is
-    /// held twice.
-    public mutating func reorder(_ order: [Int32], workers: Int = 1) {
-        func reorderAll<T: Sendable>(_ columns: WritableKeyPath<CustomerTable, [[T]]>) {
-            for i in self[keyPath: columns].indices {
-                var source: [T] = []
-                swap(&source, &self[keyPath: columns][i])
-                self[keyPath: columns][i] = Self.gathered(source, order, workers: workers)
+    /// Moves the rows of `parts` into one table, each to its own place: row `r` of part
+    /// `k` becomes row `positions[k][r]` of the result (-1: it is left out), with
+    /// `lineOffsets[k]` added to its line. Each part is read in order and written where
+    /// its rows go, parts side by side on up to `workers` threads; a column of the
+    /// parts is released as soon as it is moved, so at most a column is held twice.
+    // INVARIANT: the positions that are not -1 are 0 ..< count, each once; every part
+    // was made by the same `init(types:keep:)` call's arguments.
+    public static func scattering(_ parts: inout [CustomerTable], positions: [[Int32]], count: Int, lineOffsets: [Int],
+                                  workers: Int = 1) -> CustomerTable {
+        var result = parts[0].emptied()
+        func scatterAll<T: Sendable>(_ columns: WritableKeyPath<CustomerTable, [[T]]>) {
+            for i in parts[0][keyPath: columns].indices {
+                let sources = parts.indices.map { k in
+                    var column: [T] = []
+                    swap(&column, &parts[k][keyPath: columns][i])
+                    return column
+                }
+                result[keyPath: columns][i] = scattered(sources, positions, count: count, workers: workers)
             }
         }
-        reorderAll(\.mantissas)
-        reorderAll(\.scales)
-        reorderAll(\.days)
-        reorderAll(\.bools)
-        reorderAll(\.texts)
-        reorderAll(\.others)
-        if wide.contains(where: { !$0.isEmpty }) {
-            var position = [Int32](repeating: 0, count: order.count)
-            for (i, row) in order.enumerated() { position[Int(row)] = Int32(i) }
-            wide = wide.map { column in Dictionary(uniqueKeysWithValues: column.map { (Int(position[$0.key]), $0.value) }) }
+        scatterAll(\.mantissas)
+        scatterAll(\.scales)
+        scatterAll(\.days)
+        scatterAll(\.bools)
+        scatterAll(\.texts)
+        scatterAll(\.others)
+        result.wide = (0..<parts[0].wide.count).map { i in
+            var moved: [Int: ExactDecimal] = [:]
+            for k in parts.indices {
+                for (row, n) in parts[k].wide[i] where positions[k][row] >= 0 { moved[Int(positions[k][row])] = n }
+                parts[k].wide[i] = [:]
+            }
+            return moved
         }
-        lines = Self.gathered(lines, order, workers: workers)
+        let lines = parts.indices.map { k in
+            let offset = Int32(clamping: lineOffsets[k])
+            defer { parts[k].lines = [] }
+            return parts[k].lines.map { $0 &+ offset }
+        }
+        result.lines = scattered(lines, positions, count: count, workers: workers)
+        return result
     }
 
-    /// `column[order[0]], column[order[1]], ...`, a stretch of the result per thread.
-    private static func gathered<T: Sendable>(_ column: [T], _ order: [Int32], workers: Int) -> [T] {
-        let stretches = order.count < 1 << 16 ? 1 : max(1, workers)
-        let size = (order.count + stretches - 1) / max(1, stretches)
-        return [T](unsafeUninitializedCapacity: order.count) { buffer, count in
+    /// `sources[k][r]` at `positions[k][r]` of an array of `count`, the parts split among the threads.
+    private static func scattered<T: Sendable>(_ sources: [[T]], _ positions: [[Int32]], count: Int, workers: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let target = UnsafeSendable(buffer.baseAddress)
-            column.withUnsafeBufferPointer { source in
-                let from = UnsafeSendable(source.baseAddress)
-                order.withUnsafeBufferPointer { rows in
-                    let rows = UnsafeSendable(rows.baseAddress)
-                    _ = parallelMap(stretches, workers: workers) { k in
-                        for i in (k * size)..<min(order.count, (k + 1) * size) {
-                            (target.pointer! + i).initialize(to: from.pointer![Int(rows.pointer![i])])
+            _ = parallelMap(sources.count, workers: count < 1 << 16 ? 1 : workers) { k in
+                sources[k].withUnsafeBufferPointer { source in
+                    positions[k].withUnsafeBufferPointer { places in
+                        for r in 0..<min(source.count, places.count) where places[r] >= 0 {
+                            (target.pointer! + Int(places[r])).initialize(to: source[r])
                         }
                     }
                 }
             }
-            count = order.count
+            initialized = count
         }
     }
 

@@ -1,51 +1,58 @@
-/// The orders of every customer, grouped by customer: the loaded orders reordered
-/// once (a stable counting sort by customer, so file order holds within a customer),
-/// so that aggregating a customer's orders reads one run of rows, in file order,
-/// from every column.
+/// The orders of every customer, grouped by customer: the loaded orders placed once
+/// by a counting sort on their customer (file order holds within a customer), so
+/// that aggregating a customer's orders reads one run of rows from every column.
 public struct OrderTable: Sendable {
     /// One row per order that has a customer: customer 0's orders, then customer 1's, ...
     public let table: CustomerTable
     /// Customer `c`'s orders are the rows `starts[c] ..< starts[c + 1]`.
     let starts: [Int32]
 
-    /// `customers[i]`: the customer row of order row `i` of `table` (in file order).
-    // INVARIANT: every entry of `customers` is a row of the customer table (0 ..< customerCount).
-    /// The table is taken over, so that its columns go as they are reordered.
+    /// The orders of a table in file order; `customers[i]`: the customer row of its row `i`.
+    /// The table is taken over, so that its columns go as they are placed.
     public init(table: consuming CustomerTable, customers: [Int32], customerCount: Int, workers: Int = 1) {
-        // A counting sort: each thread counts a stretch of the orders, then places them.
-        let stretches = customers.count < 1 << 16 ? 1 : max(1, workers)
-        let size = (customers.count + stretches - 1) / max(1, stretches)
-        let counts = parallelMap(stretches, workers: workers) { k in
+        var parts = [table]
+        self.init(parts: &parts, customers: [customers], lineOffsets: [0], customerCount: customerCount, workers: workers)
+    }
+
+    /// The orders of tables read in pieces, in file order: `customers[k][r]` is the
+    /// customer row of row `r` of part `k` (negative: the row is left out), and
+    /// `lineOffsets[k]` what to add to part k's lines. The parts are emptied.
+    // INVARIANT: every entry of `customers` is negative or a customer row (0 ..< customerCount).
+    public init(parts: inout [CustomerTable], customers: [[Int32]], lineOffsets: [Int], customerCount: Int, workers: Int = 1) {
+        // A counting sort: each thread counts the orders of a run of parts, then places them
+        // after the earlier threads' orders of the same customer.
+        let groups = max(1, min(workers, parts.count))
+        let size = (parts.count + groups - 1) / groups
+        let counts = parallelMap(groups, workers: workers) { g in
             var counts = [Int32](repeating: 0, count: customerCount)
-            for i in (k * size)..<min(customers.count, (k + 1) * size) { counts[Int(customers[i])] += 1 }
+            for k in (g * size)..<min(customers.count, (g + 1) * size) {
+                for c in customers[k] where c >= 0 { counts[Int(c)] += 1 }
+            }
             return counts
         }
         var starts = [Int32](repeating: 0, count: customerCount + 1)
-        // Where each thread's orders of each customer go: after the earlier threads'.
         var nexts = counts.map { _ in [Int32](repeating: 0, count: customerCount) }
         var at: Int32 = 0
         for c in 0..<customerCount {
             starts[c] = at
-            for k in 0..<stretches {
-                nexts[k][c] = at
-                at += counts[k][c]
+            for g in 0..<groups {
+                nexts[g][c] = at
+                at += counts[g][c]
             }
         }
         starts[customerCount] = at
-        var order = [Int32](repeating: 0, count: customers.count)
-        order.withUnsafeMutableBufferPointer { order in
-            let target = UnsafeSendable(order.baseAddress)
-            _ = parallelMap(stretches, workers: workers) { [nexts] k in
-                var next = nexts[k]
-                for i in (k * size)..<min(customers.count, (k + 1) * size) {
-                    let c = Int(customers[i])
-                    target.pointer![Int(next[c])] = Int32(i)
-                    next[c] += 1
+        let placed = parallelMap(groups, workers: workers) { [nexts] g -> [[Int32]] in
+            var next = nexts[g]
+            return ((g * size)..<min(customers.count, (g + 1) * size)).map { k in
+                customers[k].map { c in
+                    guard c >= 0 else { return -1 }
+                    defer { next[Int(c)] += 1 }
+                    return next[Int(c)]
                 }
             }
         }
-        table.reorder(order, workers: workers)
-        self.table = table
+        table = CustomerTable.scattering(&parts, positions: Array(placed.joined()), count: Int(at), lineOffsets: lineOffsets,
+                                         workers: workers)
         self.starts = starts
     }
 
