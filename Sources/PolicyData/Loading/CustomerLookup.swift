@@ -4,8 +4,9 @@ import PolicyRuntime
 /// Finds a customer's row by key, for the orders that name it: open addressing
 /// over the keys' hashes (`CustomerLoader.keyHash`), a hit confirmed against the key.
 /// A slot holds the hash, the row, and a key of up to 16 ASCII bytes itself, so that
-/// looking up a cell reads one place (the customers' keys are not read again).
-public struct CustomerLookup: Sendable {
+/// looking up a cell reads one place (the customers' keys are not read again). A
+/// class: handed to every row's reading, it is retained once, not copied field by field.
+public final class CustomerLookup: Sendable {
     private let table: CustomerTable
     private let keySlot: Int
     private let slots: [Slot]

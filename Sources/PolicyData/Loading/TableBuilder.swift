@@ -103,6 +103,10 @@ struct TableBuilder: Sendable {
             if writer.storesDates, kind == .isoDate {
                 return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoDateTimeUTF8: $0) }, { $0.append(date: $1) })
             }
+            if writer.storesDates, case .patternDate(let i) = kind {
+                let pattern = patterns[i]
+                return fillDirectly(slot, column, kind, batch, &writer, { pattern.parse($0) }, { $0.append(date: $1) })
+            }
             if writer.storesText, kind == .text {
                 return fillDirectly(slot, column, kind, batch, &writer, { String(decoding: $0, as: UTF8.self) }, { $0.append(text: $1) })
             }
@@ -112,6 +116,10 @@ struct TableBuilder: Sendable {
             }
             if writer.storesNothing, kind == .isoDate {
                 return fillDirectly(slot, column, kind, batch, &writer, { CivilDate(isoDateTimeUTF8: $0) }, { _, _ in })
+            }
+            if writer.storesNothing, case .patternDate(let i) = kind {
+                let pattern = patterns[i]
+                return fillDirectly(slot, column, kind, batch, &writer, { pattern.parse($0) }, { _, _ in })
             }
         }
         for row in 0..<batch.count {
