@@ -174,6 +174,7 @@ enum RunCommand: Command {
         if data.rejects.count > shown {
             console.note("... and \(data.rejects.count - shown) more problems (write them all with --rejects FILE)")
         }
-        console.note("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(data.table.count) customers evaluated")
+        let evaluated = data.table.count
+        console.note("\(data.rejectedRows) row\(data.rejectedRows == 1 ? "" : "s") rejected, \(evaluated) customer\(evaluated == 1 ? "" : "s") evaluated")
     }
 }
