@@ -79,10 +79,13 @@ struct OrdersBench {
             print(String(format: "ratio    policy / peer = %.2f", median(policyRuns.map(\.0)) / median(peerRuns.map(\.0))))
         }
         // The stages of one more run.
+        settle()
         let staged = timed(ours, environment: ["POLICY_TIMINGS": "1"])
         print("stages of a run:")
         for line in staged.stderr.split(separator: "\n") where line.hasSuffix(" s") { print("  " + line) }
         if let peer {
+            print("the actions, against the peer's:")
+            fflush(nil)
             let projected = scratch + "/policy-peer.csv"
             let compare = URL(fileURLWithPath: peer).deletingLastPathComponent().appendingPathComponent("compare.py").path
             for command in [["python3", "Benchmarks/to_peer_columns.py", scratch + "/policy.csv", projected],
@@ -94,7 +97,6 @@ struct OrdersBench {
                 process.waitUntilExit()
                 if process.terminationStatus != 0 { print("\(command.joined(separator: " ")): exit \(process.terminationStatus)") }
             }
-            print("")
         }
         try? FileManager.default.removeItem(atPath: scratch)
     }

@@ -48,6 +48,41 @@ public final class CustomerLookup: Sendable {
         self.mask = mask
     }
 
+    /// An ASCII key of up to 16 bytes, hashed and packed: what `row(ofShortKey:)` probes with.
+    public struct Key {
+        var hash: Int
+        var length: Int32
+        var bytes: (UInt64, UInt64)
+
+        /// The key of a cell's bytes (trimmed, not empty); nil when they are not ASCII or longer than 16.
+        @inline(__always)
+        public init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard !bytes.isEmpty, bytes.count <= 16, let hash = CustomerLoader.asciiHash(bytes) else { return nil }
+            self.init(hash: hash, length: Int32(bytes.count), bytes: CustomerLookup.packed(bytes))
+        }
+
+        init(hash: Int, length: Int32, bytes: (UInt64, UInt64)) {
+            self.hash = hash
+            self.length = length
+            self.bytes = bytes
+        }
+    }
+
+    /// The row of a short ASCII key, -1 when there is none: a tight probe, so that the
+    /// probes of a batch of keys, made one after another, wait for memory side by side.
+    @inline(__always)
+    public func row(ofShortKey key: Key) -> Int {
+        slots.withUnsafeBufferPointer { slots in
+            var i = key.hash & mask
+            while slots[i].row >= 0 {
+                let slot = slots[i]
+                if slot.hash == key.hash, slot.length == key.length, slot.bytes == key.bytes { return Int(slot.row) }
+                i = (i + 1) & mask
+            }
+            return -1
+        }
+    }
+
     /// How many customers there are to find.
     public var count: Int { table.count }
 
@@ -78,6 +113,7 @@ public final class CustomerLookup: Sendable {
     /// ASCII text is equal exactly when its bytes are, and hashes as `row(of:)` hashes it.
     public func row(ofText bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let hash = CustomerLoader.asciiHash(bytes) else { return nil }
+        if bytes.count <= 16 { return row(ofShortKey: Key(hash: hash, length: Int32(bytes.count), bytes: Self.packed(bytes))) }
         let short = bytes.count <= 16
         let words = short ? Self.packed(bytes) : (0, 0)
         var i = hash & mask

@@ -142,10 +142,18 @@ struct TableBuilder: Sendable {
     }
 
     /// `fill` for the customer cells of orders, looked up by their bytes where they are
-    /// ASCII; the others go the general way.
+    /// ASCII: the batch's short keys are read first, then looked up one after another
+    /// (so that their waits for memory overlap); the others go the general way.
     private mutating func fillCustomers<Batch: CellBatch>(_ slot: Int, _ column: Int, _ batch: Batch, first: Int,
                                                          _ lookup: CustomerLookup, _ writer: inout CustomerTable.ColumnWriter) {
+        var keys = [CustomerLookup.Key?](repeating: nil, count: batch.count)
         for row in 0..<batch.count {
+            keys[row] = batch.cells(row).withCell(column) { raw in CustomerLookup.Key(CellText.trimmed(raw)) }
+        }
+        for row in 0..<batch.count {
+            if let key = keys[row] { keyHashes[first + row] = lookup.row(ofShortKey: key) }
+        }
+        for row in 0..<batch.count where keys[row] == nil {
             let cells = batch.cells(row)
             let found = cells.withCell(column) { raw -> Int? in
                 let cell = CellText.trimmed(raw)
