@@ -101,18 +101,28 @@ public struct AggregateResults: Sendable {
                     : Aggregates.ntiles(sorted, count: table.count, buckets: aggregate.buckets)
                 continue
             }
-            var evaluator = Evaluator(program, table: table, aggregates: results)
-            evaluator.recordsLetDivisions = true
+            // Every customer's value, in stretches of customers on up to `workers` threads.
             var values: [Value] = []
             if aggregate.argument >= 0 {
                 values.reserveCapacity(table.count)
-                for row in 0..<table.count {
-                    evaluator.begin(row: row)
-                    values.append(evaluator.valueOf(aggregate.argument))
+                let stretch = OrderAggregation.piece
+                let current = results
+                let parts = parallelMap(max(1, (table.count + stretch - 1) / stretch), workers: workers) { k in
+                    var evaluator = Evaluator(program, table: table, aggregates: current)
+                    evaluator.recordsLetDivisions = true
+                    var values: [Value] = []
+                    for row in (k * stretch)..<min(table.count, (k + 1) * stretch) {
+                        evaluator.begin(row: row)
+                        values.append(evaluator.valueOf(aggregate.argument))
+                    }
+                    return (values, evaluator.divisionsByZero, evaluator.countedLetDivisions)
+                }
+                for (part, partDivisions, letDivisions) in parts {
+                    values.append(contentsOf: part)
+                    divisions += partDivisions
+                    results.letDivisions.formUnion(letDivisions)
                 }
             }
-            divisions += evaluator.divisionsByZero
-            results.letDivisions = evaluator.countedLetDivisions
             switch aggregate.kind {
             case .percentRank: results.columns[index] = Aggregates.percentRanks(values)
             case .ntile: results.columns[index] = Aggregates.ntiles(values, buckets: aggregate.buckets)

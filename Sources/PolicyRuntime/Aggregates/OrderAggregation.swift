@@ -13,7 +13,8 @@ enum OrderAggregation {
         var letDivisions: LetDivisions
     }
 
-    /// Customers per piece of work: enough that a piece outweighs its set-up.
+    /// Customers per piece of work (here and for the population aggregates): enough that a
+    /// piece outweighs its set-up.
     static let piece = 16_384
 
     static func compute(_ program: Program, table: CustomerTable, results: AggregateResults, run: Range<Int>,
