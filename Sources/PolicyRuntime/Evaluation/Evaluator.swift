@@ -192,7 +192,8 @@ public struct Evaluator {
     }
 
     /// An operation's value, with the commonest operands (constants, lets and segments
-    /// already computed for this customer, numbers read from a column) read without a call.
+    /// already computed for this customer, numbers and dates read from a column, an
+    /// order's shared values already worked out) read without a call.
     @inline(__always)
     mutating func operand(_ index: Int32) -> Scalar {
         switch ops[Int(index)] {
@@ -201,6 +202,13 @@ public struct Evaluator {
         case .segment(let i) where segmentStamps[Int(i)] == generation: return segmentValues[Int(i)]
         case .decimalField(let column, _) where table.scales[Int(column)][row] >= 0:
             return .decimal(table.mantissas[Int(column)][row], scale: table.scales[Int(column)][row])
+        case .orderDecimalField(let column, _) where orders.scales[Int(column)][orderRow] >= 0:
+            return .decimal(orders.mantissas[Int(column)][orderRow], scale: orders.scales[Int(column)][orderRow])
+        case .orderDateField(let column):
+            let days = orders.days[Int(column)][orderRow]
+            return days == Int32.min ? .none : .date(days)
+        case .shared(_, let slot) where sharedStamps[Int(slot)] == orderGeneration:
+            return sharedValues[Int(slot)]
         default: return eval(index)
         }
     }
