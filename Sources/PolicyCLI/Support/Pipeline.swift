@@ -78,6 +78,11 @@ struct Pipeline {
                           command: command)
             throw Stop(code: .usageOrPolicyError)
         }
+        if customersPath == "-", ordersPath == "-" {
+            console.usage(UsageError(message: "`--customers -` and `--orders -` cannot both read standard input",
+                                     help: "give one of them as a file"), command: command)
+            throw Stop(code: .usageOrPolicyError)
+        }
         let format = args.values["--input-format"]
         let customers = try customersPath.map { path throws(Stop) in try readCustomers(path, format: format) }
         let orders = try ordersPath.map { path throws(Stop) in try readCustomers(path, format: format) }
