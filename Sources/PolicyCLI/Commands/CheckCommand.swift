@@ -12,10 +12,11 @@ enum CheckCommand: Command {
         arguments: [ArgumentSpec(name: "POLICY", help: "The .policy file to check.")],
         options: [
             OptionSpec(name: "--customers", value: "FILE", help: "Also check that this file has every column the policy reads."),
+            OptionSpec(name: "--orders", value: "FILE", help: "Also check that this orders file has every column the orders block reads."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The customer file's format, when its name does not say."),
             OptionSpec(name: "--warnings-as-errors", value: nil, help: "Fail (exit code 2) when there are warnings."),
         ],
-        usageOptions: ["--customers", "--warnings-as-errors"])
+        usageOptions: ["--customers", "--orders", "--warnings-as-errors"])
 
     static func execute(_ args: ParsedArguments, console: Console) throws(Stop) -> ExitCode {
         let pipeline = Pipeline(console: console)
@@ -30,9 +31,18 @@ enum CheckCommand: Command {
         let lint = Linter.report(loaded, policy)
         let warnings = lint.warnings
         console.report(warnings)
-        if let customers {
+        var orders: CustomerFile? = nil
+        if let path = args.values["--orders"] {
+            guard policy.orders != nil else {
+                console.usage(UsageError(message: "`--orders` gives orders, and this policy has no orders block",
+                                         help: "declare the orders' fields in an `orders { ... }` block, or leave out --orders"), command: spec)
+                throw Stop(code: .usageOrPolicyError)
+            }
+            orders = try pipeline.readCustomers(path, format: args.values["--input-format"])
+        }
+        if customers != nil || orders != nil {
             // Every cell is checked; none is kept but the key.
-            _ = try pipeline.load(customers, program, keep: [])
+            _ = try pipeline.load(customers: customers, orders: orders, program, keep: [])
         }
         let counts = [
             (policy.schema.fields.count, "field"), (policy.lets.count, "let"), (policy.segments.count, "segment"),
