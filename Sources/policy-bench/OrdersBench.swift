@@ -41,10 +41,9 @@ struct OrdersBench {
         return (wall, kilobytes / 1024, text)
     }
 
-    /// Each run starts on a quiet disk: what the run before wrote is on it.
+    /// Each run starts with what the run before wrote on the disk (its output, 60 MB).
     func settle() {
         sync()
-        sleep(2)
     }
 
     func run() {

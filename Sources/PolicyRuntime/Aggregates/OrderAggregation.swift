@@ -50,24 +50,33 @@ enum OrderAggregation {
         let filterOf = aggregates.map { a in a.filter < 0 ? -1 : filters.firstIndex(of: a.filter)! }
         var verdicts = [Int8](repeating: -1, count: filters.count)
         let orders = results.orders
-        for row in rows {
-            evaluator.begin(row: row)
-            for i in accumulators.indices { accumulators[i].reset() }
-            if let orders, row < orders.customerCount {
-                for order in orders.orders(of: row) {
-                    evaluator.begin(order: Int(order))
-                    for f in verdicts.indices { verdicts[f] = -1 }
-                    for (i, aggregate) in aggregates.enumerated() {
-                        let f = filterOf[i]
-                        if f >= 0 {
-                            if verdicts[f] < 0 { verdicts[f] = evaluator.holds(aggregate.filter) ? 1 : 0 }
-                            if verdicts[f] == 0 { continue }
+        // The per-order loop works in place: no array is checked for sharing per order.
+        accumulators.withUnsafeMutableBufferPointer { accumulators in
+            verdicts.withUnsafeMutableBufferPointer { verdicts in
+                aggregates.withUnsafeBufferPointer { aggregates in
+                    filterOf.withUnsafeBufferPointer { filterOf in
+                        for row in rows {
+                            evaluator.begin(row: row)
+                            for i in accumulators.indices { accumulators[i].reset() }
+                            if let orders, row < orders.customerCount {
+                                for order in orders.orders(of: row) {
+                                    evaluator.begin(order: order)
+                                    for f in verdicts.indices { verdicts[f] = -1 }
+                                    for i in aggregates.indices {
+                                        let f = filterOf[i]
+                                        if f >= 0 {
+                                            if verdicts[f] < 0 { verdicts[f] = evaluator.holds(aggregates[i].filter) ? 1 : 0 }
+                                            if verdicts[f] == 0 { continue }
+                                        }
+                                        accumulators[i].add(aggregates[i], &evaluator)
+                                    }
+                                }
+                            }
+                            for i in accumulators.indices { columns[i].append(accumulators[i].result(&evaluator)) }
                         }
-                        accumulators[i].add(aggregate, &evaluator)
                     }
                 }
             }
-            for i in accumulators.indices { columns[i].append(accumulators[i].result(&evaluator)) }
         }
         return Pass(columns: columns, divisionsByZero: evaluator.divisionsByZero, letDivisions: evaluator.countedLetDivisions)
     }
