@@ -182,7 +182,30 @@ extension CustomerTable {
         scatterAll(\.scales)
         scatterAll(\.days)
         scatterAll(\.bools)
-        scatterAll(\.texts)
+        // Text moves, as in a join: a string is not retained into the result and released out of the part.
+        for i in parts[0].texts.indices {
+            // Each part's column in an object of its own: one thread moves out of it.
+            let sources = parts.indices.map { k in
+                var column: [String?] = []
+                swap(&column, &parts[k].texts[i])
+                return PartColumns<String>([column])
+            }
+            result.texts[i] = [String?](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let target = UnsafeSendable(buffer.baseAddress)
+                _ = parallelMap(parts.count, workers: count < 1 << 16 ? 1 : workers) { k in
+                    sources[k].parts[0].withUnsafeMutableBufferPointer { source in
+                        positions[k].withUnsafeBufferPointer { places in
+                            for r in 0..<min(source.count, places.count) where places[r] >= 0 {
+                                (target.pointer! + Int(places[r])).moveInitialize(from: source.baseAddress! + r, count: 1)
+                                (source.baseAddress! + r).initialize(to: nil)
+                            }
+                        }
+                    }
+                    sources[k].parts = []
+                }
+                initialized = count
+            }
+        }
         scatterAll(\.others)
         result.wide = (0..<parts[0].wide.count).map { i in
             var moved: [Int: ExactDecimal] = [:]
