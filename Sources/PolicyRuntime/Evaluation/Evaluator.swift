@@ -205,8 +205,7 @@ public struct Evaluator {
         case .orderDecimalField(let column, _) where orders.scales[Int(column)][orderRow] >= 0:
             return .decimal(orders.mantissas[Int(column)][orderRow], scale: orders.scales[Int(column)][orderRow])
         case .orderDateField(let column):
-            let days = orders.days[Int(column)][orderRow]
-            return days == Int32.min ? .none : .date(days)
+            return date(orders, column, orderRow)
         case .shared(_, let slot) where sharedStamps[Int(slot)] == orderGeneration:
             return sharedValues[Int(slot)]
         default: return eval(index)
@@ -218,26 +217,18 @@ public struct Evaluator {
         case .constant(let s):
             return s
         case .decimalField(let column, let slot):
-            let scale = table.scales[Int(column)][row]
-            if scale >= 0 { return .decimal(table.mantissas[Int(column)][row], scale: scale) }
-            if scale == CustomerTable.noneScale { return .none }
-            return scalar(table.value(Int(slot), row))
+            return decimal(table, column, slot, row)
         case .dateField(let column):
-            let days = table.days[Int(column)][row]
-            return days == Int32.min ? .none : .date(days)
+            return date(table, column, row)
         case .boolField(let column):
             let b = table.bools[Int(column)][row]
             return b == 2 ? .none : .bool(b == 1)
         case .field(let slot), .textField(_, let slot):
             return scalar(table.value(Int(slot), row))
         case .orderDecimalField(let column, let slot):
-            let scale = orders.scales[Int(column)][orderRow]
-            if scale >= 0 { return .decimal(orders.mantissas[Int(column)][orderRow], scale: scale) }
-            if scale == CustomerTable.noneScale { return .none }
-            return scalar(orders.value(Int(slot), orderRow))
+            return decimal(orders, column, slot, orderRow)
         case .orderDateField(let column):
-            let days = orders.days[Int(column)][orderRow]
-            return days == Int32.min ? .none : .date(days)
+            return date(orders, column, orderRow)
         case .orderTextField(let column):
             return orders.texts[Int(column)][orderRow] == nil ? .none
                 : Scalar(kind: .orderText, scale: 0, extra: column, bits: Int64(orderRow))
@@ -312,6 +303,22 @@ public struct Evaluator {
         case .interpolate(let first, let count):
             return interpolate(first: Int(first), count: Int(count))
         }
+    }
+
+    /// A decimal cell of a table's column (a wide value through `value`).
+    @inline(__always)
+    mutating func decimal(_ table: CustomerTable, _ column: Int32, _ slot: Int32, _ row: Int) -> Scalar {
+        let scale = table.scales[Int(column)][row]
+        if scale >= 0 { return .decimal(table.mantissas[Int(column)][row], scale: scale) }
+        if scale == CustomerTable.noneScale { return .none }
+        return scalar(table.value(Int(slot), row))
+    }
+
+    /// A date cell of a table's column.
+    @inline(__always)
+    func date(_ table: CustomerTable, _ column: Int32, _ row: Int) -> Scalar {
+        let days = table.days[Int(column)][row]
+        return days == Int32.min ? .none : .date(days)
     }
 
     // The rarer operations live outside `eval`, so that its common cases stay small.

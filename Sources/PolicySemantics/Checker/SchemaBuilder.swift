@@ -4,71 +4,73 @@ import PolicySyntax
 enum SchemaBuilder {
     /// The customer block: exactly one field is the `key`.
     static func build(_ block: FieldBlock, diagnostics: inout DiagnosticBag) -> Schema {
-        var fields: [FieldSpec] = []
-        var keySlots: [Int] = []
-        for declaration in block.fields {
-            guard let field = buildField(declaration, diagnostics: &diagnostics) else { continue }
+        build(block, marked: { $0.isKey }, diagnostics: &diagnostics) { declaration, _, diagnostics in
             if declaration.isCustomer {
                 diagnostics.error(.invalidOrders, "`customer` marks the customer's key in an orders block", at: declaration.span,
                                   help: "in the customer block, the field that identifies a customer is marked `key`")
             }
-            if fields.contains(where: { $0.name == field.name }) {
-                diagnostics.error(.duplicateName, "the field `\(field.name)` is declared twice", at: declaration.name.span)
-                continue
-            }
-            if field.isKey { keySlots.append(fields.count) }
-            fields.append(field)
-        }
-        if keySlots.isEmpty {
+        } none: { diagnostics in
             diagnostics.error(.keyCount, "the customer block has no `key` field", at: block.span,
                               help: "mark the field that identifies a customer, as in `id text key`")
+        } second: { field, diagnostics in
+            diagnostics.error(.keyCount, "a customer block has exactly one `key` field; `\(field.name)` is a second",
+                              at: field.span ?? block.span)
         }
-        for extra in keySlots.dropFirst() {
-            diagnostics.error(.keyCount, "a customer block has exactly one `key` field; `\(fields[extra].name)` is a second",
-                              at: fields[extra].span ?? block.span)
-        }
-        return Schema(fields: fields, keySlot: keySlots.first ?? 0)
     }
 
     /// The orders block: exactly one field is marked `customer` (its `keySlot`), and no
     /// field is a `key` (a customer has many orders).
     static func buildOrders(_ block: FieldBlock, diagnostics: inout DiagnosticBag) -> Schema {
-        var fields: [FieldSpec] = []
-        var customerSlots: [Int] = []
-        for declaration in block.fields {
-            var plain = declaration
-            plain.isKey = false
-            guard var field = buildField(plain, diagnostics: &diagnostics) else { continue }
+        build(block, marked: { $0.isCustomer }, diagnostics: &diagnostics) { declaration, field, diagnostics in
             if declaration.isKey {
                 diagnostics.error(.invalidOrders, "orders have no `key`: a customer has many of them", at: declaration.span,
                                   help: "mark the field that holds the customer's key with `customer`, as in `customer_id text customer`")
             }
+            guard declaration.isCustomer else { return }
+            if declaration.defaultValue != nil {
+                diagnostics.error(.invalidOrders, "the customer field `\(field.name)` cannot have a default", at: declaration.name.span,
+                                  help: "an order belongs to the customer it names; mark it `?` to count orders without one")
+            }
+            if field.type != .text, field.type != .int {
+                diagnostics.error(.invalidOrders, "the customer field is text or int, not \(field.type.rawValue)", at: declaration.type.span)
+            }
+        } none: { diagnostics in
+            diagnostics.error(.invalidOrders, "the orders block has no `customer` field", at: block.span,
+                              help: "mark the field that holds the customer's key, as in `customer_id text customer`")
+        } second: { field, diagnostics in
+            diagnostics.error(.invalidOrders, "an orders block has exactly one `customer` field; `\(field.name)` is a second",
+                              at: field.span ?? block.span)
+        }
+    }
+
+    /// The fields of a block, each checked, a name declared twice refused, and exactly one
+    /// of them `marked` (the schema's key slot; `none` and `second` report otherwise).
+    /// `check` looks at each declaration for what only one kind of block refuses.
+    private static func build(_ block: FieldBlock, marked: (FieldDeclaration) -> Bool, diagnostics: inout DiagnosticBag,
+                              check: (FieldDeclaration, FieldSpec, inout DiagnosticBag) -> Void,
+                              none: (inout DiagnosticBag) -> Void,
+                              second: (FieldSpec, inout DiagnosticBag) -> Void) -> Schema {
+        var fields: [FieldSpec] = []
+        var markedSlots: [Int] = []
+        for declaration in block.fields {
+            // The key's own checks (`buildField`) are for the field marked here.
+            var plain = declaration
+            plain.isKey = marked(declaration) && declaration.isKey
+            guard var field = buildField(plain, diagnostics: &diagnostics) else { continue }
+            check(declaration, field, &diagnostics)
             if fields.contains(where: { $0.name == field.name }) {
                 diagnostics.error(.duplicateName, "the field `\(field.name)` is declared twice", at: declaration.name.span)
                 continue
             }
-            if declaration.isCustomer {
-                if declaration.defaultValue != nil {
-                    diagnostics.error(.invalidOrders, "the customer field `\(field.name)` cannot have a default", at: declaration.name.span,
-                                      help: "an order belongs to the customer it names; mark it `?` to count orders without one")
-                }
-                if field.type != .text, field.type != .int {
-                    diagnostics.error(.invalidOrders, "the customer field is text or int, not \(field.type.rawValue)", at: declaration.type.span)
-                }
+            if marked(declaration) {
                 field.isKey = true
-                customerSlots.append(fields.count)
+                markedSlots.append(fields.count)
             }
             fields.append(field)
         }
-        if customerSlots.isEmpty {
-            diagnostics.error(.invalidOrders, "the orders block has no `customer` field", at: block.span,
-                              help: "mark the field that holds the customer's key, as in `customer_id text customer`")
-        }
-        for extra in customerSlots.dropFirst() {
-            diagnostics.error(.invalidOrders, "an orders block has exactly one `customer` field; `\(fields[extra].name)` is a second",
-                              at: fields[extra].span ?? block.span)
-        }
-        return Schema(fields: fields, keySlot: customerSlots.first ?? 0)
+        if markedSlots.isEmpty { none(&diagnostics) }
+        for extra in markedSlots.dropFirst() { second(fields[extra], &diagnostics) }
+        return Schema(fields: fields, keySlot: markedSlots.first ?? 0)
     }
 
     static func buildField(_ d: FieldDeclaration, diagnostics: inout DiagnosticBag) -> FieldSpec? {
