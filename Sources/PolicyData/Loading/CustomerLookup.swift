@@ -114,17 +114,13 @@ public final class CustomerLookup: Sendable {
     public func row(ofText bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let hash = CustomerLoader.asciiHash(bytes) else { return nil }
         if bytes.count <= 16 { return row(ofShortKey: Key(hash: hash, length: Int32(bytes.count), bytes: Self.packed(bytes))) }
-        let short = bytes.count <= 16
-        let words = short ? Self.packed(bytes) : (0, 0)
+        // A longer key is compared with the customer's key itself (its slot keeps none).
         var i = hash & mask
         while slots[i].row >= 0 {
             let slot = slots[i]
-            if slot.hash == hash {
-                if slot.length >= 0 {
-                    if short, Int(slot.length) == bytes.count, slot.bytes == words { return Int(slot.row) }
-                } else if var key = table.text(keySlot, Int(slot.row)), key.withUTF8({ $0.elementsEqual(bytes) }) {
-                    return Int(slot.row)
-                }
+            if slot.hash == hash, slot.length < 0, var key = table.text(keySlot, Int(slot.row)),
+               key.withUTF8({ $0.elementsEqual(bytes) }) {
+                return Int(slot.row)
             }
             i = (i + 1) & mask
         }
