@@ -115,7 +115,7 @@ enum OrderAggregation {
                 count += 1
                 return
             }
-            let v = evaluator.eval(aggregate.argument)
+            let v = evaluator.operand(aggregate.argument)
             if v.isNone { return }
             switch kind {
             case .count:
@@ -134,7 +134,7 @@ enum OrderAggregation {
                     best = v
                 }
             case .first, .last:
-                let date = evaluator.eval(aggregate.orderDate)
+                let date = evaluator.operand(aggregate.orderDate)
                 guard date.kind == .date else { return }
                 // Among orders of one date, `first` keeps the earliest row and `last` the latest.
                 if best.isNone || (kind == .first ? date.bits < bestDay : date.bits >= bestDay) {
