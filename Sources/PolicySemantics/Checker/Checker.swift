@@ -65,25 +65,15 @@ public struct Checker {
                              extra: [Expression]) -> (CheckedPolicy?, [Typed], DiagnosticBag) {
         var bag = DiagnosticBag()
         let declarations = program.declarations
-        let blocks = declarations.compactMap { d -> FieldBlock? in
-            if case .customer(let block) = d { return block }
-            return nil
+        let customerBlock = firstBlock(declarations, of: "customer", code: .duplicateCustomerBlock, &bag) {
+            if case .customer(let block) = $0 { block } else { nil }
         }
-        for extra in blocks.dropFirst() {
-            bag.error(.duplicateCustomerBlock, "a policy has one customer block; this is a second one", at: extra.span,
-                      help: "merge the fields into the first customer block")
+        let ordersBlock = firstBlock(declarations, of: "orders", code: .invalidOrders, &bag) {
+            if case .orders(let block) = $0 { block } else { nil }
         }
-        let orderBlocks = declarations.compactMap { d -> FieldBlock? in
-            if case .orders(let block) = d { return block }
-            return nil
-        }
-        for extra in orderBlocks.dropFirst() {
-            bag.error(.invalidOrders, "a policy has one orders block; this is a second one", at: extra.span,
-                      help: "merge the fields into the first orders block")
-        }
-        let orders = orderBlocks.first.map { SchemaBuilder.buildOrders($0, diagnostics: &bag) }
+        let orders = ordersBlock.map { SchemaBuilder.buildOrders($0, diagnostics: &bag) }
         let schema: Schema
-        if let block = blocks.first {
+        if let block = customerBlock {
             schema = SchemaBuilder.build(block, diagnostics: &bag)
         } else if let inferredSchema {
             schema = inferredSchema
@@ -106,7 +96,7 @@ public struct Checker {
             // A customer field of no key type at all is reported as that.
             if customer.type != key.type, customer.type == .text || customer.type == .int {
                 bag.error(.invalidOrders, "the orders' `\(customer.name)` is \(customer.type.rawValue), but the customers' key `\(key.name)` is \(key.type.rawValue)",
-                          at: customer.span ?? orderBlocks[0].span, help: "declare both as \(key.type.rawValue), so that an order finds its customer")
+                          at: customer.span ?? ordersBlock?.span ?? SourceSpan(file: program.files[0].source, start: 0, end: 0), help: "declare both as \(key.type.rawValue), so that an order finds its customer")
             }
         }
         checker.diagnostics = bag
@@ -120,6 +110,18 @@ public struct Checker {
         policy.aggregates = checker.aggregates
         policy.orders = orders
         return (checker.diagnostics.hasErrors ? nil : policy, extras, checker.diagnostics)
+    }
+
+    /// The first block of a kind (`customer`, `orders`) among the declarations; each
+    /// further one is an error (a policy has one of each).
+    static func firstBlock(_ declarations: [Declaration], of word: String, code: DiagnosticCode, _ bag: inout DiagnosticBag,
+                           _ block: (Declaration) -> FieldBlock?) -> FieldBlock? {
+        let blocks = declarations.compactMap(block)
+        for extra in blocks.dropFirst() {
+            bag.error(code, "a policy has one \(word) block; this is a second one", at: extra.span,
+                      help: "merge the fields into the first \(word) block")
+        }
+        return blocks.first
     }
 
     mutating func checkAll(_ program: LoadedPolicy) -> CheckedPolicy {
