@@ -98,6 +98,23 @@ struct AggregateTests {
         #expect(Self.text(Aggregates.percentRanks(Self.numbers([nil])).values) == ["none"])
     }
 
+    @Test func cumeDistIsSQLsOverTheCustomersWithAValue() {
+        // Ties all count up to their last member; none gets none and is not counted.
+        let sorted = Aggregates.sortedRows(Self.numbers([30, 10, nil, 20, 20, 50]))
+        #expect(Self.text(Aggregates.cumeDists(sorted, count: 6).values) == ["0.8", "0.2", "none", "0.6", "0.6", "1"])
+        #expect(Self.text(Aggregates.cumeDists(Aggregates.sortedRows(Self.numbers([nil, 4])), count: 2).values) == ["none", "1"])
+    }
+
+    @Test func cumulativeShareCountsEveryCustomerAtOrAboveOne() {
+        // 30 holds 30% of 100; the three 20s tie, so each holds the 90% they make with 30.
+        #expect(Self.text(Aggregates.cumulativeShares(Self.numbers([30, 10, nil, 20, 20, 20])).values)
+                == ["0.3", "1", "none", "0.9", "0.9", "0.9"])
+        // The top customer alone, and a share that does not end (rounded as any division is).
+        #expect(Self.text(Aggregates.cumulativeShares(Self.numbers([1, 2])).values) == ["1", "0.666666666666666667"])
+        // A share of nothing is none.
+        #expect(Self.text(Aggregates.cumulativeShares(Self.numbers([0, 0, nil])).values) == ["none", "none", "none"])
+    }
+
     @Test func ntileIsSQLsWithTiesInInputOrder() {
         #expect(Self.text(Aggregates.ntiles(Self.numbers([5, 1, 5, 5, 2, 9, nil]), buckets: 4).values) == ["2", "1", "2", "3", "1", "4", "none"])
         #expect(Self.text(Aggregates.ntiles(Self.numbers([1, 2]), buckets: 5).values) == ["1", "2"])

@@ -93,12 +93,10 @@ public struct AggregateResults: Sendable {
             }
             defer { index += 1 }
             let aggregate = program.aggregates[index]
-            if aggregate.kind.isPerCustomer, let slot = aggregate.argumentField,
+            if aggregate.kind.isPerCustomer, aggregate.kind != .cumulativeShare, let slot = aggregate.argumentField,
                let sorted = Aggregates.sortedByIntegerKeys(slot: slot, of: table) {
                 // The common case, a ranking by a number field: no values built.
-                results.columns[index] = aggregate.kind == .percentRank
-                    ? Aggregates.percentRanks(sorted, count: table.count)
-                    : Aggregates.ntiles(sorted, count: table.count, buckets: aggregate.buckets)
+                results.columns[index] = Aggregates.positions(aggregate.kind, sorted, count: table.count, buckets: aggregate.buckets)
                 continue
             }
             // Every customer's value, in stretches of customers on up to `workers` threads.
@@ -124,8 +122,10 @@ public struct AggregateResults: Sendable {
                 }
             }
             switch aggregate.kind {
-            case .percentRank: results.columns[index] = Aggregates.percentRanks(values)
-            case .ntile: results.columns[index] = Aggregates.ntiles(values, buckets: aggregate.buckets)
+            case .percentRank, .ntile, .cumeDist:
+                results.columns[index] = Aggregates.positions(aggregate.kind, Aggregates.sortedRows(values), count: values.count,
+                                                              buckets: aggregate.buckets)
+            case .cumulativeShare: results.columns[index] = Aggregates.cumulativeShares(values)
             case .mean: results.scalars[index] = Aggregates.mean(values)
             case .median: results.scalars[index] = Aggregates.median(values)
             case .sum: results.scalars[index] = Aggregates.sum(values)
@@ -265,10 +265,60 @@ enum Aggregates {
         }
     }
 
+    /// A column that depends only on each customer's place in the sorted values:
+    /// `percent_rank`, `cume_dist` or `ntile`.
+    static func positions(_ kind: AggregateKind, _ sorted: (rows: [Int32], tied: [Bool]), count: Int, buckets: Int) -> AggregateColumn {
+        switch kind {
+        case .percentRank: percentRanks(sorted, count: count)
+        case .cumeDist: cumeDists(sorted, count: count)
+        default: ntiles(sorted, count: count, buckets: buckets)
+        }
+    }
+
     /// As SQL `PERCENT_RANK() OVER (ORDER BY x)`: (rank - 1) / (n - 1), where rank
     /// is one more than the number of smaller values; 0 when n = 1.
     static func percentRanks(_ values: [Value]) -> AggregateColumn {
         percentRanks(sortedRows(values), count: values.count)
+    }
+
+    /// As SQL `CUME_DIST() OVER (ORDER BY x)` over the customers with a value: the
+    /// number of values less than or equal to each one, over their count.
+    static func cumeDists(_ sorted: (rows: [Int32], tied: [Bool]), count: Int) -> AggregateColumn {
+        var numerators = [Int32](repeating: -1, count: count)
+        let (rows, tied) = sorted
+        var end = rows.count
+        // From the top: a tie's members all count up to its last one.
+        for position in rows.indices.reversed() {
+            numerators[Int(rows[position])] = Int32(end)
+            if !tied[position] { end = position }
+        }
+        return .ranks(numerators: numerators, denominator: Int32(max(1, rows.count)))
+    }
+
+    /// The share of the total of every value held by the values greater than or
+    /// equal to each one, as SQL `SUM(x) OVER (ORDER BY x DESC RANGE UNBOUNDED
+    /// PRECEDING) / SUM(x) OVER ()`; none for none, and for everybody when the total
+    /// is zero (a share of nothing).
+    static func cumulativeShares(_ values: [Value]) -> AggregateColumn {
+        let (rows, tied) = sortedRows(values)
+        var shares = [Value](repeating: .none, count: values.count)
+        let numbers = rows.map { row -> ExactDecimal in
+            if case .number(let n) = values[Int(row)] { n } else { .zero }
+        }
+        let total = numbers.reduce(ExactDecimal.zero, +)
+        guard total != .zero else { return .values(shares) }
+        var above = ExactDecimal.zero
+        var position = rows.count
+        // From the top, a tie at a time: its members share the sum down to its lowest.
+        while position > 0 {
+            var start = position - 1
+            while start > 0, tied[start] { start -= 1 }
+            for i in start..<position { above = above + numbers[i] }
+            let share = above.divided(by: total).map { Value.number($0) } ?? .none
+            for i in start..<position { shares[Int(rows[i])] = share }
+            position = start
+        }
+        return .values(shares)
     }
 
     static func percentRanks(_ sorted: (rows: [Int32], tied: [Bool]), count: Int) -> AggregateColumn {

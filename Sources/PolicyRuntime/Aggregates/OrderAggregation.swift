@@ -143,7 +143,7 @@ enum OrderAggregation {
                 }
             case .distinct:
                 addDistinct(v, &evaluator)
-            case .percentRank, .ntile, .median:
+            case .percentRank, .ntile, .median, .cumulativeShare, .cumeDist:
                 // INVARIANT: the checker allows these over the population only.
                 break
             }
@@ -192,7 +192,7 @@ enum OrderAggregation {
             case .sum: return .number(sum)
             case .mean: return count == 0 ? .none : sum.divided(by: ExactDecimal(count)).map { .number($0) } ?? .none
             case .min, .max, .first, .last: return evaluator.value(of: best)
-            case .percentRank, .ntile, .median: return .none
+            case .percentRank, .ntile, .median, .cumulativeShare, .cumeDist: return .none
             }
         }
     }

@@ -168,7 +168,7 @@ extension Checker {
             diagnostics.error(.invalidOrderAggregate, what, at: span, help: help)
             return Typed(.literal(.none), .unknown)
         }
-        if overOrders, [.percentRank, .ntile, .median].contains(kind) {
+        if overOrders, kind.isPerCustomer || kind == .median {
             let help = kind == .median ? "over orders, write mean(...), min(...) or max(...)"
                 : "rank a value per customer, as in \(kind.rawValue)(sum(orders.amount)\(kind == .ntile ? ", 5" : ""))"
             diagnostics.error(.invalidOrderAggregate, "`\(kind.rawValue)` works over the customers, not a customer's orders", at: span,
@@ -183,8 +183,8 @@ extension Checker {
         if let typed = argument, let first = arguments.first {
             let ok: Bool
             switch kind {
-            case .percentRank, .ntile, .min, .max: ok = typed.type.isNumeric || typed.type == .date || typed.type == .text
-            case .mean, .median, .sum: ok = typed.type.isNumeric
+            case .percentRank, .ntile, .cumeDist, .min, .max: ok = typed.type.isNumeric || typed.type == .date || typed.type == .text
+            case .mean, .median, .sum, .cumulativeShare: ok = typed.type.isNumeric
             case .count, .distinct, .first, .last:
                 if case .list = typed.type { ok = false } else { ok = true }
             }
@@ -204,7 +204,7 @@ extension Checker {
         let argumentType = argument?.type ?? .int
         let type: ValueType
         switch kind {
-        case .percentRank: type = .number
+        case .percentRank, .cumulativeShare, .cumeDist: type = .number
         case .ntile, .count, .distinct: type = .int
         case .mean: type = argumentType == .money ? .money : (argumentType == .percent ? .percent : .number)
         case .median: type = argumentType == .int ? .number : argumentType

@@ -12,9 +12,13 @@ public enum Builtin: String, Sendable, CaseIterable {
 /// runs.
 public enum AggregateKind: String, Sendable, CaseIterable {
     case percentRank = "percent_rank", ntile, mean, median, sum, count
+    /// The share of the base's total held by the customers at or above each one (SPEC section 7).
+    case cumulativeShare = "cumulative_share"
+    /// As SQL `CUME_DIST()`: the fraction of customers at or below each one.
+    case cumeDist = "cume_dist"
     /// Over a customer's orders only (SPEC section 5); `min` and `max` of two values are builtins.
     case min, max, distinct, first, last
 
     /// Whether each customer gets their own value (a rank) rather than one shared value.
-    public var isPerCustomer: Bool { self == .percentRank || self == .ntile }
+    public var isPerCustomer: Bool { [.percentRank, .ntile, .cumulativeShare, .cumeDist].contains(self) }
 }

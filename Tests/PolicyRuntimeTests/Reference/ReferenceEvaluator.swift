@@ -104,7 +104,7 @@ struct ReferenceEvaluator {
                 best = (v, d)
             }
             return best?.value ?? .none
-        case .percentRank, .ntile, .median: return .none
+        case .percentRank, .ntile, .median, .cumulativeShare, .cumeDist: return .none
         }
     }
 
