@@ -54,7 +54,8 @@ public struct TestRunner {
         let sent = HistoryIndex(program: program, records: test.sent.map {
             (customer: $0.customer, rule: $0.rule, action: $0.action, channel: $0.channel, asOf: $0.asOf, occasion: $0.occasion)
         })
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
+        let quotas = QuotaAdmissions.compute(program, table: table, aggregates: aggregates, history: sent)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent, quotas: quotas)
         let outcomes = (0..<table.count).map { evaluator.outcome(row: $0) }
         for outcome in outcomes {
             coverage.mark(policy, labels: outcome.labels, firedRules: outcome.firedRules)

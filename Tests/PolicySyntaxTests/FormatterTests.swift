@@ -33,7 +33,10 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
             case .onceFor(let o)?: "once for \(dump(o)) "
             case nil: ""
             }
-            return "rule \(r.name) \(modifier)when \(dump(r.condition)) then " + r.actions.map { a -> String in
+            let quota = r.quota.map { q in
+                "\(q.form) \(dump(q.amount)) \(q.saysCustomers) by \(dump(q.order)) \(q.direction?.text ?? "-") "
+            } ?? ""
+            return "rule \(r.name) \(modifier)\(quota)when \(dump(r.condition)) then " + r.actions.map { a -> String in
                 switch a.form {
                 case .valued(let v): return "\(a.kind) \(dump(v))"
                 case .alert(let n, let s, let m): return "alert \(n.text) \(s?.text ?? "-") \(opt(m))"
@@ -44,6 +47,8 @@ func dumpDeclarations(_ file: PolicyFile) -> [String] {
             return "resolve \(r.kind.text) \(r.strategy.text) \(opt(r.cap)) \(r.perChannel?.text ?? "-")"
         case .limit(let l):
             return "limit \(l.kind.text) \(dump(l.count)) \(dump(l.window)) \(l.perChannel?.text ?? "-") \(l.except.map(\.name))"
+        case .holdout(let h):
+            return "holdout \(dump(h.share)) \(h.seed.text) \(h.except.map(\.name))"
         case .test(let t):
             var out = "test \(t.name) as of \(opt(t.asOf))"
             for c in t.customers { out += " customer{" + c.values.map { "\($0.name.text): \(dump($0.value))" }.joined(separator: ", ") + "}" }

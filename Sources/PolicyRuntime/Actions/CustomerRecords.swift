@@ -38,6 +38,10 @@ struct SuppressedEntry {
         case resolve(Int32, kept: RecordEntry)
         /// `limit`: the line (by index into the policy's limits), and what filled it, as text.
         case limit(Int32, filledBy: ByteText)
+        /// The rule's quota or budget went to customers before this one.
+        case quota(rule: Int32)
+        /// The customer is in the control group.
+        case holdout
     }
 
     var entry: RecordEntry
@@ -111,8 +115,16 @@ extension UnsafeBufferPointer<UInt8> {
 
 extension Evaluator {
     /// What the policy decides for one customer, in output order: segment
-    /// assignments, then each rule that fires with its actions, then `resolve`.
+    /// assignments, then each rule that fires with its actions, then the steps that
+    /// remove actions, in order: `resolve`, `limit`, quotas, holdout.
     mutating func evaluate(row: Int, into records: inout CustomerRecords) {
+        evaluateBeforeQuotas(row: row, into: &records)
+        if let quotas { applyQuotas(quotas, to: &records) }
+        if let holdout = program.policy.holdout { applyHoldout(holdout, to: &records) }
+    }
+
+    /// The same up to the quotas: what they choose among (`QuotaAdmissions`).
+    mutating func evaluateBeforeQuotas(row: Int, into records: inout CustomerRecords) {
         begin(row: row)
         records.reset()
         for s in 0..<program.segments.count {

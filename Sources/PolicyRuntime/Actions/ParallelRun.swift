@@ -65,10 +65,12 @@ extension PolicyRun {
         let templates = RecordTemplates(program, encoder: encoder)
         let historyTemplates = historyEncoder.map { RecordTemplates(program, encoder: $0, asOf: program.asOf.iso) }
         let chunkCount = (table.count + chunkSize - 1) / chunkSize
+        // Whom the quotas serve is known only once every customer is seen.
+        let quotas = QuotaAdmissions.compute(program, table: table, aggregates: aggregates, history: history, workers: workers)
         let evaluate: @Sendable (Int) -> ChunkOutput = { chunk in
             let rows = (chunk * chunkSize)..<min(table.count, (chunk + 1) * chunkSize)
             return evaluateRows(rows, program: program, templates: templates, table: table, aggregates: aggregates,
-                                sent: history, encoder: encoder, suppressed: suppressed, history: historyEncoder,
+                                sent: history, quotas: quotas, encoder: encoder, suppressed: suppressed, history: historyEncoder,
                                 historyTemplates: historyTemplates)
         }
         var total = RunStatistics(program: program)
@@ -98,13 +100,13 @@ extension PolicyRun {
 
     /// One chunk's customers, encoded, and what they counted.
     static func evaluateRows(_ rows: Range<Int>, program: Program, templates: RecordTemplates, table: CustomerTable,
-                             aggregates: AggregateResults, sent: HistoryIndex?, encoder: any RecordEncoder,
+                             aggregates: AggregateResults, sent: HistoryIndex?, quotas: QuotaAdmissions?, encoder: any RecordEncoder,
                              suppressed suppressedEncoder: (any RecordEncoder)?,
                              history historyEncoder: (any RecordEncoder)?, historyTemplates: RecordTemplates?) -> ChunkOutput {
         var statistics = RunStatistics(program: program)
         var bytes = OutputBytes(capacity: rows.count * 128)
         var suppressed = OutputBytes(), history = OutputBytes()
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: sent, quotas: quotas)
         var records = CustomerRecords()
         var id = OutputBytes(), historyID = OutputBytes()
         // Asked once, not per customer (an optional existential is copied each time it is read).

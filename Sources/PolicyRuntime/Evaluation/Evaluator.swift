@@ -42,6 +42,11 @@ public struct Evaluator {
     let windowStarts: [Int32]
     /// The same per `limit` line.
     let limitStarts: [Int32]
+    /// The customers each rule's quota serves; nil: the quotas are not applied (while
+    /// they are worked out, or when the policy has none).
+    let quotas: QuotaAdmissions?
+    /// The bytes hashed to tell whether a customer is held out, reused.
+    var holdoutBytes: [UInt8] = []
 
     /// The customer being evaluated.
     public private(set) var row = -1
@@ -65,11 +70,13 @@ public struct Evaluator {
 
     /// An evaluator of `program` over `table`, its aggregates computed
     /// (`AggregateResults.compute`; in that pass, those computed so far).
-    public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil) {
+    public init(_ program: Program, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil,
+                quotas: QuotaAdmissions? = nil) {
         let orders = aggregates.orders?.table ?? program.makeOrderTable()
         let program = program.laidOut(for: table, orders: orders)
         self.orders = orders
         self.history = history
+        self.quotas = quotas
         limitStarts = program.policy.limits.map { program.windowStart($0.window) }
         windowStarts = (0..<program.rules.count).map { r in
             guard case .oncePer(let window) = program.rules[r].modifier else { return Int32.min }

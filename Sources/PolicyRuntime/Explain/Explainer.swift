@@ -64,9 +64,11 @@ public struct Explainer {
     }
 
     /// `history` is what earlier runs recorded (`--history`), for the rules with `once`.
+    /// The quotas are worked out over the whole table, as `policy run` does.
     public func explain(row: Int, table: CustomerTable, aggregates: AggregateResults, history: HistoryIndex? = nil,
                         source: String) -> Explanation {
-        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: history)
+        let quotas = QuotaAdmissions.compute(program, table: table, aggregates: aggregates, history: history)
+        var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: history, quotas: quotas)
         let outcome = evaluator.outcome(row: row)
         var explanation = Explanation(customerID: evaluator.customerID(row), source: source, asOf: program.asOf.iso,
                                       values: values(row: row, evaluator: &evaluator), segments: [], rules: [],

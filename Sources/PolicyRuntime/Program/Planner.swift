@@ -105,6 +105,7 @@ struct Planner {
             case .onceFor(let occasion)?: planned.modifier = .onceFor(op(occasion.expression), type: type(occasion.type))
             case nil: break
             }
+            if let quota = rule.quota { planned.quotaOrder = op(quota.order.expression) }
             rules.append(planned)
             for spec in rule.actions { action(spec, rule: index) }
         }

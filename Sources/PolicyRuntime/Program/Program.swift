@@ -63,6 +63,9 @@ public final class Program: @unchecked Sendable {
     let modifiedRuleCount: Int
     /// The policy has `limit` lines.
     let hasLimits: Bool
+    /// Per rule, its place among the rules with a quota (-1: none), and how many have one.
+    let quotaIndexes: [Int]
+    let quotaRuleCount: Int
     /// How many operations are `shared` (see `Planner.shareOrderOperations`).
     let sharedCount: Int
 
@@ -106,6 +109,13 @@ public final class Program: @unchecked Sendable {
         }
         modifiedRuleCount = next
         hasLimits = !policy.limits.isEmpty
+        var quotas = 0
+        quotaIndexes = policy.rules.map { rule in
+            guard rule.quota != nil else { return -1 }
+            quotas += 1
+            return quotas - 1
+        }
+        quotaRuleCount = quotas
         sharedCount = planned.sharedCount
     }
 
@@ -147,11 +157,15 @@ public final class Program: @unchecked Sendable {
 
     static let channelNames: [[UInt8]] = Checker.channels.map { Array($0.utf8) }
 
-    /// The reasons a record can be suppressed, as `--summary` counts them: a contact
-    /// without a usable channel, then each `resolve` line (see `suppressionIndex`).
+    /// The reasons a record can be suppressed, as `--summary` counts them, in the
+    /// order of the steps (SPEC section 6): a contact without a usable channel, each
+    /// rule's `once`, each `resolve` line, each `limit` line, each rule's quota, the
+    /// holdout (see `suppressionIndex`).
     public var suppressionNames: [String] {
         ["no usable channel"] + policy.rules.filter { $0.modifier != nil }.map { "\"\($0.name)\" \($0.modifierText)" }
             + resolutions.map { "resolve \($0.kind.rawValue) by \($0.strategy.rawValue)" } + policy.limits.map(\.text)
+            + policy.rules.compactMap { rule in rule.quota.map { "\"\(rule.name)\" \($0.text)" } }
+            + (policy.holdout == nil ? [] : ["holdout"])
     }
 
     /// A suppressed record's place in `suppressionNames`.
@@ -161,6 +175,8 @@ public final class Program: @unchecked Sendable {
         case .once(let rule, _, _): 1 + modifierIndexes[Int(rule)]
         case .resolve(let line, _): 1 + modifiedRuleCount + Int(line)
         case .limit(let line, _): 1 + modifiedRuleCount + resolutions.count + Int(line)
+        case .quota(let rule): 1 + modifiedRuleCount + resolutions.count + policy.limits.count + quotaIndexes[Int(rule)]
+        case .holdout: 1 + modifiedRuleCount + resolutions.count + policy.limits.count + quotaRuleCount
         }
     }
 
@@ -177,6 +193,10 @@ public final class Program: @unchecked Sendable {
             return "\(head): last sent \(day)"
         case .limit(let line, let filledBy):
             return "\(policy.limits[Int(line)].text): \(String(decoding: text[filledBy], as: UTF8.self))"
+        case .quota(let rule):
+            return "\(policy.rules[Int(rule)].quota!.text) reached"
+        case .holdout:
+            return "holdout"
         case .resolve(let line, let kept):
             let resolution = resolutions[Int(line)]
             let rule = String(decoding: ruleName(kept, text: text), as: UTF8.self)
@@ -226,6 +246,8 @@ struct PlannedRule {
     var firstAction: Int32
     var actionCount: Int32
     var modifier: PlannedModifier = .none
+    /// The operation giving the order of the rule's quota (-1: no quota).
+    var quotaOrder: Int32 = -1
 }
 
 /// How often a rule may act for a customer (see `HistoryIndex`).

@@ -25,7 +25,8 @@ extension Checker {
             case nil: break
             }
             rules.append(RuleSpec(name: d.name, condition: condition, actions: actions, span: d.nameSpan,
-                                  modifier: d.modifier.flatMap { checkModifier($0) }, modifierText: text))
+                                  modifier: d.modifier.flatMap { checkModifier($0) }, modifierText: text,
+                                  quota: d.quota.flatMap { checkQuota($0, actions: actions) }))
         }
         return rules
     }
@@ -143,15 +144,7 @@ extension Checker {
                     continue
                 }
             }
-            var except: [Int] = []
-            for (name, span) in d.except {
-                if let index = rules.firstIndex(where: { $0.name == name }) {
-                    except.append(index)
-                } else {
-                    diagnostics.error(.invalidLimit, "no rule is named \"\(name)\"", at: span,
-                                      help: Suggest.closest(to: name, among: rules.map(\.name)).map { "did you mean \"\($0)\"?" })
-                }
-            }
+            let except = ruleIndexes(d.except, rules: rules, code: .invalidLimit)
             if !rules.contains(where: { $0.actions.contains { $0.kind == kind } }) {
                 diagnostics.warning(.limitWithoutActions, "no rule gives a \(kind.rawValue), so this limit never applies", at: d.kind.span)
             }

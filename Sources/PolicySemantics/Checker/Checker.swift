@@ -129,6 +129,7 @@ public struct Checker {
         var ruleDeclarations: [RuleDeclaration] = []
         var resolveDeclarations: [ResolveDeclaration] = []
         var limitDeclarations: [LimitDeclaration] = []
+        var holdoutDeclarations: [HoldoutDeclaration] = []
         var testDeclarations: [TestDeclaration] = []
         for (slot, field) in schema.fields.enumerated() {
             if names[field.name] == nil { names[field.name] = .field(slot) }
@@ -148,6 +149,7 @@ public struct Checker {
             case .rule(let d): ruleDeclarations.append(d)
             case .resolve(let d): resolveDeclarations.append(d)
             case .limit(let d): limitDeclarations.append(d)
+            case .holdout(let d): holdoutDeclarations.append(d)
             case .test(let d): testDeclarations.append(d)
             }
         }
@@ -170,13 +172,14 @@ public struct Checker {
         let rules = checkRules(ruleDeclarations)
         let resolutions = checkResolutions(resolveDeclarations)
         let limits = checkLimits(limitDeclarations, rules: rules)
+        let holdout = checkHoldout(holdoutDeclarations, rules: rules)
         var tests: [TestSpec] = []
         for d in testDeclarations { tests.append(checkTest(d)) }
 
         return CheckedPolicy(
             title: title, schema: schema,
             lets: lets.compactMap { $0 }, segments: segments.compactMap { $0 }, rules: rules,
-            aggregates: aggregates, resolutions: resolutions, tests: tests, files: program.files, limits: limits)
+            aggregates: aggregates, resolutions: resolutions, tests: tests, files: program.files, limits: limits, holdout: holdout)
     }
 
     /// Adds a let or segment name; false (with an error) when the name is taken.

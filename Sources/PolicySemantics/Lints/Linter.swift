@@ -28,6 +28,7 @@ public enum Linter {
         OverlappingRules.lint(context, into: &bag)
         UnusedNames.lint(context, into: &bag)
         NoneGuards.lint(context, into: &bag)
+        NegativeShares.lint(context, into: &bag)
         let (warnings, allowed) = AllowComments(program, mainFile: context.mainFile).apply(to: bag, mainFile: context.mainFile)
         return Report(warnings: warnings, allowed: allowed)
     }

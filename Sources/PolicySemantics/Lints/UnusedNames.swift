@@ -101,7 +101,7 @@ private extension Declaration {
     var usesNames: Bool {
         switch self {
         case .segment, .rule, .test: true
-        case .title, .use, .customer, .orders, .let, .resolve, .limit: false
+        case .title, .use, .customer, .orders, .let, .resolve, .limit, .holdout: false
         }
     }
 }

@@ -64,6 +64,63 @@ public struct RuleSpec: Sendable {
     public var modifier: CheckedModifier? = nil
     /// The modifier as written (`once per 30 days`), for reasons and messages.
     public var modifierText = ""
+    /// `limit 200 by clv desc`, `budget 5000 by clv desc`.
+    public var quota: QuotaSpec? = nil
+}
+
+/// A checked rule quota: the rule's actions go to the customers first by `order`
+/// (`none` last, ties in input order) while the quota lasts (SPEC section 7).
+public struct QuotaSpec: Sendable {
+    public enum Form: Sendable {
+        /// At most this many customers.
+        case customers(Int)
+        /// While the running sum of the rule's amounts stays within this.
+        case budget(ExactDecimal)
+    }
+    public var form: Form
+    public var order: Typed
+    public var ascending: Bool
+    /// `quota 200`, `budget 5000`: the reason's words before "reached".
+    public var text: String
+    public var span: SourceSpan
+}
+
+/// The checked `holdout` line: the control group.
+public struct HoldoutSpec: Sendable {
+    /// The share held out, as a fraction (5% is 0.05), and as written.
+    public var share: ExactDecimal
+    public var shareText: String
+    public var seed: String
+    /// The rules whose actions held-out customers still get, by index.
+    public var except: [Int]
+    public var span: SourceSpan
+    /// `share × 10000` rounded up: an integer below it is below the share itself.
+    public let threshold: UInt32
+
+    public init(share: ExactDecimal, shareText: String, seed: String, except: [Int], span: SourceSpan) {
+        self.share = share
+        self.shareText = shareText
+        self.seed = seed
+        self.except = except
+        self.span = span
+        let scaled = share * ExactDecimal(10_000)
+        // The nearest whole number, moved up to the least one not below.
+        var whole = scaled.rounded(places: 0)
+        if whole < scaled { whole = whole + ExactDecimal(1) }
+        if whole - ExactDecimal(1) >= scaled { whole = whole - ExactDecimal(1) }
+        threshold = UInt32(min(max(whole.intValue ?? 0, 0), 10_000))
+    }
+
+    /// Whether the customer with this key is held out: `int(first 8 hex digits of
+    /// md5(seed + "/" + key), 16) mod 10000 < share × 10000`. `scratch` is reused
+    /// from customer to customer.
+    public func holdsOut(key: some Sequence<UInt8>, scratch: inout [UInt8]) -> Bool {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: seed.utf8)
+        scratch.append(UInt8(ascii: "/"))
+        scratch.append(contentsOf: key)
+        return scratch.withUnsafeBytes { MD5.leadingWord($0) } % 10_000 < threshold
+    }
 }
 
 /// A checked `limit` line: at most `count` actions of `kind` per customer within the
@@ -192,6 +249,8 @@ public struct CheckedPolicy: Sendable {
     public var files: [PolicyFile]
     /// The `limit` lines, in file order (the order they apply in).
     public var limits: [LimitSpec] = []
+    /// The control group, when the policy has one.
+    public var holdout: HoldoutSpec? = nil
     /// The `orders` block's fields (`keySlot`: the field marked `customer`), if the policy has one.
     public var orders: Schema? = nil
 }

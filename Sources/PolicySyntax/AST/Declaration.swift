@@ -24,6 +24,8 @@ public enum Declaration: Sendable {
     case rule(RuleDeclaration)
     case resolve(ResolveDeclaration)
     case limit(LimitDeclaration)
+    /// `holdout 5% seed "2026-h1"`: the control group (SPEC section 7).
+    case holdout(HoldoutDeclaration)
     case test(TestDeclaration)
 }
 
@@ -73,6 +75,8 @@ public struct RuleDeclaration: Sendable {
     public var nameSpan: SourceSpan
     /// `once`, `once per 30 days`, `once for last_order_date`, after the name.
     public var modifier: RuleModifier?
+    /// `limit 200 by clv desc` or `budget 5000 by clv desc`, after the name.
+    public var quota: QuotaDeclaration? = nil
     public var condition: Expression
     public var actions: [ActionDeclaration]
 }
@@ -85,6 +89,24 @@ public enum RuleModifier: Sendable {
     case oncePer(Expression)
     /// `once for last_order_date`: at most once per distinct value of the expression.
     case onceFor(Expression)
+}
+
+/// A rule's quota: its actions go to at most N customers (`limit N [customers] by
+/// EXPR [asc|desc]`), or while the sum of their values stays within an amount
+/// (`budget AMOUNT by EXPR [asc|desc]`), the customers taken in the order of EXPR.
+public struct QuotaDeclaration: Sendable {
+    public enum Form: Sendable { case customers, budget }
+    public var form: Form
+    /// N, or the amount.
+    public var amount: Expression
+    /// Written `limit 200 customers by ...` (the word changes nothing).
+    public var saysCustomers: Bool
+    public var order: Expression
+    /// `asc` or `desc` as written; nil: `desc`.
+    public var direction: Name?
+    public var span: SourceSpan
+
+    public var ascending: Bool { direction?.text == "asc" }
 }
 
 /// The seven action kinds, named as they are written.
@@ -123,6 +145,15 @@ public struct LimitDeclaration: Sendable {
     public var window: Expression
     public var perChannel: Name?
     /// The rules neither limited nor counted, as written.
+    public var except: [(name: String, span: SourceSpan)]
+    public var span: SourceSpan
+}
+
+/// `holdout 5% seed "TEXT" [except "Rule", ...]`.
+public struct HoldoutDeclaration: Sendable {
+    public var share: Expression
+    public var seed: (text: String, span: SourceSpan)
+    /// The rules whose actions held-out customers still get, as written.
     public var except: [(name: String, span: SourceSpan)]
     public var span: SourceSpan
 }

@@ -57,6 +57,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidLimit = "E0412"
     case invalidOrders = "E0413"
     case invalidOrderAggregate = "E0414"
+    case invalidQuota = "E0415"
+    case invalidHoldout = "E0416"
 
     // E05xx: customer data (a row is rejected, or the file cannot be used).
     case missingColumn = "E0501"
@@ -96,6 +98,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case impossibleRule = "W0105"
     case uselessAllow = "W0106"
     case limitWithoutActions = "W0107"
+    case quotaNeverApplies = "W0108"
+    case holdoutShare = "W0109"
+    case negativeShare = "W0110"
 
     /// One line saying what the code means, for `Docs/Diagnostics.md` and `--help`.
     public var summary: String {
@@ -146,6 +151,8 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidTest: "a malformed test block"
         case .invalidOnce: "a `once per` window that is not a duration written out"
         case .invalidLimit: "a `limit` line that cannot apply: its count, its window, `per channel` or a rule after `except`"
+        case .invalidQuota: "a rule's quota or budget that cannot apply: its number, its amount, its order, or a budget on a rule without amounts"
+        case .invalidHoldout: "a `holdout` line that cannot apply: its share, its seed, a rule after `except`, or a second holdout"
         case .invalidOrders: "an orders block without exactly one `customer` field, or a second orders block"
         case .invalidOrderAggregate: "an aggregate that cannot work over orders: `where` on a population aggregate, a ranking of orders, first/last without a date field"
         case .missingColumn: "a declared field whose column is not in the data's header"
@@ -180,6 +187,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .impossibleRule: "a rule whose condition can never hold"
         case .uselessAllow: "an allow comment that silences no warning, or names no warning"
         case .limitWithoutActions: "a `limit` on a kind of action no rule gives"
+        case .quotaNeverApplies: "a quota or budget on a rule whose condition can never hold"
+        case .holdoutShare: "a holdout of 0% (nobody is held out) or of 50% or more (most customers get nothing)"
+        case .negativeShare: "a `cumulative_share` of a field that can be negative, where shares stop meaning anything"
         }
     }
 }

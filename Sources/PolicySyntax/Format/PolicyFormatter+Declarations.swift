@@ -48,6 +48,8 @@ extension Layout {
                 lines.append(FormatLine(indent: 0, resolveText(resolve), source: ranges[i]))
             case .limit(let limit):
                 lines.append(FormatLine(indent: 0, limitText(limit), source: ranges[i]))
+            case .holdout(let holdout):
+                lines.append(FormatLine(indent: 0, holdoutText(holdout), source: ranges[i]))
             case .test(let test):
                 layOutTest(test)
             }
@@ -73,6 +75,7 @@ extension Layout {
         case .rule(let r): token(before: r.nameSpan.start).start..<(r.actions.last?.span.end ?? r.condition.span.end)
         case .resolve(let r): r.span.start..<r.span.end
         case .limit(let l): l.span.start..<l.span.end
+        case .holdout(let h): h.span.start..<h.span.end
         case .test(let t): t.span.start..<t.span.end
         }
     }
@@ -158,6 +161,10 @@ extension Layout {
             headerEnd = occasion.span.end
         case nil: break
         }
+        if let quota = rule.quota {
+            header += " " + quotaText(quota)
+            headerEnd = quota.span.end
+        }
         lines.append(FormatLine(indent: 0, header, source: source.lowerBound..<headerEnd))
         let when = token(before: rule.condition.span.start)
         lines.append(FormatLine(indent: 2, "when " + print(rule.condition),
@@ -196,7 +203,22 @@ extension Layout {
     func limitText(_ limit: LimitDeclaration) -> String {
         var out = "limit " + limit.kind.span.text + " " + print(limit.count) + " per " + print(limit.window)
         if let per = limit.perChannel { out += " per " + per.span.text }
-        if !limit.except.isEmpty { out += " except " + limit.except.map(\.span.text).joined(separator: ", ") }
+        return out + exceptText(limit.except)
+    }
+
+    func holdoutText(_ holdout: HoldoutDeclaration) -> String {
+        "holdout " + print(holdout.share) + " seed " + holdout.seed.span.text + exceptText(holdout.except)
+    }
+
+    func exceptText(_ except: [(name: String, span: SourceSpan)]) -> String {
+        except.isEmpty ? "" : " except " + except.map(\.span.text).joined(separator: ", ")
+    }
+
+    func quotaText(_ quota: QuotaDeclaration) -> String {
+        var out = (quota.form == .customers ? "limit " : "budget ") + print(quota.amount)
+        if quota.saysCustomers { out += " customers" }
+        out += " by " + print(quota.order)
+        if let direction = quota.direction { out += " " + direction.span.text }
         return out
     }
 

@@ -16,6 +16,7 @@ extension Parser {
         case "rule": return .rule(try parseRule())
         case "resolve": return .resolve(try parseResolve())
         case "limit": return .limit(try parseLimit())
+        case "holdout": return .holdout(try parseHoldout())
         case "test": return .test(try parseTest())
         case let word:
             var help = declarationHelp
@@ -27,7 +28,7 @@ extension Parser {
     }
 
     private var declarationHelp: String {
-        "a declaration starts with policy, use, customer, orders, let, segment, rule, resolve, limit or test"
+        "a declaration starts with policy, use, customer, orders, let, segment, rule, resolve, limit, holdout or test"
     }
 
     /// title = "policy" string
@@ -77,11 +78,15 @@ extension Parser {
         return SegmentDeclaration(name: name, cases: cases, span: span(from: start))
     }
 
-    /// rule_decl = "rule" string "when" expression "then" action { "," action }
+    /// rule_decl = "rule" string [ rule_modifier ] [ quota ] "when" expression "then" action { "," action }
     mutating func parseRule() throws -> RuleDeclaration {
         advance()
         let name = try readPlainString("the rule's name in quotes")
         let modifier = try parseRuleModifier()
+        let quota = try parseQuota()
+        if quota != nil, current.kind == .identifier, text(current) == "once" {
+            throw fail("`once` comes before the rule's quota", help: "write `rule \"name\" once per 30 days limit 200 by clv`")
+        }
         try expectKeyword(.when, help: "write `rule \"name\" when condition then action`")
         let condition = try parseExpression()
         try expectKeyword(.then, help: "the actions follow `then`")
@@ -89,7 +94,8 @@ extension Parser {
         while consume(.comma) != nil {
             actions.append(try parseAction())
         }
-        return RuleDeclaration(name: name.text, nameSpan: name.span, modifier: modifier, condition: condition, actions: actions)
+        return RuleDeclaration(name: name.text, nameSpan: name.span, modifier: modifier, quota: quota, condition: condition,
+                               actions: actions)
     }
 
     /// rule_modifier = "once" , [ "per" , expression | "for" , expression ]
@@ -98,6 +104,30 @@ extension Parser {
         if consumeWord("per") != nil { return .oncePer(try parseExpression()) }
         if consumeWord("for") != nil { return .onceFor(try parseExpression()) }
         return .once
+    }
+
+    /// quota = ( "limit" , expression , [ "customers" ] | "budget" , expression ) , "by" , expression , [ "asc" | "desc" ]
+    mutating func parseQuota() throws -> QuotaDeclaration? {
+        let start = current
+        let form: QuotaDeclaration.Form
+        if consumeWord("limit") != nil {
+            form = .customers
+        } else if consumeWord("budget") != nil {
+            form = .budget
+        } else {
+            return nil
+        }
+        let amount = try parseExpression()
+        let saysCustomers = form == .customers && consumeWord("customers") != nil
+        let example = form == .customers ? "limit 200 by clv desc" : "budget 5000 by clv desc"
+        try expectWord("by", help: "say whom the rule serves first, as in `\(example)`")
+        let order = try parseExpression()
+        var direction: Name? = nil
+        if current.kind == .identifier, ["asc", "desc"].contains(text(current)) {
+            direction = try parseName("asc or desc")
+        }
+        return QuotaDeclaration(form: form, amount: amount, saysCustomers: saysCustomers, order: order, direction: direction,
+                                span: span(from: start))
     }
 
     /// action = ("discount" | "gift" | "points" | "credit" | "tag") expression
@@ -152,6 +182,21 @@ extension Parser {
         if consumeWord("per") != nil {
             per = try parseName("`channel`")
         }
+        return LimitDeclaration(kind: kind, count: count, window: window, perChannel: per, except: try parseExceptRules(),
+                                span: span(from: start))
+    }
+
+    /// holdout = "holdout" expression "seed" string [ "except" string { "," string } ]
+    mutating func parseHoldout() throws -> HoldoutDeclaration {
+        let start = advance()
+        let share = try parseExpression()
+        try expectWord("seed", help: "write `holdout 5% seed \"2026-h1\"`: the seed picks who is held out")
+        let seed = try readPlainString("the seed in quotes, as in \"2026-h1\"")
+        return HoldoutDeclaration(share: share, seed: seed, except: try parseExceptRules(), span: span(from: start))
+    }
+
+    /// The rules named after `except` (a limit's, a holdout's).
+    mutating func parseExceptRules() throws -> [(name: String, span: SourceSpan)] {
         var except: [(name: String, span: SourceSpan)] = []
         if consumeWord("except") != nil {
             repeat {
@@ -159,7 +204,7 @@ extension Parser {
                 except.append((name.text, name.span))
             } while consume(.comma) != nil
         }
-        return LimitDeclaration(kind: kind, count: count, window: window, perChannel: per, except: except, span: span(from: start))
+        return except
     }
 
     /// resolve_decl = "resolve" name "by" name [ "max" expression ] [ "per" name ]

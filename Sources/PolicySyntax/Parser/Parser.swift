@@ -18,7 +18,7 @@ public struct Parser {
     static let maxDepth = 128
 
     /// The words that start a top-level declaration.
-    static let declarationWords: Set<String> = ["policy", "use", "customer", "let", "segment", "rule", "resolve", "limit", "test"]
+    static let declarationWords: Set<String> = ["policy", "use", "customer", "let", "segment", "rule", "resolve", "limit", "holdout", "test"]
 
     public init(file: SourceFile) {
         self.file = file

@@ -1,0 +1,158 @@
+import PolicyValues
+import PolicySemantics
+
+/// The customers each rule's quota or budget serves (SPEC section 7): worked out
+/// over the whole base before any customer's actions are written, since the 200th
+/// customer by value may be the last row of the file.
+///
+/// A customer is a candidate for a rule when, after every earlier step (channel,
+/// `once`, `resolve`, `limit`), one of the rule's actions is still to be written.
+/// The candidates are taken in the order of the quota's expression (`desc` unless
+/// `asc` is written; `none` last; ties in input order): the first N, or, for a
+/// budget, those whose running sum of the rule's amounts stays within it.
+public struct QuotaAdmissions: Sendable, Equatable {
+    /// Per rule with a quota (`Program.quotaIndexes`), one bit per row: served.
+    let served: [[UInt64]]
+
+    func serves(quota: Int, row: Int) -> Bool {
+        served[quota][row >> 6] & (1 << UInt64(row & 63)) != 0
+    }
+
+    /// One rule's candidates, in row order.
+    struct Candidates {
+        var rows: [Int32] = []
+        var orders: [Value] = []
+        /// A budget's: the customer's amounts of the rule, summed.
+        var amounts: [ExactDecimal] = []
+    }
+
+    /// Works the quotas out over every customer, in stretches of `stretch` rows on
+    /// up to `workers` threads; nil when the policy has none. The same customers
+    /// whatever the number of threads: candidates are gathered in row order.
+    public static func compute(_ program: Program, table: CustomerTable, aggregates: AggregateResults,
+                               history: HistoryIndex? = nil, workers: Int = 1, stretch: Int = 16_384) -> QuotaAdmissions? {
+        guard program.quotaRuleCount > 0 else { return nil }
+        let program = program.laidOut(for: table, orders: aggregates.orders?.table)
+        let quotaRules = program.quotaIndexes.indices.filter { program.quotaIndexes[$0] >= 0 }
+        let parts = parallelMap(max(1, (table.count + stretch - 1) / stretch), workers: workers) { k in
+            var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: history)
+            var records = CustomerRecords()
+            var found = Array(repeating: Candidates(), count: quotaRules.count)
+            for row in (k * stretch)..<min(table.count, (k + 1) * stretch) {
+                // Most customers fire no rule with a quota: only their conditions are asked.
+                evaluator.begin(row: row)
+                guard quotaRules.contains(where: { evaluator.holds(program.rules[$0].condition) }) else { continue }
+                evaluator.evaluateBeforeQuotas(row: row, into: &records)
+                for (q, rule) in quotaRules.enumerated() {
+                    var amount = ExactDecimal.zero, candidate = false
+                    for entry in records.entries where !entry.isSegment && Int(program.actions[Int(entry.source)].rule) == rule {
+                        candidate = true
+                        if program.actions[Int(entry.source)].givesAmount { amount = amount + (evaluator.amount(entry) ?? .zero) }
+                    }
+                    guard candidate else { continue }
+                    found[q].rows.append(Int32(row))
+                    found[q].orders.append(evaluator.valueOf(program.rules[rule].quotaOrder))
+                    found[q].amounts.append(amount)
+                }
+            }
+            return found
+        }
+        var served: [[UInt64]] = []
+        for (q, rule) in quotaRules.enumerated() {
+            var all = Candidates()
+            for part in parts {
+                all.rows += part[q].rows
+                all.orders += part[q].orders
+                all.amounts += part[q].amounts
+            }
+            served.append(serve(all, quota: program.policy.rules[rule].quota!, rows: table.count))
+        }
+        return QuotaAdmissions(served: served)
+    }
+
+    /// The candidates a quota serves, as bits by row.
+    static func serve(_ candidates: Candidates, quota: QuotaSpec, rows: Int) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: (rows + 63) / 64)
+        var spent = ExactDecimal.zero, count = 0
+        for i in order(candidates.orders, ascending: quota.ascending) {
+            switch quota.form {
+            case .customers(let n):
+                guard count < n else { return bits }
+                count += 1
+            case .budget(let budget):
+                spent = spent + candidates.amounts[i]
+                guard spent <= budget else { return bits }
+            }
+            let row = Int(candidates.rows[i])
+            bits[row >> 6] |= 1 << UInt64(row & 63)
+        }
+        return bits
+    }
+
+    /// Positions of `values` in the quota's order: ascending or descending, ties in
+    /// input order, `none` last.
+    static func order(_ values: [Value], ascending: Bool) -> [Int] {
+        let (sorted, tied) = Aggregates.sortedRows(values)
+        var positions: [Int] = []
+        positions.reserveCapacity(values.count)
+        if ascending {
+            positions = sorted.map { Int($0) }
+        } else {
+            // Ties stay in input order: whole runs of equal values are taken from the top.
+            var end = sorted.count
+            while end > 0 {
+                var start = end - 1
+                while start > 0, tied[start] { start -= 1 }
+                positions += sorted[start..<end].map { Int($0) }
+                end = start
+            }
+        }
+        positions += values.indices.filter { values[$0].isNone }
+        return positions
+    }
+}
+
+extension Evaluator {
+    /// Removes the actions of rules whose quota does not serve this customer.
+    mutating func applyQuotas(_ quotas: QuotaAdmissions, to records: inout CustomerRecords) {
+        var kept = 0
+        for i in records.entries.indices {
+            let entry = records.entries[i]
+            if !entry.isSegment {
+                let rule = Int(program.actions[Int(entry.source)].rule)
+                let quota = program.quotaIndexes[rule]
+                if quota >= 0, !quotas.serves(quota: quota, row: row) {
+                    records.suppressed.append(SuppressedEntry(entry: entry, reason: .quota(rule: Int32(rule))))
+                    continue
+                }
+            }
+            records.entries[kept] = entry
+            kept += 1
+        }
+        records.entries.keepFirst(kept)
+    }
+
+    /// Removes every action of a held-out customer but those of the rules after
+    /// `except`; the segment labels stay.
+    mutating func applyHoldout(_ holdout: HoldoutSpec, to records: inout CustomerRecords) {
+        guard records.entries.contains(where: { !$0.isSegment && !holdout.except.contains(Int(program.actions[Int($0.source)].rule)) })
+        else { return }
+        guard holdout.holdsOut(key: customerID(row).utf8, scratch: &holdoutBytes) else { return }
+        var kept = 0
+        for i in records.entries.indices {
+            let entry = records.entries[i]
+            if !entry.isSegment, !holdout.except.contains(Int(program.actions[Int(entry.source)].rule)) {
+                records.suppressed.append(SuppressedEntry(entry: entry, reason: .holdout))
+                continue
+            }
+            records.entries[kept] = entry
+            kept += 1
+        }
+        records.entries.keepFirst(kept)
+    }
+}
+
+extension PlannedAction {
+    /// An amount a budget counts: points, or a discount that is not a percentage.
+    var givesAmount: Bool { kind == .points || (kind == .discount && !isPercent) }
+}
