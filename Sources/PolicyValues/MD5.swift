@@ -45,47 +45,97 @@ public enum MD5 {
         return state
     }
 
-    /// The per-step shifts of the four rounds.
-    private static let shifts: [UInt32] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
-
-    /// `floor(abs(sin(i + 1)) * 2^32)` for i in 0..<64 (RFC 1321 section 3.4).
-    private static let sines: [UInt32] = [
-        0xd76a_a478, 0xe8c7_b756, 0x2420_70db, 0xc1bd_ceee,
-        0xf57c_0faf, 0x4787_c62a, 0xa830_4613, 0xfd46_9501,
-        0x6980_98d8, 0x8b44_f7af, 0xffff_5bb1, 0x895c_d7be,
-        0x6b90_1122, 0xfd98_7193, 0xa679_438e, 0x49b4_0821,
-        0xf61e_2562, 0xc040_b340, 0x265e_5a51, 0xe9b6_c7aa,
-        0xd62f_105d, 0x0244_1453, 0xd8a1_e681, 0xe7d3_fbc8,
-        0x21e1_cde6, 0xc337_07d6, 0xf4d5_0d87, 0x455a_14ed,
-        0xa9e3_e905, 0xfcef_a3f8, 0x676f_02d9, 0x8d2a_4c8a,
-        0xfffa_3942, 0x8771_f681, 0x6d9d_6122, 0xfde5_380c,
-        0xa4be_ea44, 0x4bde_cfa9, 0xf6bb_4b60, 0xbebf_bc70,
-        0x289b_7ec6, 0xeaa1_27fa, 0xd4ef_3085, 0x0488_1d05,
-        0xd9d4_d039, 0xe6db_99e5, 0x1fa2_7cf8, 0xc4ac_5665,
-        0xf429_2244, 0x432a_ff97, 0xab94_23a7, 0xfc93_a039,
-        0x655b_59c3, 0x8f0c_cc92, 0xffef_f47d, 0x8584_5dd1,
-        0x6fa8_7e4f, 0xfe2c_e6e0, 0xa301_4314, 0x4e08_11a1,
-        0xf753_7e82, 0xbd3a_f235, 0x2ad7_d2bb, 0xeb86_d391,
-    ]
-
+    /// One block: the 64 steps of RFC 1321 section 3.4, written out. The constants
+    /// are `floor(abs(sin(i + 1)) * 2^32)`; each step's shift is the round's.
     private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawPointer) {
         var (a, b, c, d) = state
-        for step in 0..<64 {
-            var f: UInt32, g: Int
-            switch step >> 4 {
-            case 0: f = (b & c) | (~b & d); g = step
-            case 1: f = (d & b) | (~d & c); g = (5 &* step &+ 1) & 15
-            case 2: f = b ^ c ^ d; g = (3 &* step &+ 5) & 15
-            default: f = c ^ (b | ~d); g = (7 &* step) & 15
-            }
-            let word = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * g, as: UInt32.self))
-            f = f &+ a &+ sines[step] &+ word
-            a = d
-            d = c
-            c = b
-            let shift = shifts[(step >> 4) << 2 | step & 3]
-            b = b &+ (f << shift | f >> (32 - shift))
-        }
+        a = stepF(a, b, c, d, word(block, 0), 0xd76a_a478, 7)
+        d = stepF(d, a, b, c, word(block, 1), 0xe8c7_b756, 12)
+        c = stepF(c, d, a, b, word(block, 2), 0x2420_70db, 17)
+        b = stepF(b, c, d, a, word(block, 3), 0xc1bd_ceee, 22)
+        a = stepF(a, b, c, d, word(block, 4), 0xf57c_0faf, 7)
+        d = stepF(d, a, b, c, word(block, 5), 0x4787_c62a, 12)
+        c = stepF(c, d, a, b, word(block, 6), 0xa830_4613, 17)
+        b = stepF(b, c, d, a, word(block, 7), 0xfd46_9501, 22)
+        a = stepF(a, b, c, d, word(block, 8), 0x6980_98d8, 7)
+        d = stepF(d, a, b, c, word(block, 9), 0x8b44_f7af, 12)
+        c = stepF(c, d, a, b, word(block, 10), 0xffff_5bb1, 17)
+        b = stepF(b, c, d, a, word(block, 11), 0x895c_d7be, 22)
+        a = stepF(a, b, c, d, word(block, 12), 0x6b90_1122, 7)
+        d = stepF(d, a, b, c, word(block, 13), 0xfd98_7193, 12)
+        c = stepF(c, d, a, b, word(block, 14), 0xa679_438e, 17)
+        b = stepF(b, c, d, a, word(block, 15), 0x49b4_0821, 22)
+        a = stepG(a, b, c, d, word(block, 1), 0xf61e_2562, 5)
+        d = stepG(d, a, b, c, word(block, 6), 0xc040_b340, 9)
+        c = stepG(c, d, a, b, word(block, 11), 0x265e_5a51, 14)
+        b = stepG(b, c, d, a, word(block, 0), 0xe9b6_c7aa, 20)
+        a = stepG(a, b, c, d, word(block, 5), 0xd62f_105d, 5)
+        d = stepG(d, a, b, c, word(block, 10), 0x0244_1453, 9)
+        c = stepG(c, d, a, b, word(block, 15), 0xd8a1_e681, 14)
+        b = stepG(b, c, d, a, word(block, 4), 0xe7d3_fbc8, 20)
+        a = stepG(a, b, c, d, word(block, 9), 0x21e1_cde6, 5)
+        d = stepG(d, a, b, c, word(block, 14), 0xc337_07d6, 9)
+        c = stepG(c, d, a, b, word(block, 3), 0xf4d5_0d87, 14)
+        b = stepG(b, c, d, a, word(block, 8), 0x455a_14ed, 20)
+        a = stepG(a, b, c, d, word(block, 13), 0xa9e3_e905, 5)
+        d = stepG(d, a, b, c, word(block, 2), 0xfcef_a3f8, 9)
+        c = stepG(c, d, a, b, word(block, 7), 0x676f_02d9, 14)
+        b = stepG(b, c, d, a, word(block, 12), 0x8d2a_4c8a, 20)
+        a = stepH(a, b, c, d, word(block, 5), 0xfffa_3942, 4)
+        d = stepH(d, a, b, c, word(block, 8), 0x8771_f681, 11)
+        c = stepH(c, d, a, b, word(block, 11), 0x6d9d_6122, 16)
+        b = stepH(b, c, d, a, word(block, 14), 0xfde5_380c, 23)
+        a = stepH(a, b, c, d, word(block, 1), 0xa4be_ea44, 4)
+        d = stepH(d, a, b, c, word(block, 4), 0x4bde_cfa9, 11)
+        c = stepH(c, d, a, b, word(block, 7), 0xf6bb_4b60, 16)
+        b = stepH(b, c, d, a, word(block, 10), 0xbebf_bc70, 23)
+        a = stepH(a, b, c, d, word(block, 13), 0x289b_7ec6, 4)
+        d = stepH(d, a, b, c, word(block, 0), 0xeaa1_27fa, 11)
+        c = stepH(c, d, a, b, word(block, 3), 0xd4ef_3085, 16)
+        b = stepH(b, c, d, a, word(block, 6), 0x0488_1d05, 23)
+        a = stepH(a, b, c, d, word(block, 9), 0xd9d4_d039, 4)
+        d = stepH(d, a, b, c, word(block, 12), 0xe6db_99e5, 11)
+        c = stepH(c, d, a, b, word(block, 15), 0x1fa2_7cf8, 16)
+        b = stepH(b, c, d, a, word(block, 2), 0xc4ac_5665, 23)
+        a = stepI(a, b, c, d, word(block, 0), 0xf429_2244, 6)
+        d = stepI(d, a, b, c, word(block, 7), 0x432a_ff97, 10)
+        c = stepI(c, d, a, b, word(block, 14), 0xab94_23a7, 15)
+        b = stepI(b, c, d, a, word(block, 5), 0xfc93_a039, 21)
+        a = stepI(a, b, c, d, word(block, 12), 0x655b_59c3, 6)
+        d = stepI(d, a, b, c, word(block, 3), 0x8f0c_cc92, 10)
+        c = stepI(c, d, a, b, word(block, 10), 0xffef_f47d, 15)
+        b = stepI(b, c, d, a, word(block, 1), 0x8584_5dd1, 21)
+        a = stepI(a, b, c, d, word(block, 8), 0x6fa8_7e4f, 6)
+        d = stepI(d, a, b, c, word(block, 15), 0xfe2c_e6e0, 10)
+        c = stepI(c, d, a, b, word(block, 6), 0xa301_4314, 15)
+        b = stepI(b, c, d, a, word(block, 13), 0x4e08_11a1, 21)
+        a = stepI(a, b, c, d, word(block, 4), 0xf753_7e82, 6)
+        d = stepI(d, a, b, c, word(block, 11), 0xbd3a_f235, 10)
+        c = stepI(c, d, a, b, word(block, 2), 0x2ad7_d2bb, 15)
+        b = stepI(b, c, d, a, word(block, 9), 0xeb86_d391, 21)
         state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d)
+    }
+
+    /// The block's i-th 32-bit word, little-endian.
+    @inline(__always) private static func word(_ block: UnsafeRawPointer, _ i: Int) -> UInt32 {
+        UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 &* i, as: UInt32.self))
+    }
+
+    @inline(__always) private static func rotate(_ v: UInt32, _ s: UInt32) -> UInt32 { v << s | v >> (32 &- s) }
+
+    @inline(__always) private static func stepF(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ k: UInt32, _ s: UInt32) -> UInt32 {
+        b &+ rotate(a &+ ((b & c) | (~b & d)) &+ x &+ k, s)
+    }
+
+    @inline(__always) private static func stepG(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ k: UInt32, _ s: UInt32) -> UInt32 {
+        b &+ rotate(a &+ ((b & d) | (c & ~d)) &+ x &+ k, s)
+    }
+
+    @inline(__always) private static func stepH(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ k: UInt32, _ s: UInt32) -> UInt32 {
+        b &+ rotate(a &+ (b ^ c ^ d) &+ x &+ k, s)
+    }
+
+    @inline(__always) private static func stepI(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32, _ x: UInt32, _ k: UInt32, _ s: UInt32) -> UInt32 {
+        b &+ rotate(a &+ (c ^ (b | ~d)) &+ x &+ k, s)
     }
 }

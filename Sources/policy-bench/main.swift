@@ -14,7 +14,8 @@ import PolicyValues
 ///
 /// Then it runs the same policy with `resolve discount by best` and `resolve
 /// contact by first` added, `--pairs` times each, interleaved, and prints both
-/// medians: `resolve` must cost next to nothing.
+/// medians: `resolve` must cost next to nothing. For `Rules/retail.policy`, it does
+/// the same with two rule quotas and a 5% holdout added.
 ///
 /// With `--history-days N`, it first runs the policy on the N days before the as-of
 /// date with one `--history` file, then runs it with and without that history in
@@ -156,17 +157,35 @@ func printPairs(_ title: String, without: [Double], with: [Double]) {
     print(String(format: "  ratio          %.3f", median(with) / median(without)))
 }
 
-// The same policy with `resolve` lines, beside the policy as it is, in pairs.
-if pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) {
-    let resolving = "\(directory)/policy-bench-resolve-\(getpid()).policy"
-    try OutputFile.write(resolving) { $0.write(text + Array("\nresolve discount by best\nresolve contact by first\n".utf8)) }
-    var plain: [Double] = [], resolved: [Double] = []
+/// The policy as it is beside a variant of its text, `pairs` runs of each, interleaved.
+@MainActor func comparePairs(_ title: String, _ change: (String) -> String) throws {
+    guard pairs > 0, let text = try? InputFile.open(policy).readText(limit: 1 << 24) else { return }
+    let variant = "\(directory)/policy-bench-variant-\(getpid()).policy"
+    try OutputFile.write(variant) { $0.write(Array(change(String(decoding: text, as: UTF8.self)).utf8)) }
+    defer { try? FileManager.default.removeItem(atPath: variant) }
+    var plain: [Double] = [], changed: [Double] = []
     for _ in 0..<pairs {
         plain.append(run(policy).wall)
-        resolved.append(run(resolving).wall)
+        let run = run(variant)
+        guard run.code <= 1 else {
+            print("\(title): the variant does not run (exit \(run.code))")
+            return
+        }
+        changed.append(run.wall)
     }
-    try? FileManager.default.removeItem(atPath: resolving)
-    printPairs("resolve discount by best + resolve contact by first, \(pairs) interleaved pairs:", without: plain, with: resolved)
+    printPairs("\(title), \(pairs) interleaved pairs:", without: plain, with: changed)
+}
+
+// `resolve` must cost next to nothing.
+try comparePairs("resolve discount by best + resolve contact by first") { $0 + "\nresolve discount by best\nresolve contact by first\n" }
+// Quotas and a holdout (SPEC section 7), on the reference policy's rules: one that fires
+// for many customers, one for few; within 1.2x of the policy without them.
+if policy == "Rules/retail.policy" {
+    try comparePairs("quotas on loyalty_discount and referral_reward + holdout 5%") {
+        $0.replacingOccurrences(of: "rule \"loyalty_discount\"", with: "rule \"loyalty_discount\" limit 20000 by total_spend desc")
+            .replacingOccurrences(of: "rule \"referral_reward\"", with: "rule \"referral_reward\" limit 1000 by referrals desc")
+            + "\nholdout 5% seed \"bench-2026\"\n"
+    }
 }
 // The policy with and without a history of the days before, in pairs.
 if historyDays > 0 {

@@ -44,8 +44,8 @@ struct QuotaTests {
         let many = QuotaAdmissions.compute(program, table: table, aggregates: aggregates, workers: workers, stretch: stretch)
         #expect(one == many)
         // The quotas are full: the first two serve exactly their number of customers.
-        #expect(one!.served[0].map(\.nonzeroBitCount).reduce(0, +) == 300)
-        #expect(one!.served[2].map(\.nonzeroBitCount).reduce(0, +) == 100)
+        #expect(one!.servedCount(quota: 0) == 300)
+        #expect(one!.servedCount(quota: 2) == 100)
 
         var sequential: [UInt8] = []
         let expected = PolicyRun.evaluateInChunks(program, on: table, aggregates: aggregates, workers: 1, chunkSize: table.count,
@@ -55,6 +55,26 @@ struct QuotaTests {
                                                     encoder: BarSeparated()) { parallel += $0 }
         #expect(parallel == sequential)
         #expect(statistics.suppressed == expected.suppressed)
+    }
+
+    /// The quick way to a quota's candidates (a rule only its condition decides) gives
+    /// what the general way gives, which evaluates each customer up to the quotas.
+    @Test func theQuickWayToTheCandidatesIsTheGeneralWay() throws {
+        let program = try Self.program(Self.source + """
+
+        rule "Big spender" limit 50 by spend desc when spend >= 150 then discount 5%, contact email "thanks"
+        rule "Small spender" limit 700 by spend when spend < 170 then discount 3%
+        resolve discount by best
+        """)
+        let table = Self.table(program, count: 3_000)
+        let aggregates = AggregateResults.compute(program: program, table: table).0
+        let quick = try #require(QuotaAdmissions.compute(program, table: table, aggregates: aggregates, workers: 2, stretch: 500))
+        let general = try #require(QuotaAdmissions.compute(program, table: table, aggregates: aggregates, workers: 2, stretch: 500,
+                                                           direct: false))
+        #expect(quick == general)
+        // The rules of both kinds are there: direct ones, and those `resolve` may cut.
+        let direct = (0..<program.rules.count).filter { program.quotaIndexes[$0] >= 0 }.map { program.onlyItsConditionDecides($0) }
+        #expect(direct.contains(true) && direct.contains(false))
     }
 
     /// The budget's customers, checked against the definition: the rule's amounts in

@@ -120,7 +120,7 @@ extension Evaluator {
     mutating func evaluate(row: Int, into records: inout CustomerRecords) {
         evaluateBeforeQuotas(row: row, into: &records)
         if let quotas { applyQuotas(quotas, to: &records) }
-        if let holdout = program.policy.holdout { applyHoldout(holdout, to: &records) }
+        if let seed = program.holdoutSeed { applyHoldout(seed: seed, to: &records) }
     }
 
     /// The same up to the quotas: what they choose among (`QuotaAdmissions`).

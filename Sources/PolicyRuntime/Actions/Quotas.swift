@@ -10,12 +10,31 @@ import PolicySemantics
 /// The candidates are taken in the order of the quota's expression (`desc` unless
 /// `asc` is written; `none` last; ties in input order): the first N, or, for a
 /// budget, those whose running sum of the rule's amounts stays within it.
-public struct QuotaAdmissions: Sendable, Equatable {
+public final class QuotaAdmissions: @unchecked Sendable, Equatable {
+    // INVARIANT: immutable after init; plain words, read by every worker at once.
     /// Per rule with a quota (`Program.quotaIndexes`), one bit per row: served.
-    let served: [[UInt64]]
+    private let bits: UnsafeMutableBufferPointer<UInt64>
+    private let wordsPerQuota: Int
 
-    func serves(quota: Int, row: Int) -> Bool {
-        served[quota][row >> 6] & (1 << UInt64(row & 63)) != 0
+    init(served: [[UInt64]]) {
+        wordsPerQuota = served.first?.count ?? 0
+        bits = .allocate(capacity: max(1, served.count * wordsPerQuota))
+        _ = bits.initialize(from: served.joined())
+    }
+
+    deinit { bits.deallocate() }
+
+    public static func == (a: QuotaAdmissions, b: QuotaAdmissions) -> Bool {
+        a.wordsPerQuota == b.wordsPerQuota && a.bits.elementsEqual(b.bits)
+    }
+
+    @inline(__always) func serves(quota: Int, row: Int) -> Bool {
+        bits[quota * wordsPerQuota + row >> 6] & (1 << UInt64(row & 63)) != 0
+    }
+
+    /// How many customers a quota serves.
+    func servedCount(quota: Int) -> Int {
+        bits[(quota * wordsPerQuota)..<((quota + 1) * wordsPerQuota)].reduce(0) { $0 + $1.nonzeroBitCount }
     }
 
     /// One rule's candidates, in row order.
@@ -29,27 +48,33 @@ public struct QuotaAdmissions: Sendable, Equatable {
     /// Works the quotas out over every customer, in stretches of `stretch` rows on
     /// up to `workers` threads; nil when the policy has none. The same customers
     /// whatever the number of threads: candidates are gathered in row order.
+    /// `direct: false` takes the general way for every rule (to compare the two).
     public static func compute(_ program: Program, table: CustomerTable, aggregates: AggregateResults,
-                               history: HistoryIndex? = nil, workers: Int = 1, stretch: Int = 16_384) -> QuotaAdmissions? {
+                               history: HistoryIndex? = nil, workers: Int = 1, stretch: Int = 16_384,
+                               direct allowDirect: Bool = true) -> QuotaAdmissions? {
         guard program.quotaRuleCount > 0 else { return nil }
         let program = program.laidOut(for: table, orders: aggregates.orders?.table)
         let quotaRules = program.quotaIndexes.indices.filter { program.quotaIndexes[$0] >= 0 }
+        let direct = quotaRules.map { allowDirect && program.onlyItsConditionDecides($0) }
         let parts = parallelMap(max(1, (table.count + stretch - 1) / stretch), workers: workers) { k in
             var evaluator = Evaluator(program, table: table, aggregates: aggregates, history: history)
             var records = CustomerRecords()
             var found = Array(repeating: Candidates(), count: quotaRules.count)
+            var fired = Array(repeating: false, count: quotaRules.count)
             for row in (k * stretch)..<min(table.count, (k + 1) * stretch) {
                 // Most customers fire no rule with a quota: only their conditions are asked.
                 evaluator.begin(row: row)
-                guard quotaRules.contains(where: { evaluator.holds(program.rules[$0].condition) }) else { continue }
-                evaluator.evaluateBeforeQuotas(row: row, into: &records)
+                var any = false, general = false
                 for (q, rule) in quotaRules.enumerated() {
-                    var amount = ExactDecimal.zero, candidate = false
-                    for entry in records.entries where !entry.isSegment && Int(program.actions[Int(entry.source)].rule) == rule {
-                        candidate = true
-                        if program.actions[Int(entry.source)].givesAmount { amount = amount + (evaluator.amount(entry) ?? .zero) }
-                    }
-                    guard candidate else { continue }
+                    fired[q] = evaluator.holds(program.rules[rule].condition)
+                    any = any || fired[q]
+                    general = general || (fired[q] && !direct[q])
+                }
+                guard any else { continue }
+                if general { evaluator.evaluateBeforeQuotas(row: row, into: &records) }
+                for (q, rule) in quotaRules.enumerated() where fired[q] {
+                    let amount = direct[q] ? evaluator.directAmount(of: rule) : evaluator.amount(of: rule, in: records)
+                    guard let amount else { continue }
                     found[q].rows.append(Int32(row))
                     found[q].orders.append(evaluator.valueOf(program.rules[rule].quotaOrder))
                     found[q].amounts.append(amount)
@@ -112,7 +137,52 @@ public struct QuotaAdmissions: Sendable, Equatable {
     }
 }
 
+extension Program {
+    /// Whether, once a rule's condition holds, nothing but an action's value being
+    /// `none` can keep its actions from the quota: no `once`, no `resolve` or `limit`
+    /// line of their kinds, no contact whose channel depends on the customer.
+    func onlyItsConditionDecides(_ rule: Int) -> Bool {
+        let planned = rules[rule]
+        if case .none = planned.modifier {} else { return false }
+        for a in Int(planned.firstAction)..<Int(planned.firstAction + planned.actionCount) {
+            let action = actions[a]
+            if resolutions.contains(where: { $0.kind == action.kind }) { return false }
+            if policy.limits.contains(where: { $0.kind == action.kind && !$0.except.contains(rule) }) { return false }
+            if action.kind == .contact, action.constantChannel.map({ !isChannelName(bytes($0)) }) ?? true { return false }
+        }
+        return true
+    }
+}
+
 extension Evaluator {
+    /// A candidate's amount for a rule, from the customer's records after the steps
+    /// before the quotas; nil when none of the rule's actions is left.
+    mutating func amount(of rule: Int, in records: CustomerRecords) -> ExactDecimal? {
+        var total: ExactDecimal? = nil
+        for entry in records.entries where !entry.isSegment && Int(program.actions[Int(entry.source)].rule) == rule {
+            let add = program.actions[Int(entry.source)].givesAmount ? amount(entry) ?? .zero : .zero
+            total = (total ?? .zero) + add
+        }
+        return total
+    }
+
+    /// The same for a rule whose condition holds and that only it decides
+    /// (`Program.onlyItsConditionDecides`): its actions whose value is not `none`.
+    mutating func directAmount(of rule: Int) -> ExactDecimal? {
+        let planned = program.rules[rule]
+        var total: ExactDecimal? = nil
+        for a in Int(planned.firstAction)..<Int(planned.firstAction + planned.actionCount) {
+            let action = program.actions[a]
+            var entry = RecordEntry(source: Int32(a))
+            if action.checksValue {
+                entry.amount = eval(action.value)
+                if entry.amount.isNone { continue }
+            }
+            total = (total ?? .zero) + (action.givesAmount ? amount(entry) ?? .zero : .zero)
+        }
+        return total
+    }
+
     /// Removes the actions of rules whose quota does not serve this customer.
     mutating func applyQuotas(_ quotas: QuotaAdmissions, to records: inout CustomerRecords) {
         var kept = 0
@@ -120,7 +190,7 @@ extension Evaluator {
             let entry = records.entries[i]
             if !entry.isSegment {
                 let rule = Int(program.actions[Int(entry.source)].rule)
-                let quota = program.quotaIndexes[rule]
+                let quota = Int(program.quotaIndexes[rule])
                 if quota >= 0, !quotas.serves(quota: quota, row: row) {
                     records.suppressed.append(SuppressedEntry(entry: entry, reason: .quota(rule: Int32(rule))))
                     continue
@@ -133,15 +203,19 @@ extension Evaluator {
     }
 
     /// Removes every action of a held-out customer but those of the rules after
-    /// `except`; the segment labels stay.
-    mutating func applyHoldout(_ holdout: HoldoutSpec, to records: inout CustomerRecords) {
-        guard records.entries.contains(where: { !$0.isSegment && !holdout.except.contains(Int(program.actions[Int($0.source)].rule)) })
+    /// `except`; the segment labels stay. Held out: `int(first 8 hex digits of
+    /// md5(seed + "/" + key), 16) mod 10000 < share × 10000` (SPEC section 7).
+    mutating func applyHoldout(seed: ByteText, to records: inout CustomerRecords) {
+        guard records.entries.contains(where: { !$0.isSegment && !program.holdoutExcepts[Int(program.actions[Int($0.source)].rule)] })
         else { return }
-        guard holdout.holdsOut(key: customerID(row).utf8, scratch: &holdoutBytes) else { return }
+        holdoutBytes.removeAll(keepingCapacity: true)
+        holdoutBytes.append(contentsOf: program.bytes(seed))
+        holdoutBytes.append(contentsOf: customerID(row).utf8)
+        guard holdoutBytes.withUnsafeBytes({ MD5.leadingWord($0) }) % 10_000 < program.holdoutThreshold else { return }
         var kept = 0
         for i in records.entries.indices {
             let entry = records.entries[i]
-            if !entry.isSegment, !holdout.except.contains(Int(program.actions[Int(entry.source)].rule)) {
+            if !entry.isSegment, !program.holdoutExcepts[Int(program.actions[Int(entry.source)].rule)] {
                 records.suppressed.append(SuppressedEntry(entry: entry, reason: .holdout))
                 continue
             }

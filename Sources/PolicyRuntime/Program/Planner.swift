@@ -82,6 +82,8 @@ struct Planner {
     var readsOrder: [Bool] = []
     /// How many operations are `shared`.
     var sharedCount = 0
+    /// The holdout's seed and "/", in the arena.
+    var holdoutSeed: ByteText? = nil
 
     init(asOf: CivilDate, formatter: ValueFormatter) {
         self.asOf = asOf
@@ -109,6 +111,7 @@ struct Planner {
             rules.append(planned)
             for spec in rule.actions { action(spec, rule: index) }
         }
+        holdoutSeed = policy.holdout.map { text($0.seed + "/") }
         var needs = AggregateNeeds(policy)
         aggregates = policy.aggregates.map { a in
             var argumentField: Int? = nil

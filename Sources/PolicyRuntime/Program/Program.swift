@@ -64,8 +64,14 @@ public final class Program: @unchecked Sendable {
     /// The policy has `limit` lines.
     let hasLimits: Bool
     /// Per rule, its place among the rules with a quota (-1: none), and how many have one.
-    let quotaIndexes: [Int]
+    let quotaIndexes: UnsafeMutableBufferPointer<Int32>
     let quotaRuleCount: Int
+    /// The holdout's seed followed by "/" (the start of what md5 hashes), and the
+    /// bound its hash falls under (`HoldoutSpec.threshold`); nil without a holdout.
+    let holdoutSeed: ByteText?
+    let holdoutThreshold: UInt32
+    /// Per rule: named after the holdout's `except` (its actions reach everybody).
+    let holdoutExcepts: UnsafeMutableBufferPointer<Bool>
     /// How many operations are `shared` (see `Planner.shareOrderOperations`).
     let sharedCount: Int
 
@@ -109,13 +115,16 @@ public final class Program: @unchecked Sendable {
         }
         modifiedRuleCount = next
         hasLimits = !policy.limits.isEmpty
-        var quotas = 0
-        quotaIndexes = policy.rules.map { rule in
+        var quotas: Int32 = 0
+        quotaIndexes = Self.buffer(policy.rules.map { rule in
             guard rule.quota != nil else { return -1 }
             quotas += 1
             return quotas - 1
-        }
-        quotaRuleCount = quotas
+        })
+        quotaRuleCount = Int(quotas)
+        holdoutSeed = planned.holdoutSeed
+        holdoutThreshold = policy.holdout?.threshold ?? 0
+        holdoutExcepts = Self.buffer(policy.rules.indices.map { policy.holdout?.except.contains($0) ?? false })
         sharedCount = planned.sharedCount
     }
 
@@ -125,7 +134,8 @@ public final class Program: @unchecked Sendable {
                        UnsafeMutableRawPointer(lets.baseAddress), UnsafeMutableRawPointer(segments.baseAddress),
                        UnsafeMutableRawPointer(cases.baseAddress), UnsafeMutableRawPointer(labelNames.baseAddress),
                        UnsafeMutableRawPointer(rules.baseAddress), UnsafeMutableRawPointer(actions.baseAddress),
-                       UnsafeMutableRawPointer(printsPlainNumber.baseAddress)] {
+                       UnsafeMutableRawPointer(printsPlainNumber.baseAddress), UnsafeMutableRawPointer(quotaIndexes.baseAddress),
+                       UnsafeMutableRawPointer(holdoutExcepts.baseAddress)] {
             buffer?.deallocate()
         }
     }
@@ -175,7 +185,7 @@ public final class Program: @unchecked Sendable {
         case .once(let rule, _, _): 1 + modifierIndexes[Int(rule)]
         case .resolve(let line, _): 1 + modifiedRuleCount + Int(line)
         case .limit(let line, _): 1 + modifiedRuleCount + resolutions.count + Int(line)
-        case .quota(let rule): 1 + modifiedRuleCount + resolutions.count + policy.limits.count + quotaIndexes[Int(rule)]
+        case .quota(let rule): 1 + modifiedRuleCount + resolutions.count + policy.limits.count + Int(quotaIndexes[Int(rule)])
         case .holdout: 1 + modifiedRuleCount + resolutions.count + policy.limits.count + quotaRuleCount
         }
     }

@@ -94,7 +94,8 @@ public struct HoldoutSpec: Sendable {
     /// The rules whose actions held-out customers still get, by index.
     public var except: [Int]
     public var span: SourceSpan
-    /// `share × 10000` rounded up: an integer below it is below the share itself.
+    /// `share × 10000` rounded up: an integer below it is below the share itself, so
+    /// a customer is held out when the hash's number (`PolicyRuntime`) is below it.
     public let threshold: UInt32
 
     public init(share: ExactDecimal, shareText: String, seed: String, except: [Int], span: SourceSpan) {
@@ -111,16 +112,6 @@ public struct HoldoutSpec: Sendable {
         threshold = UInt32(min(max(whole.intValue ?? 0, 0), 10_000))
     }
 
-    /// Whether the customer with this key is held out: `int(first 8 hex digits of
-    /// md5(seed + "/" + key), 16) mod 10000 < share × 10000`. `scratch` is reused
-    /// from customer to customer.
-    public func holdsOut(key: some Sequence<UInt8>, scratch: inout [UInt8]) -> Bool {
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: seed.utf8)
-        scratch.append(UInt8(ascii: "/"))
-        scratch.append(contentsOf: key)
-        return scratch.withUnsafeBytes { MD5.leadingWord($0) } % 10_000 < threshold
-    }
 }
 
 /// A checked `limit` line: at most `count` actions of `kind` per customer within the
