@@ -15,7 +15,7 @@ public enum PolicyCLI {
     /// Every command, in the order help lists them.
     static let commands: [CommandEntry] = [
         CommandEntry(RunCommand.self), CommandEntry(CheckCommand.self), CommandEntry(TestCommand.self),
-        CommandEntry(ExplainCommand.self), CommandEntry(FmtCommand.self), CommandEntry(VersionCommand.self),
+        CommandEntry(ExplainCommand.self), CommandEntry(DiffCommand.self), CommandEntry(FmtCommand.self), CommandEntry(VersionCommand.self),
     ]
 
     /// Runs `policy ARGUMENTS` and returns the process exit code (SPEC section 3).

@@ -140,3 +140,28 @@ struct QuotaTests {
         #expect(HoldoutSpec(share: ExactDecimal(percent: "100")!, shareText: "", seed: "s", except: [], span: span).threshold == 10_000)
     }
 }
+
+/// `policy diff` counts the same on any number of threads and stretches.
+struct PolicyDiffTests {
+    @Test(arguments: [(2, 97), (3, 1_000)])
+    func theDiffIsTheSameOnAnyNumberOfThreads(workers: Int, stretch: Int) throws {
+        let old = try QuotaTests.program(QuotaTests.source)
+        let new = try QuotaTests.program(QuotaTests.source.replacingOccurrences(of: "budget 50000", with: "budget 60000")
+            .replacingOccurrences(of: "holdout 5%", with: "holdout 10%"))
+        let table = QuotaTests.table(new, count: 5_000)
+        let oldAggregates = AggregateResults.compute(program: old, table: table).0
+        let newAggregates = AggregateResults.compute(program: new, table: table).0
+        let one = PolicyDiff.compare(old: old, oldAggregates: oldAggregates, new: new, newAggregates: newAggregates, table: table)
+        let many = PolicyDiff.compare(old: old, oldAggregates: oldAggregates, new: new, newAggregates: newAggregates, table: table,
+                                      workers: workers, stretch: stretch)
+        func summary(_ d: PolicyDiff) -> [String] {
+            d.actions.map { "\($0.rule) \($0.kind) +\($0.gained.count) \($0.gained.sample) -\($0.lost.count) \($0.lost.sample)" }
+                + ["\(d.old.points) \(d.new.points) \(d.old.percentDiscounts) \(d.new.percentDiscounts)"]
+        }
+        #expect(summary(one) == summary(many))
+        // The holdout's new twentieth loses its tea set (they keep their place in the
+        // quota); the larger budget reaches more customers.
+        #expect(one.actions.contains { $0.rule == "Tea set" && $0.gained.count == 0 && $0.lost.count > 0 })
+        #expect(one.actions.contains { $0.rule == "Points" && $0.gained.count > 0 })
+    }
+}

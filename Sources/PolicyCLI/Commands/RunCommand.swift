@@ -23,7 +23,7 @@ enum RunCommand: Command {
                        help: "Read the actions of earlier runs from FILE, and record this run's there (whole or not at all)."),
             OptionSpec(name: "--dry-run", value: nil, help: "Read the --history file but record nothing in it."),
             OptionSpec(name: "--suppressed", value: "FILE",
-                       help: "Write the actions rules produced that are not written (no usable channel, once, resolve, limit), with the reason, to FILE as CSV."),
+                       help: "Write the actions rules produced that are not written (no usable channel, once, resolve, limit, quota, holdout), with the reason, to FILE as CSV."),
             OptionSpec(name: "--summary", value: nil, help: "Print counts of customers, rejects, labels and actions to standard error."),
             OptionSpec(name: "--strict", value: nil, help: "Write nothing when any row is rejected."),
             OptionSpec(name: "--input-format", value: "csv|tsv|json|jsonl", help: "The input files' format, when their names do not say (standard input)."),

@@ -59,6 +59,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
     case invalidOrderAggregate = "E0414"
     case invalidQuota = "E0415"
     case invalidHoldout = "E0416"
+    case differentFields = "E0417"
 
     // E05xx: customer data (a row is rejected, or the file cannot be used).
     case missingColumn = "E0501"
@@ -152,6 +153,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable {
         case .invalidOnce: "a `once per` window that is not a duration written out"
         case .invalidLimit: "a `limit` line that cannot apply: its count, its window, `per channel` or a rule after `except`"
         case .invalidQuota: "a rule's quota or budget that cannot apply: its number, its amount, its order, or a budget on a rule without amounts"
+        case .differentFields: "`policy diff` of two versions that declare one field differently (both read the same data once)"
         case .invalidHoldout: "a `holdout` line that cannot apply: its share, its seed, a rule after `except`, or a second holdout"
         case .invalidOrders: "an orders block without exactly one `customer` field, or a second orders block"
         case .invalidOrderAggregate: "an aggregate that cannot work over orders: `where` on a population aggregate, a ranking of orders, first/last without a date field"
