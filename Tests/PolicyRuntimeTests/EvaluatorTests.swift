@@ -115,6 +115,28 @@ struct AggregateTests {
         #expect(Self.text(Aggregates.cumulativeShares(Self.numbers([0, 0, nil])).values) == ["none", "none", "none"])
     }
 
+    /// The quick way (integer keys, sums in an `Int64`) gives the general way's shares,
+    /// ties, none, negatives and different scales included.
+    @Test(arguments: [1, 2, 3])
+    func quickSharesAreTheGeneralShares(seed: Int) throws {
+        var state = UInt64(seed)
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let values: [Value] = (0..<3_000).map { _ in
+            switch next(10) {
+            case 0: .none
+            case 1: .number(ExactDecimal(mantissa: Int64(next(200) - 20), scale: 0))
+            default: .number(ExactDecimal(mantissa: Int64(next(5_000)), scale: next(3)))
+            }
+        }
+        let quick = try #require(Aggregates.quickCumulativeShares(values))
+        #expect(Self.text(quick.values) == Self.text(Aggregates.generalCumulativeShares(values).values))
+        // A sum past an Int64 takes the general way.
+        #expect(Aggregates.quickCumulativeShares([.number(ExactDecimal(mantissa: .max, scale: 0)), .number(ExactDecimal(1))]) == nil)
+    }
+
     @Test func ntileIsSQLsWithTiesInInputOrder() {
         #expect(Self.text(Aggregates.ntiles(Self.numbers([5, 1, 5, 5, 2, 9, nil]), buckets: 4).values) == ["2", "1", "2", "3", "1", "4", "none"])
         #expect(Self.text(Aggregates.ntiles(Self.numbers([1, 2]), buckets: 5).values) == ["1", "2"])

@@ -215,7 +215,13 @@ enum Aggregates {
     /// `rows` ordered by their `keys`, stably (rows given in increasing order break
     /// ties as the general sort does), and which rows tie with the one before.
     static func sortedByKeys(_ keys: [Int64], _ rows: [Int32]) -> (rows: [Int32], tied: [Bool]) {
-        guard let low = keys.min(), let high = keys.max() else { return ([], []) }
+        let sorted = sortedKeys(keys, rows)
+        return (sorted.rows, sorted.tied)
+    }
+
+    /// The same, with the keys in their sorted order too.
+    static func sortedKeys(_ keys: [Int64], _ rows: [Int32]) -> (keys: [Int64], rows: [Int32], tied: [Bool]) {
+        guard let low = keys.min(), let high = keys.max() else { return ([], [], []) }
         // Keys less their minimum, as unsigned offsets: the same order, from 0.
         let range = UInt64(bitPattern: high &- low)
         var tied = [Bool](repeating: false, count: keys.count)
@@ -226,13 +232,13 @@ enum Aggregates {
             var packed = zip(keys, rows).map { UInt64(bitPattern: $0 &- low) << 32 | UInt64(UInt32(bitPattern: $1)) }
             radixSort(&packed, bits: 32..<(32 + bitWidth(range)))
             for i in packed.indices.dropFirst() where packed[i - 1] >> 32 == packed[i] >> 32 { tied[i] = true }
-            return (packed.map { Int32(truncatingIfNeeded: $0) }, tied)
+            return (packed.map { low &+ Int64(bitPattern: $0 >> 32) }, packed.map { Int32(truncatingIfNeeded: $0) }, tied)
         }
         var order = Array(keys.indices)
         var offsets = keys.map { UInt64(bitPattern: $0 &- low) }
         radixSort(&offsets, carrying: &order, bits: 0..<bitWidth(range))
         for i in offsets.indices.dropFirst() where offsets[i - 1] == offsets[i] { tied[i] = true }
-        return (order.map { rows[$0] }, tied)
+        return (offsets.map { low &+ Int64(bitPattern: $0) }, order.map { rows[$0] }, tied)
     }
 
     static func bitWidth(_ range: UInt64) -> Int { 64 - range.leadingZeroBitCount }
@@ -300,25 +306,73 @@ enum Aggregates {
     /// PRECEDING) / SUM(x) OVER ()`; none for none, and for everybody when the total
     /// is zero (a share of nothing).
     static func cumulativeShares(_ values: [Value]) -> AggregateColumn {
+        quickCumulativeShares(values) ?? generalCumulativeShares(values)
+    }
+
+    /// Any values: sorted as values, summed as exact decimals.
+    static func generalCumulativeShares(_ values: [Value]) -> AggregateColumn {
         let (rows, tied) = sortedRows(values)
-        var shares = [Value](repeating: .none, count: values.count)
         let numbers = rows.map { row -> ExactDecimal in
             if case .number(let n) = values[Int(row)] { n } else { .zero }
         }
-        let total = numbers.reduce(ExactDecimal.zero, +)
-        guard total != .zero else { return .values(shares) }
+        return shares(rows: rows, tied: tied, count: values.count, total: numbers.reduce(ExactDecimal.zero, +)) { start, end in
+            numbers[start..<end].reduce(ExactDecimal.zero, +)
+        }
+    }
+
+    /// The common case: every value a decimal of the fast form, and every sum fits an
+    /// `Int64` at one scale. The same shares as the general way; nil when they do not fit.
+    static func quickCumulativeShares(_ values: [Value]) -> AggregateColumn? {
+        var mantissas: [Int64] = [], scales: [Int8] = []
+        mantissas.reserveCapacity(values.count)
+        scales.reserveCapacity(values.count)
+        for v in values {
+            switch v {
+            case .none: mantissas.append(0); scales.append(CustomerTable.noneScale)
+            case .number(let n):
+                guard let (m, s) = n.smallParts else { return nil }
+                mantissas.append(m); scales.append(Int8(s))
+            default: return nil
+            }
+        }
+        guard let (keys, keyRows) = decimalKeys(mantissas: mantissas, scales: scales) else { return nil }
+        let scale = scales.filter { $0 >= 0 }.max() ?? 0
+        // Every sum of some of the keys lies between the negative keys' sum and the
+        // positive keys' sum: when those fit, no sum overflows.
+        var negative: Int64 = 0, positive: Int64 = 0
+        for k in keys {
+            let (n, o1) = negative.addingReportingOverflow(min(k, 0)), (p, o2) = positive.addingReportingOverflow(max(k, 0))
+            if o1 || o2 { return nil }
+            (negative, positive) = (n, p)
+        }
+        let total = negative + positive
+        let (sortedKeys, rows, tied) = sortedKeys(keys, keyRows)
+        return shares(rows: rows, tied: tied, count: values.count, total: ExactDecimal(mantissa: total, scale: Int(scale))) { start, end in
+            ExactDecimal(mantissa: sortedKeys[start..<end].reduce(Int64(0), +), scale: Int(scale))
+        }
+    }
+
+    /// The shares of rows sorted ascending (`tied` marks a row equal to the one before):
+    /// from the top, a tie at a time, the sum down to its lowest member over `total`.
+    /// `sum(start, end)` is the sum of the sorted rows `start..<end`.
+    static func shares(rows: [Int32], tied: [Bool], count: Int, total: ExactDecimal,
+                       sum: (Int, Int) -> ExactDecimal) -> AggregateColumn {
+        guard total != .zero else { return .values([Value](repeating: .none, count: count)) }
+        // Each row's tie group first (small writes), then the values in row order.
+        var group = [Int32](repeating: -1, count: count)
+        var sums: [ExactDecimal] = []
         var above = ExactDecimal.zero
         var position = rows.count
-        // From the top, a tie at a time: its members share the sum down to its lowest.
         while position > 0 {
             var start = position - 1
             while start > 0, tied[start] { start -= 1 }
-            for i in start..<position { above = above + numbers[i] }
-            let share = above.divided(by: total).map { Value.number($0) } ?? .none
-            for i in start..<position { shares[Int(rows[i])] = share }
+            above = above + sum(start, position)
+            for i in start..<position { group[Int(rows[i])] = Int32(sums.count) }
+            sums.append(above)
             position = start
         }
-        return .values(shares)
+        let groupShares = sums.map { $0.divided(by: total).map { Value.number($0) } ?? .none }
+        return .values(group.map { $0 < 0 ? .none : groupShares[Int($0)] })
     }
 
     static func percentRanks(_ sorted: (rows: [Int32], tied: [Bool]), count: Int) -> AggregateColumn {
