@@ -135,9 +135,9 @@ struct QuotaTests {
     @Test func aShareOfAFractionOfAPointRoundsTheThresholdUp() {
         // 2.55% is 255 of 10000; 0.001% is 0.1: only the value 0 falls below it.
         let span = SourceSpan(file: SourceFile(path: "p", text: "x"), start: 0, end: 1)
-        #expect(HoldoutSpec(share: ExactDecimal(percent: "2.55")!, shareText: "", seed: "s", except: [], span: span).threshold == 255)
-        #expect(HoldoutSpec(share: ExactDecimal(percent: "0.001")!, shareText: "", seed: "s", except: [], span: span).threshold == 1)
-        #expect(HoldoutSpec(share: ExactDecimal(percent: "100")!, shareText: "", seed: "s", except: [], span: span).threshold == 10_000)
+        #expect(HoldoutSpec(share: ExactDecimal(percent: "2.55")!, seed: "s", except: [], span: span).threshold == 255)
+        #expect(HoldoutSpec(share: ExactDecimal(percent: "0.001")!, seed: "s", except: [], span: span).threshold == 1)
+        #expect(HoldoutSpec(share: ExactDecimal(percent: "100")!, seed: "s", except: [], span: span).threshold == 10_000)
     }
 }
 

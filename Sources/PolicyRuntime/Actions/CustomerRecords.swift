@@ -73,6 +73,23 @@ struct CustomerRecords {
         skippedNoValue = 0
     }
 
+    /// Moves the records `reason` gives a reason for to those suppressed, in order;
+    /// the others stay, in order.
+    @inline(__always)
+    mutating func suppress(_ reason: (RecordEntry) -> SuppressedEntry.Reason?) {
+        var kept = 0
+        for i in entries.indices {
+            let entry = entries[i]
+            if let reason = reason(entry) {
+                suppressed.append(SuppressedEntry(entry: entry, reason: reason))
+            } else {
+                entries[kept] = entry
+                kept += 1
+            }
+        }
+        entries.keepFirst(kept)
+    }
+
     /// Appends text that depends on the customer and says where it is.
     mutating func append(_ string: String) -> ByteText {
         let start = Int32(text.count)

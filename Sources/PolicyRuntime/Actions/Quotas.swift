@@ -124,13 +124,7 @@ public final class QuotaAdmissions: @unchecked Sendable, Equatable {
             positions = sorted.map { Int($0) }
         } else {
             // Ties stay in input order: whole runs of equal values are taken from the top.
-            var end = sorted.count
-            while end > 0 {
-                var start = end - 1
-                while start > 0, tied[start] { start -= 1 }
-                positions += sorted[start..<end].map { Int($0) }
-                end = start
-            }
+            for tie in Aggregates.tiesFromTheTop(tied) { positions += sorted[tie].map { Int($0) } }
         }
         positions += values.indices.filter { values[$0].isNone }
         return positions
@@ -185,44 +179,27 @@ extension Evaluator {
 
     /// Removes the actions of rules whose quota does not serve this customer.
     mutating func applyQuotas(_ quotas: QuotaAdmissions, to records: inout CustomerRecords) {
-        var kept = 0
-        for i in records.entries.indices {
-            let entry = records.entries[i]
-            if !entry.isSegment {
-                let rule = Int(program.actions[Int(entry.source)].rule)
-                let quota = Int(program.quotaIndexes[rule])
-                if quota >= 0, !quotas.serves(quota: quota, row: row) {
-                    records.suppressed.append(SuppressedEntry(entry: entry, reason: .quota(rule: Int32(rule))))
-                    continue
-                }
-            }
-            records.entries[kept] = entry
-            kept += 1
+        let row = self.row, program = self.program
+        records.suppress { entry in
+            guard !entry.isSegment else { return nil }
+            let rule = Int(program.actions[Int(entry.source)].rule)
+            let quota = Int(program.quotaIndexes[rule])
+            return quota >= 0 && !quotas.serves(quota: quota, row: row) ? .quota(rule: Int32(rule)) : nil
         }
-        records.entries.keepFirst(kept)
     }
 
     /// Removes every action of a held-out customer but those of the rules after
     /// `except`; the segment labels stay. Held out: `int(first 8 hex digits of
     /// md5(seed + "/" + key), 16) mod 10000 < share × 10000` (SPEC section 7).
     mutating func applyHoldout(seed: ByteText, to records: inout CustomerRecords) {
-        guard records.entries.contains(where: { !$0.isSegment && !program.holdoutExcepts[Int(program.actions[Int($0.source)].rule)] })
-        else { return }
+        let program = self.program
+        let holdsBack = { (entry: RecordEntry) in !entry.isSegment && !program.holdoutExcepts[Int(program.actions[Int(entry.source)].rule)] }
+        guard records.entries.contains(where: holdsBack) else { return }
         holdoutBytes.removeAll(keepingCapacity: true)
         holdoutBytes.append(contentsOf: program.bytes(seed))
         holdoutBytes.append(contentsOf: customerID(row).utf8)
         guard holdoutBytes.withUnsafeBytes({ MD5.leadingWord($0) }) % 10_000 < program.holdoutThreshold else { return }
-        var kept = 0
-        for i in records.entries.indices {
-            let entry = records.entries[i]
-            if !entry.isSegment, !program.holdoutExcepts[Int(program.actions[Int(entry.source)].rule)] {
-                records.suppressed.append(SuppressedEntry(entry: entry, reason: .holdout))
-                continue
-            }
-            records.entries[kept] = entry
-            kept += 1
-        }
-        records.entries.keepFirst(kept)
+        records.suppress { holdsBack($0) ? .holdout : nil }
     }
 }
 

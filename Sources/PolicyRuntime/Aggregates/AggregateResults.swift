@@ -362,17 +362,27 @@ enum Aggregates {
         var group = [Int32](repeating: -1, count: count)
         var sums: [ExactDecimal] = []
         var above = ExactDecimal.zero
-        var position = rows.count
-        while position > 0 {
-            var start = position - 1
-            while start > 0, tied[start] { start -= 1 }
-            above = above + sum(start, position)
-            for i in start..<position { group[Int(rows[i])] = Int32(sums.count) }
+        for tie in tiesFromTheTop(tied) {
+            above = above + sum(tie.lowerBound, tie.upperBound)
+            for i in tie { group[Int(rows[i])] = Int32(sums.count) }
             sums.append(above)
-            position = start
         }
         let groupShares = sums.map { $0.divided(by: total).map { Value.number($0) } ?? .none }
         return .values(group.map { $0 < 0 ? .none : groupShares[Int($0)] })
+    }
+
+    /// The runs of tied positions of an ascending order (`tied[i]`: position i equals
+    /// the one before), the highest run first; each run's positions ascend.
+    static func tiesFromTheTop(_ tied: [Bool]) -> [Range<Int>] {
+        var ties: [Range<Int>] = []
+        var end = tied.count
+        while end > 0 {
+            var start = end - 1
+            while start > 0, tied[start] { start -= 1 }
+            ties.append(start..<end)
+            end = start
+        }
+        return ties
     }
 
     static func percentRanks(_ sorted: (rows: [Int32], tied: [Bool]), count: Int) -> AggregateColumn {

@@ -62,7 +62,7 @@ extension Checker {
                 : "a holdout of \(d.share.span.text) keeps most actions from the customers it is meant to serve"
             diagnostics.warning(.holdoutShare, what, at: d.share.span, help: "a control group of 5% to 10% is usual")
         }
-        return HoldoutSpec(share: share, shareText: d.share.span.text, seed: d.seed.text,
+        return HoldoutSpec(share: share, seed: d.seed.text,
                            except: ruleIndexes(d.except, rules: rules, code: .invalidHoldout), span: d.span)
     }
 

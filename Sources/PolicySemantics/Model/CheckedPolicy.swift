@@ -87,9 +87,8 @@ public struct QuotaSpec: Sendable {
 
 /// The checked `holdout` line: the control group.
 public struct HoldoutSpec: Sendable {
-    /// The share held out, as a fraction (5% is 0.05), and as written.
+    /// The share held out, as a fraction (5% is 0.05).
     public var share: ExactDecimal
-    public var shareText: String
     public var seed: String
     /// The rules whose actions held-out customers still get, by index.
     public var except: [Int]
@@ -98,9 +97,8 @@ public struct HoldoutSpec: Sendable {
     /// a customer is held out when the hash's number (`PolicyRuntime`) is below it.
     public let threshold: UInt32
 
-    public init(share: ExactDecimal, shareText: String, seed: String, except: [Int], span: SourceSpan) {
+    public init(share: ExactDecimal, seed: String, except: [Int], span: SourceSpan) {
         self.share = share
-        self.shareText = shareText
         self.seed = seed
         self.except = except
         self.span = span
