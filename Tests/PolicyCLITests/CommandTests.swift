@@ -3,7 +3,7 @@ import Testing
 @testable import PolicyCLI
 
 struct HelpTests {
-    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"], ["fmt", "--help"], ["version", "--help"]])
+    @Test(arguments: [["--help"], ["run", "--help"], ["check", "--help"], ["test", "--help"], ["explain", "--help"], ["diff", "--help"], ["fmt", "--help"], ["version", "--help"]])
     func helpIsGeneratedFromTheDeclaredOptions(_ arguments: [String]) {
         let outcome = policy(arguments)
         #expect(outcome.code == 0)
@@ -26,6 +26,8 @@ struct HelpTests {
         (["run", "p.policy", "--customers", "a.csv", "extra"], "Error: unexpected argument `extra`"),
         (["run", "p.policy", "--summary=yes", "--customers", "a.csv"], "Error: `--summary` takes no value"),
         (["check", "p.policy", "--strict"], "Error: unknown option `--strict`"),
+        (["diff", "p.policy"], "Error: missing NEW"),
+        (["diff", "a.policy", "b.policy", "--format", "xml"], "Error: unknown diff format `xml`"),
     ])
     func usageErrorsExitWith2(arguments: [String], firstLine: String) {
         let outcome = policy(arguments)
