@@ -17,9 +17,9 @@ struct DiffReport {
         out += "\(diff.customers) customer\(diff.customers == 1 ? "" : "s") of \(source), as of \(asOf)\n"
         for segment in diff.segments {
             let changed = segment.transitions.filter { $0.old != $0.new }.reduce(0) { $0 + $1.customers.count }
-            out += "\nsegment \(segment.name): \(changed) customer\(changed == 1 ? "" : "s") change label\n"
+            out += "\nsegment \(segment.name): \(changed) customer\(changed == 1 ? " changes" : "s change") label\n"
             let cells = segment.transitions.map { "\($0.old ?? "(none)") -> \($0.new ?? "(none)")" }
-            let width = cells.map(\.count).max() ?? 0
+            let width = cells.map(TableLayout.width).max() ?? 0
             let countWidth = segment.transitions.map { String($0.customers.count).count }.max() ?? 0
             for (cell, transition) in zip(cells, segment.transitions) {
                 out += "  " + pad(cell, width) + "  " + padLeft(String(transition.customers.count), countWidth)
@@ -29,7 +29,7 @@ struct DiffReport {
         out += "\nactions gained and lost:\n"
         if diff.actions.isEmpty { out += "  none: every customer keeps every action\n" }
         let names = diff.actions.map { "\"\($0.rule)\" \($0.kind.rawValue)" }
-        let width = names.map(\.count).max() ?? 0
+        let width = names.map(TableLayout.width).max() ?? 0
         for (name, action) in zip(names, diff.actions) {
             out += "  " + pad(name, width) + "  " + count(action.gained, sign: "+") + "  " + count(action.lost, sign: "-") + "\n"
         }
@@ -93,6 +93,7 @@ struct DiffReport {
 
     func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ",") + "]" }
 
-    func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+    /// Padded to `width` terminal columns (wide characters take two: `TableLayout.width`).
+    func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - TableLayout.width(s))) }
     func padLeft(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
 }
